@@ -1,0 +1,98 @@
+// swift-tools-version:6.1
+//
+// bnn-tui: train Binarized Neural Networks (Courbariaux, Hubara et al. 2016)
+// on Fashion-MNIST and watch and steer the training live in the terminal.
+//
+// The targets follow the architecture, bottom to top:
+//   C shims (zlib, OpenBLAS, ncursesw, binary kernels)
+//   → BNNData (IDX files, splits, batches)
+//   → BNNKernels (bit packing, XNOR-popcount GEMM, sgemm)
+//   → BNNEngine (layers, binarization, losses, optimizers, runs)
+//   → BNNDashboard (pure renderer + ncurses terminal)
+//   → bnn-tui (the command line).
+// Nothing below imports anything above.
+
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "bnn-tui",
+    platforms: [.macOS(.v14)],
+    // MARK: - Public products
+    products: [
+        .executable(name: "bnn-tui", targets: ["bnn-tui"]),
+        .library(name: "BNNData", targets: ["BNNData"]),
+        .library(name: "BNNKernels", targets: ["BNNKernels"]),
+        .library(name: "BNNEngine", targets: ["BNNEngine"]),
+        .library(name: "BNNDashboard", targets: ["BNNDashboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries (C)
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
+        ),
+
+        // MARK: - Binary kernels compiled for several instruction sets (C)
+        .target(
+            name: "CBinaryKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+        ),
+
+        // MARK: - Swift libraries
+        .target(
+            name: "BNNData",
+            dependencies: ["CZlib"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "BNNKernels",
+            dependencies: ["CBinaryKernels", "CBLAS"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "BNNEngine",
+            dependencies: ["BNNData", "BNNKernels"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "BNNDashboard",
+            dependencies: ["BNNEngine", "CNcursesw"],
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: - The command line
+        .executableTarget(
+            name: "bnn-tui",
+            dependencies: [
+                "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "BNNDataTests", dependencies: ["BNNData"],
+                    resources: [.copy("Fixtures")], swiftSettings: strictSwift),
+        .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
+        .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], swiftSettings: strictSwift),
+    ]
+)

@@ -1,0 +1,91 @@
+/// The lifecycle state of a training run as the user sees it.
+public enum RunState: Sendable, Equatable {
+    /// Built, not yet training (data loading, first batch).
+    case starting
+    case running
+    /// Paused by the user, or automatically with a reason (e.g. a non-finite loss).
+    case paused(reason: String?)
+    /// All requested epochs completed.
+    case done
+    /// Stopped by the user before finishing.
+    case stopped
+    /// The loss became NaN or infinite; the run is paused for good with this reason.
+    case diverged(reason: String)
+    /// An unrecoverable error (e.g. a checkpoint could not be read).
+    case failed(reason: String)
+
+    /// A short word for tables and status lines.
+    public var label: String {
+        switch self {
+        case .starting: return "starting"
+        case .running: return "running"
+        case .paused: return "paused"
+        case .done: return "done"
+        case .stopped: return "stopped"
+        case .diverged: return "diverged"
+        case .failed: return "failed"
+        }
+    }
+
+    /// Whether the run will never train again.
+    public var isFinished: Bool {
+        switch self {
+        case .done, .stopped, .failed: return true
+        default: return false
+        }
+    }
+}
+
+/// An immutable picture of one run at a moment, for the UI and reports.
+///
+/// The engine publishes a new snapshot after every batch; readers on any
+/// thread get a consistent copy and never touch the engine's working state.
+public struct RunSnapshot: Sendable, Equatable {
+    /// Display name, e.g. "det".
+    public var name: String
+    public var mode: BinarizationMode
+    public var architecture: Architecture
+    public var state: RunState
+    /// Completed epochs.
+    public var epoch: Int
+    public var totalEpochs: Int
+    /// Progress through the epoch in flight.
+    public var batchesDone: Int
+    public var batchesPerEpoch: Int
+    /// Learning rate the next batch will use.
+    public var learningRate: Double
+    /// Mean training loss and error so far in the epoch in flight (nil before its first batch).
+    public var partialTrainLoss: Double?
+    public var partialTrainError: Double?
+    /// One entry per completed epoch.
+    public var history: [EpochMetrics]
+    /// Per dense layer, as of the last completed epoch (or initialization).
+    public var layers: [LayerStatistics]
+    /// Seconds spent training (pauses excluded), completed and in-flight epochs.
+    public var trainingSeconds: Double
+    /// Bumped on every publish, so a reader can tell cheaply whether anything changed.
+    public var version: UInt64
+
+    public init(name: String, mode: BinarizationMode, architecture: Architecture, state: RunState,
+                epoch: Int, totalEpochs: Int, batchesDone: Int, batchesPerEpoch: Int,
+                learningRate: Double, partialTrainLoss: Double?, partialTrainError: Double?,
+                history: [EpochMetrics], layers: [LayerStatistics], trainingSeconds: Double,
+                version: UInt64) {
+        self.name = name; self.mode = mode; self.architecture = architecture; self.state = state
+        self.epoch = epoch; self.totalEpochs = totalEpochs; self.batchesDone = batchesDone
+        self.batchesPerEpoch = batchesPerEpoch; self.learningRate = learningRate
+        self.partialTrainLoss = partialTrainLoss; self.partialTrainError = partialTrainError
+        self.history = history; self.layers = layers; self.trainingSeconds = trainingSeconds
+        self.version = version
+    }
+
+    /// Best (lowest) validation error so far and the epoch it was reached.
+    public var bestValidation: (error: Double, epoch: Int)? {
+        history.min(by: { $0.valError < $1.valError }).map { ($0.valError, $0.epoch) }
+    }
+
+    /// Fraction of the epoch in flight that is done, in [0, 1].
+    public var epochProgress: Double {
+        batchesPerEpoch > 0 ? Double(batchesDone) / Double(batchesPerEpoch) : 0
+    }
+}

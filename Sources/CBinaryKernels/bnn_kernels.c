@@ -1,0 +1,1 @@
+#include "bnn_kernels.h"
