@@ -1,0 +1,92 @@
+/// The loss a run minimizes.
+///
+/// `squareHinge` is the paper's: mean over the batch and the classes of
+/// max(0, 1 - t·y)², with targets t = +1 for the true class and -1 otherwise.
+/// `crossEntropy` (softmax + negative log-likelihood, averaged over the batch)
+/// is an option, not the paper's.
+public enum LossKind: String, Sendable, Codable, CaseIterable {
+    case squareHinge = "hinge"
+    case crossEntropy = "xent"
+}
+
+/// The optimizer that updates latent weights and BatchNorm parameters.
+///
+/// `adam` (Kingma & Ba, β1 0.9, β2 0.999, ε 1e-8) is the paper's;
+/// `sgd` is SGD with momentum 0.9 as an option.
+public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
+    case adam
+    case sgd
+}
+
+/// How the learning rate changes from epoch to epoch.
+///
+/// `exponential(start, end)` decays geometrically so that the first epoch
+/// uses `start` and the last uses `end` (BinaryNet's LR_start → LR_fin);
+/// `factor(start, λ)` multiplies by λ after every epoch (η ← λη, the report's
+/// pseudo-code); `constant` keeps it. A live change of the learning rate
+/// rescales the rest of the schedule from the new value.
+public enum LearningRateSchedule: Sendable, Codable, Equatable {
+    case constant(Double)
+    case exponential(start: Double, end: Double)
+    case factor(start: Double, lambda: Double)
+
+    public var start: Double {
+        switch self {
+        case .constant(let x): return x
+        case .exponential(let s, _): return s
+        case .factor(let s, _): return s
+        }
+    }
+
+    /// The per-epoch multiplier λ for a run of `epochs` epochs.
+    public func decayFactor(epochs: Int) -> Double {
+        switch self {
+        case .constant: return 1
+        case .factor(_, let lambda): return lambda
+        case .exponential(let s, let e):
+            guard epochs > 1 else { return 1 }
+            return pow(e / s, 1.0 / Double(epochs - 1))
+        }
+    }
+}
+
+/// Everything that defines a training run, apart from the data.
+public struct TrainingConfiguration: Sendable, Codable, Equatable {
+    public var architecture: Architecture
+    public var mode: BinarizationMode
+    public var stochasticTarget: StochasticTarget
+    public var loss: LossKind
+    public var optimizer: OptimizerKind
+    public var schedule: LearningRateSchedule
+    /// Scale each layer's weight learning rate by 1/H with H = sqrt(1.5 / (fan_in + fan_out)),
+    /// as the BinaryNet code does (`W_LR_scale`). Off by default.
+    public var glorotLearningRateScale: Bool
+    public var batchSize: Int
+    public var epochs: Int
+    public var seed: UInt64
+    /// BatchNorm ε and the running-average momentum (BinaryNet: 1e-4 and 0.1).
+    public var batchNormEpsilon: Float
+    public var batchNormMomentum: Float
+    /// Threads for one run's products (BLAS) and large elementwise loops.
+    public var threads: Int
+
+    public init(architecture: Architecture, mode: BinarizationMode = .deterministic,
+                stochasticTarget: StochasticTarget = .activations, loss: LossKind = .squareHinge,
+                optimizer: OptimizerKind = .adam,
+                schedule: LearningRateSchedule = .exponential(start: 0.003, end: 0.00003),
+                glorotLearningRateScale: Bool = false, batchSize: Int = 100, epochs: Int = 30,
+                seed: UInt64 = 1, batchNormEpsilon: Float = 1e-4, batchNormMomentum: Float = 0.1,
+                threads: Int = 1) {
+        self.architecture = architecture; self.mode = mode; self.stochasticTarget = stochasticTarget
+        self.loss = loss; self.optimizer = optimizer; self.schedule = schedule
+        self.glorotLearningRateScale = glorotLearningRateScale; self.batchSize = batchSize
+        self.epochs = epochs; self.seed = seed; self.batchNormEpsilon = batchNormEpsilon
+        self.batchNormMomentum = batchNormMomentum; self.threads = threads
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,185 @@
+import BNNData
+
+/// A BinaryNet multilayer perceptron: for k = 1…L,
+/// s_k = a_{k-1}^b · W_k^b, a_k = BatchNorm(s_k), and for hidden layers
+/// a_k^b = Binarize(a_k) (hardtanh in float mode). The first layer's input is
+/// the real-valued image; the output layer's BatchNorm output is the score.
+///
+/// `trainStep` runs the paper's Algorithm 1 on one batch: forward,
+/// backward with the straight-through estimator gated at |a| <= 1, and the
+/// update with clipping. All buffers are allocated once for `maxRows` rows.
+final class Network {
+    let configuration: TrainingConfiguration
+    let dense: [DenseLayer]
+    let batchNorms: [BatchNorm]
+    let maxRows: Int
+    var optimizer: Optimizer
+
+    /// Per layer, rows x outputs: s (pre-BN), a (BN output), a^b (the activation passed on).
+    private let preActivations: [FloatBuffer]
+    private let normalizedOutputs: [FloatBuffer]
+    private let activations: [FloatBuffer]
+    /// Per layer, rows x outputs: ∂C/∂a, then ∂C/∂s.
+    private let outputGradients: [FloatBuffer]
+    private let preActivationGradients: [FloatBuffer]
+    /// Pre-activations where the STE cancelled the gradient, and the total seen, per layer this epoch.
+    private(set) var steCancelled: [Int]
+    private(set) var steSeen: [Int]
+
+    private var parameters: [Parameter] {
+        dense.map(\.weights) + batchNorms.flatMap { [$0.gamma, $0.beta] }
+    }
+
+    init(configuration: TrainingConfiguration, maxRows: Int, generator: inout SeededGenerator) {
+        self.configuration = configuration
+        self.maxRows = maxRows
+        let arch = configuration.architecture
+        let binary = configuration.mode.isBinary
+        var dense: [DenseLayer] = []
+        var batchNorms: [BatchNorm] = []
+        for k in 0..<arch.layerCount {
+            let (fanIn, fanOut) = arch.layerShape(k)
+            // BinaryNet's W_LR_scale = 1/H, H = sqrt(1.5 / (fan_in + fan_out)).
+            let scale: Float = configuration.glorotLearningRateScale
+                ? Float(1 / (1.5 / Double(fanIn + fanOut)).squareRoot()) : 1
+            dense.append(DenseLayer(inputs: fanIn, outputs: fanOut, binary: binary,
+                                    learningRateScale: scale, index: k, generator: &generator))
+            batchNorms.append(BatchNorm(features: fanOut, maxRows: maxRows,
+                                        epsilon: configuration.batchNormEpsilon,
+                                        momentum: configuration.batchNormMomentum, index: k))
+        }
+        self.dense = dense
+        self.batchNorms = batchNorms
+        let sizes = (0..<arch.layerCount).map { maxRows * arch.layerShape($0).outputs }
+        preActivations = sizes.map { FloatBuffer(count: $0) }
+        normalizedOutputs = sizes.map { FloatBuffer(count: $0) }
+        activations = sizes.map { FloatBuffer(count: $0) }
+        outputGradients = sizes.map { FloatBuffer(count: $0) }
+        preActivationGradients = sizes.map { FloatBuffer(count: $0) }
+        steCancelled = Array(repeating: 0, count: arch.layerCount)
+        steSeen = Array(repeating: 0, count: arch.layerCount)
+        optimizer = Optimizer(kind: configuration.optimizer, threads: configuration.threads)
+        for layer in dense { layer.refreshBinaryWeights() }
+    }
+
+    var layerCount: Int { dense.count }
+    var classCount: Int { configuration.architecture.outputSize }
+
+    private var stochasticActivations: Bool {
+        configuration.mode == .stochastic && configuration.stochasticTarget.activations
+    }
+    private var stochasticWeights: Bool {
+        configuration.mode == .stochastic && configuration.stochasticTarget.weights
+    }
+
+    /// Forward pass over `rows` inputs (rows x inputSize). Returns the scores (rows x classes).
+    /// Training uses batch statistics and, in `stoch` mode, stochastic binarization.
+    @discardableResult
+    func forward(input: UnsafePointer<Float>, rows: Int, training: Bool,
+                 generator: inout SeededGenerator) -> UnsafeMutablePointer<Float> {
+        precondition(rows > 0 && rows <= maxRows)
+        var previous = input
+        let binary = configuration.mode.isBinary
+        for k in 0..<layerCount {
+            let s = preActivations[k].pointer, a = normalizedOutputs[k].pointer
+            dense[k].forward(input: previous, rows: rows, output: s)
+            if training {
+                batchNorms[k].forwardTraining(input: s, rows: rows, output: a)
+            } else {
+                batchNorms[k].forwardInference(input: s, rows: rows, output: a)
+            }
+            if k == layerCount - 1 { return a }
+            let ab = activations[k].pointer
+            let n = rows * dense[k].outputs
+            if !binary {
+                for i in 0..<n { ab[i] = Binarization.hardTanh(a[i]) }
+            } else if training && stochasticActivations {
+                for i in 0..<n { ab[i] = Binarization.stochastic(a[i], using: &generator) }
+            } else {
+                for i in 0..<n { ab[i] = a[i] >= 0 ? 1 : -1 }
+            }
+            if training {
+                var cancelled = 0
+                for i in 0..<n where abs(a[i]) > 1 { cancelled += 1 }
+                steCancelled[k] += cancelled
+                steSeen[k] += n
+            }
+            previous = UnsafePointer(ab)
+        }
+        fatalError("unreachable: a network has at least one layer")
+    }
+
+    /// One step of the paper's training algorithm on a batch. Returns the batch's score;
+    /// when the loss is not finite, no parameter is changed.
+    func trainStep(input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
+                   learningRate: Double, generator: inout SeededGenerator) -> BatchScore {
+        if stochasticWeights {
+            withUnsafeMutablePointer(to: &generator) { g in
+                for layer in dense { layer.refreshBinaryWeights(stochasticWith: g) }
+            }
+        }
+        let score = computeGradients(input: input, labels: labels, rows: rows, generator: &generator)
+        guard score.lossSum.isFinite else { return score }
+        optimizer.apply(to: parameters, learningRate: learningRate)
+        if !stochasticWeights {
+            for layer in dense { layer.refreshBinaryWeights() }
+        }
+        return score
+    }
+
+    /// Forward in training mode, the loss, and the backward pass: leaves ∂C/∂θ in every
+    /// parameter's gradient (C = the batch's mean loss) and changes no parameter.
+    func computeGradients(input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
+                          generator: inout SeededGenerator) -> BatchScore {
+        let scores = forward(input: input, rows: rows, training: true, generator: &generator)
+        let last = layerCount - 1
+        let score = Loss.evaluate(configuration.loss, scores: scores, labels: labels, rows: rows,
+                                  classes: classCount, gradient: outputGradients[last].pointer)
+        if score.lossSum.isFinite { backward(input: input, rows: rows) }
+        return score
+    }
+
+    /// Backward pass from ∂C/∂y in `outputGradients[last]`.
+    private func backward(input: UnsafePointer<Float>, rows: Int) {
+        for k in stride(from: layerCount - 1, through: 0, by: -1) {
+            let ga = outputGradients[k].pointer
+            if k < layerCount - 1 {
+                // Straight-through estimator: g_a = g_{a^b} ∘ 1_{|a| <= 1}.
+                let a = normalizedOutputs[k].pointer
+                for i in 0..<(rows * dense[k].outputs) where abs(a[i]) > 1 { ga[i] = 0 }
+            }
+            let gs = preActivationGradients[k].pointer
+            batchNorms[k].backward(outputGradient: ga, rows: rows, inputGradient: gs)
+            let layerInput = k == 0 ? input : UnsafePointer(activations[k - 1].pointer)
+            dense[k].backward(input: layerInput, outputGradient: gs, rows: rows,
+                              inputGradient: k > 0 ? outputGradients[k - 1].pointer : nil)
+        }
+    }
+
+    /// Scores `rows` inputs in evaluation mode (running BatchNorm statistics, deterministic sign).
+    func evaluate(input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> BatchScore {
+        if stochasticWeights { for layer in dense { layer.refreshBinaryWeights() } }
+        var unused = SeededGenerator(seed: 0)
+        let scores = forward(input: input, rows: rows, training: false, generator: &unused)
+        return Loss.evaluate(configuration.loss, scores: scores, labels: labels, rows: rows,
+                             classes: classCount, gradient: nil)
+    }
+
+    /// Starts a new epoch's statistics (flip ratio, STE cancel fraction).
+    func beginEpochStatistics() {
+        for layer in dense { layer.markEpochStart() }
+        for k in 0..<layerCount { steCancelled[k] = 0; steSeen[k] = 0 }
+    }
+
+    /// Per-layer statistics since `beginEpochStatistics`. The output layer has no
+    /// binarized activation, so its STE-cancel fraction is 0.
+    func layerStatistics() -> [LayerStatistics] {
+        (0..<layerCount).map { k in
+            let fraction = steSeen[k] > 0 ? Double(steCancelled[k]) / Double(steSeen[k]) : 0
+            return dense[k].statistics(steCancelFraction: fraction)
+        }
+    }
+
+    /// Every parameter tensor for gradient checks and checkpoints, in a fixed order.
+    var allParameters: [Parameter] { parameters }
+}
