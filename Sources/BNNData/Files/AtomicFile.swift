@@ -1,0 +1,76 @@
+import Foundation
+
+/// Writes files so that a reader never sees half of one: the bytes go to a
+/// temporary file in the same directory, are flushed to disk, and the
+/// temporary file is renamed over the destination.
+///
+/// Every file the product saves (checkpoints, models, exports, metrics
+/// snapshots) goes through here, so an interrupted save (kill -9, full disk)
+/// leaves the previous file intact.
+public enum AtomicFile {
+    /// A failure to write, with a one-line message naming the path.
+    public struct WriteError: Error, CustomStringConvertible, Equatable {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    /// Atomically replaces (or creates) `path` with `data`.
+    public static func write(_ data: Data, to path: String) throws(WriteError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            throw WriteError(path: path, reason: "directory \(directory) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw WriteError(path: path, reason: "it is a directory")
+        }
+        let temporary = "\(directory.isEmpty ? "." : directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+        var failure: String?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno)); return
+                }
+                offset += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw WriteError(path: path, reason: failure)
+        }
+        // Make the rename itself durable.
+        let dfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    /// Checks that a file could be created at `path` (its directory exists and is writable),
+    /// so commands can reject a bad output path before doing any work.
+    public static func checkWritable(_ path: String) throws(WriteError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw WriteError(path: path, reason: "it is a directory")
+        }
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw WriteError(path: path, reason: "directory \(directory) does not exist")
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw WriteError(path: path, reason: "directory \(directory) is not writable")
+        }
+        if FileManager.default.fileExists(atPath: path) && access(path, W_OK) != 0 {
+            throw WriteError(path: path, reason: "the file is not writable")
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// Why a checkpoint could not be read or used, as one line naming the file.
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case notACheckpoint(path: String)
+    case unsupportedVersion(path: String, version: UInt32)
+    case truncated(path: String)
+    case checksumMismatch(path: String)
+    case corrupt(path: String, reason: String)
+    case incompatible(reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let p, let r): return "cannot read checkpoint \(p): \(r)"
+        case .notACheckpoint(let p): return "\(p) is not a bnn-tui checkpoint (bad magic)"
+        case .unsupportedVersion(let p, let v): return "\(p): checkpoint format version \(v) is not supported (this build reads version \(RunCheckpoint.formatVersion))"
+        case .truncated(let p): return "\(p): checkpoint is truncated"
+        case .checksumMismatch(let p): return "\(p): checkpoint is corrupt (checksum mismatch)"
+        case .corrupt(let p, let r): return "\(p): checkpoint is corrupt (\(r))"
+        case .incompatible(let r): return "checkpoint does not match this run: \(r)"
+        }
+    }
+}

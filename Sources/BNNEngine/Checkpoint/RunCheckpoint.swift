@@ -1,0 +1,207 @@
+import BNNData
+import Foundation
+
+/// A saved training run: latent weights, BatchNorm parameters and running
+/// statistics, optimizer moments and step, the epoch, the RNG state, the
+/// learning rate and the metrics history — everything needed to continue
+/// exactly where it stopped.
+///
+/// File layout (little-endian), version 1:
+/// `"BNNTUICK"` · u32 version · u64 header length · JSON header ·
+/// the tensors as float32 in header order · u32 CRC-32 of all preceding bytes.
+/// Written atomically by `TrainingRun.saveCheckpoint(to:)`.
+public struct RunCheckpoint: Sendable {
+    public static let magic = Array("BNNTUICK".utf8)
+    public static let formatVersion: UInt32 = 1
+
+    public let name: String
+    public let configuration: TrainingConfiguration
+    public let completedEpochs: Int
+    public let learningRate: Double
+    public let history: [EpochMetrics]
+    public let trainingSeconds: Double
+    let generator: SeededGenerator
+    let optimizerStep: Int
+    /// Named tensors in a fixed order.
+    let tensors: [(name: String, values: [Float])]
+
+    struct TensorInfo: Codable { let name: String; let count: Int }
+    struct Header: Codable {
+        let name: String
+        let configuration: TrainingConfiguration
+        let completedEpochs: Int
+        let learningRate: Double
+        let history: [EpochMetrics]
+        let trainingSeconds: Double
+        let generator: SeededGenerator
+        let optimizerStep: Int
+        let tensors: [TensorInfo]
+    }
+
+    init(name: String, configuration: TrainingConfiguration, network: Network, generator: SeededGenerator,
+         completedEpochs: Int, learningRate: Double, history: [EpochMetrics], trainingSeconds: Double) {
+        self.name = name
+        self.configuration = configuration
+        self.generator = generator
+        self.completedEpochs = completedEpochs
+        self.learningRate = learningRate
+        self.history = history
+        self.trainingSeconds = trainingSeconds
+        optimizerStep = network.optimizer.step
+        tensors = Self.tensorBuffers(of: network).map { ($0.name, $0.buffer.array) }
+    }
+
+    /// Every tensor a checkpoint holds, by name, in file order.
+    static func tensorBuffers(of network: Network) -> [(name: String, buffer: FloatBuffer)] {
+        var list: [(String, FloatBuffer)] = []
+        for p in network.allParameters {
+            list.append((p.name, p.value))
+            list.append((p.name + ".m1", p.moment1))
+            list.append((p.name + ".m2", p.moment2))
+        }
+        for (k, bn) in network.batchNorms.enumerated() {
+            list.append(("bn\(k).running_mean", bn.runningMean))
+            list.append(("bn\(k).running_var", bn.runningVariance))
+        }
+        return list
+    }
+
+    /// The file's bytes.
+    func serialized() throws -> Data {
+        let header = Header(name: name, configuration: configuration, completedEpochs: completedEpochs,
+                            learningRate: learningRate, history: history, trainingSeconds: trainingSeconds,
+                            generator: generator, optimizerStep: optimizerStep,
+                            tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(header)
+        var data = Data()
+        data.reserveCapacity(json.count + 32 + tensors.reduce(0) { $0 + $1.values.count * 4 })
+        data.append(contentsOf: Self.magic)
+        appendLittleEndian(Self.formatVersion, to: &data)
+        appendLittleEndian(UInt64(json.count), to: &data)
+        data.append(json)
+        for t in tensors {
+            t.values.withUnsafeBufferPointer { buffer in
+                #if _endian(big)
+                for v in buffer { appendLittleEndian(v.bitPattern, to: &data) }
+                #else
+                data.append(UnsafeBufferPointer(start: UnsafeRawPointer(buffer.baseAddress!)
+                    .assumingMemoryBound(to: UInt8.self), count: buffer.count * 4))
+                #endif
+            }
+        }
+        let crc = data.withUnsafeBytes { CRC32.checksum($0) }
+        appendLittleEndian(crc, to: &data)
+        return data
+    }
+
+    /// Reads and verifies a checkpoint file.
+    public init(contentsOf path: String) throws(CheckpointError) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        try self.init(data: data, path: path)
+    }
+
+    init(data: Data, path: String) throws(CheckpointError) {
+        let bytes = [UInt8](data)
+        guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else {
+            if bytes.count < 8 && Self.magic.starts(with: bytes) && !bytes.isEmpty { throw .truncated(path: path) }
+            throw .notACheckpoint(path: path)
+        }
+        guard bytes.count >= 24 else { throw .truncated(path: path) }
+        let version = readLittleEndian(UInt32.self, bytes, at: 8)
+        guard version == Self.formatVersion else { throw .unsupportedVersion(path: path, version: version) }
+        let headerLength = readLittleEndian(UInt64.self, bytes, at: 12)
+        guard headerLength <= UInt64(bytes.count - 24) else { throw .truncated(path: path) }
+        let headerEnd = 20 + Int(headerLength)
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[20..<headerEnd]))
+        } catch {
+            // A damaged header is most often a damaged file: let the checksum say so if it can.
+            if bytes.count >= 4, Self.crcMismatch(bytes) { throw .checksumMismatch(path: path) }
+            throw .corrupt(path: path, reason: "unreadable header")
+        }
+        var expectedBytes = 0
+        for t in header.tensors {
+            guard t.count >= 0, t.count <= 1 << 32 else { throw .corrupt(path: path, reason: "tensor \(t.name) has size \(t.count)") }
+            expectedBytes += t.count * 4
+        }
+        guard bytes.count - headerEnd - 4 >= expectedBytes else { throw .truncated(path: path) }
+        guard bytes.count - headerEnd - 4 == expectedBytes else {
+            throw .corrupt(path: path, reason: "\(bytes.count - headerEnd - 4 - expectedBytes) unexpected trailing bytes")
+        }
+        guard !Self.crcMismatch(bytes) else { throw .checksumMismatch(path: path) }
+        var offset = headerEnd
+        var tensors: [(String, [Float])] = []
+        for t in header.tensors {
+            var values = [Float](repeating: 0, count: t.count)
+            values.withUnsafeMutableBytes { dst in
+                bytes.withUnsafeBytes { src in
+                    dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<(offset + t.count * 4)]))
+                }
+            }
+            #if _endian(big)
+            values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+            #endif
+            tensors.append((t.name, values))
+            offset += t.count * 4
+        }
+        name = header.name
+        configuration = header.configuration
+        completedEpochs = header.completedEpochs
+        learningRate = header.learningRate
+        history = header.history
+        trainingSeconds = header.trainingSeconds
+        generator = header.generator
+        optimizerStep = header.optimizerStep
+        self.tensors = tensors
+        guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0 else {
+            throw .corrupt(path: path, reason: "bad learning rate or epoch")
+        }
+    }
+
+    private static func crcMismatch(_ bytes: [UInt8]) -> Bool {
+        let stored = readLittleEndian(UInt32.self, bytes, at: bytes.count - 4)
+        let computed = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)])) }
+        return stored != computed
+    }
+
+    /// Copies the saved tensors into `network`, which must have the same architecture and mode.
+    func restore(into network: Network, configuration current: TrainingConfiguration) throws(CheckpointError) {
+        guard current.architecture == configuration.architecture else {
+            throw .incompatible(reason: "it holds \(configuration.architecture), the run is \(current.architecture)")
+        }
+        guard current.mode == configuration.mode else {
+            throw .incompatible(reason: "it holds a \(configuration.mode) run, this run is \(current.mode)")
+        }
+        let targets = Self.tensorBuffers(of: network)
+        guard targets.count == tensors.count else { throw .incompatible(reason: "tensor count differs") }
+        for (target, saved) in zip(targets, tensors) {
+            guard target.name == saved.name, target.buffer.count == saved.values.count else {
+                throw .incompatible(reason: "tensor \(saved.name) does not fit \(target.name)")
+            }
+            target.buffer.copy(from: saved.values)
+        }
+        network.optimizer.step = optimizerStep
+        for layer in network.dense { layer.refreshBinaryWeights(); layer.markEpochStart() }
+    }
+
+    /// The saved tensor called `name`, if any (for export to a packed model).
+    public func tensor(named name: String) -> [Float]? {
+        tensors.first { $0.name == name }?.values
+    }
+}
+
+private func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
+    withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+}
+
+private func readLittleEndian<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
+    var value: T = 0
+    for i in 0..<MemoryLayout<T>.size { value |= T(bytes[offset + i]) << (8 * i) }
+    return value
+}

@@ -1,0 +1,370 @@
+import BNNData
+import Dispatch
+import Foundation
+
+/// One long-lived training run: a network, its data and its schedule,
+/// training on its own Dispatch queue while any thread steers and watches it.
+///
+/// Control (`pause`, `resume`, `stop`, `setLearningRate`, `saveCheckpoint`)
+/// and `snapshot()` are safe from any thread at any moment. They meet the
+/// training loop only at batch boundaries, through state guarded by one
+/// `NSCondition`; the network itself is touched only by the loop. Several runs
+/// train at once, each on its own queue.
+public final class TrainingRun: @unchecked Sendable {
+    public let name: String
+    public let configuration: TrainingConfiguration
+    private let data: TrainingData
+    private let queue: DispatchQueue
+    private let onEpochCompleted: (@Sendable (EpochMetrics) -> Void)?
+
+    // MARK: State shared with other threads (guarded by `condition`)
+    private let condition = NSCondition()
+    private var published: RunSnapshot
+    private var pauseRequested = false
+    private var stopRequested = false
+    private var pendingLearningRate: Double?
+    private var checkpointRequests: [CheckpointRequest] = []
+    private var loopActive = false
+    private var hasStarted = false
+
+    // MARK: Working state (touched only by the training loop, or under `condition` when it is idle)
+    private let network: Network
+    private var generator: SeededGenerator
+    private var completedEpochs: Int
+    private var learningRate: Double
+    private var history: [EpochMetrics]
+    private var trainingSeconds: Double
+    private let evaluationRows: Int
+
+    /// Creates a run, optionally continuing from a checkpoint (same architecture and mode).
+    /// - Parameter onEpochCompleted: called on the run's queue after every epoch.
+    public init(name: String, configuration: TrainingConfiguration, data: TrainingData,
+                resumingFrom checkpoint: RunCheckpoint? = nil,
+                onEpochCompleted: (@Sendable (EpochMetrics) -> Void)? = nil) throws(CheckpointError) {
+        precondition(configuration.batchSize >= 1 && configuration.epochs >= 1)
+        self.name = name
+        self.configuration = configuration
+        self.data = data
+        self.onEpochCompleted = onEpochCompleted
+        queue = DispatchQueue(label: "bnn-tui.run.\(name)", qos: .userInitiated)
+        evaluationRows = max(configuration.batchSize, 250)
+        var generator = SeededGenerator(seed: configuration.seed)
+        network = Network(configuration: configuration, maxRows: evaluationRows, generator: &generator)
+        self.generator = generator
+        completedEpochs = 0
+        learningRate = configuration.schedule.start
+        history = []
+        trainingSeconds = 0
+        if let checkpoint {
+            try checkpoint.restore(into: network, configuration: configuration)
+            self.generator = checkpoint.generator
+            completedEpochs = checkpoint.completedEpochs
+            learningRate = checkpoint.learningRate
+            history = checkpoint.history
+            trainingSeconds = checkpoint.trainingSeconds
+        }
+        let batches = Self.batchCount(examples: data.train.count, batchSize: configuration.batchSize)
+        published = RunSnapshot(
+            name: name, mode: configuration.mode, architecture: configuration.architecture,
+            state: completedEpochs >= configuration.epochs ? .done : .starting,
+            epoch: completedEpochs, totalEpochs: configuration.epochs, batchesDone: 0,
+            batchesPerEpoch: batches, learningRate: learningRate, partialTrainLoss: nil,
+            partialTrainError: nil, history: history, layers: network.layerStatistics(),
+            trainingSeconds: trainingSeconds, version: 0)
+        queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
+    }
+
+    /// Batches per epoch: ⌈n / B⌉, except that a last batch of a single image is
+    /// skipped (BatchNorm needs at least two rows for batch statistics).
+    static func batchCount(examples: Int, batchSize: Int) -> Int {
+        let full = examples / batchSize, rest = examples % batchSize
+        return full + (rest >= 2 ? 1 : 0)
+    }
+
+    private static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
+
+    // MARK: - Control (any thread)
+
+    /// Starts training on the run's queue. Calling it again does nothing.
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !hasStarted else { return }
+        hasStarted = true
+        guard !published.state.isFinished else { return }
+        loopActive = true
+        queue.async { self.trainingLoop() }
+    }
+
+    /// Pauses at the next batch boundary.
+    public func pause() {
+        condition.lock()
+        if !published.state.isFinished { pauseRequested = true }
+        condition.unlock()
+    }
+
+    /// Resumes a paused (or diverged) run.
+    public func resume() {
+        condition.lock()
+        pauseRequested = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops at the next batch boundary; the run ends in state `.stopped`.
+    public func stop() {
+        condition.lock()
+        stopRequested = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Sets the learning rate from the next batch on; later epochs keep decaying from it.
+    public func setLearningRate(_ rate: Double) {
+        precondition(rate.isFinite && rate > 0, "learning rate must be positive and finite")
+        condition.lock()
+        pendingLearningRate = rate
+        published.learningRate = rate
+        published.version &+= 1
+        condition.unlock()
+    }
+
+    /// The latest immutable snapshot.
+    public func snapshot() -> RunSnapshot {
+        condition.lock()
+        defer { condition.unlock() }
+        return published
+    }
+
+    /// Blocks until the training loop has ended or `timeout` seconds passed; true if it ended.
+    @discardableResult
+    public func waitUntilFinished(timeout: Double = .infinity) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: min(timeout, 1e9))
+        condition.lock()
+        defer { condition.unlock() }
+        while loopActive {
+            if !condition.wait(until: deadline) { return !loopActive }
+        }
+        return true
+    }
+
+    /// Writes a checkpoint of the run as it stands (atomically). While training, it is
+    /// taken at the next batch boundary; the caller waits for it.
+    public func saveCheckpoint(to path: String) throws {
+        if DispatchQueue.getSpecific(key: Self.queueKey) == ObjectIdentifier(self) {
+            // Called from the training loop itself (e.g. from `onEpochCompleted`).
+            let rate = condition.withLock { pendingLearningRate ?? learningRate }
+            try writeCheckpoint(to: path, learningRate: rate)
+            return
+        }
+        let request = CheckpointRequest(path: path)
+        condition.lock()
+        if loopActive {
+            checkpointRequests.append(request)
+            condition.broadcast()
+            while request.result == nil { condition.wait() }
+            condition.unlock()
+        } else {
+            defer { condition.unlock() }
+            let rate = pendingLearningRate ?? learningRate
+            request.result = Result { try writeCheckpoint(to: path, learningRate: rate) }
+        }
+        try request.result!.get()
+    }
+
+    // MARK: - The training loop (the run's queue)
+
+    private enum Control { case proceed, stop }
+
+    private func trainingLoop() {
+        let config = configuration
+        let featureCount = data.train.featureCount
+        let input = FloatBuffer(count: evaluationRows * featureCount)
+        var labels = [Int32](repeating: 0, count: evaluationRows)
+        var order = Array(0..<data.train.count)
+        let batches = Self.batchCount(examples: data.train.count, batchSize: config.batchSize)
+        let decay = config.schedule.decayFactor(epochs: config.epochs)
+        var finalState = RunState.done
+
+        epochs: while completedEpochs < config.epochs {
+            if checkControl() == .stop { finalState = .stopped; break epochs }
+            // Each epoch's order depends only on the generator's state, so a run resumed
+            // from a checkpoint sees exactly the batches an uninterrupted run would.
+            for i in order.indices { order[i] = i }
+            generator.shuffle(&order)
+            network.beginEpochStatistics()
+            var score = BatchScore()
+            var epochSeconds = 0.0, trainPhaseSeconds = 0.0
+            for b in 0..<batches {
+                if b > 0, checkControl() == .stop { finalState = .stopped; break epochs }
+                let started = DispatchTime.now().uptimeNanoseconds
+                let lo = b * config.batchSize
+                let rows = min(config.batchSize, order.count - lo)
+                order.withUnsafeBufferPointer { o in
+                    labels.withUnsafeMutableBufferPointer { l in
+                        data.train.gather(indices: UnsafeBufferPointer(rebasing: o[lo..<(lo + rows)]),
+                                          pixels: input.pointer, labels: l.baseAddress!)
+                    }
+                }
+                let batchScore = labels.withUnsafeBufferPointer { l in
+                    network.trainStep(input: input.pointer, labels: l.baseAddress!, rows: rows,
+                                      learningRate: learningRate, generator: &generator)
+                }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                epochSeconds += seconds
+                trainPhaseSeconds += seconds
+                if !batchScore.lossSum.isFinite {
+                    diverge(reason: "loss became \(batchScore.lossSum.isNaN ? "NaN" : "infinite") at epoch \(completedEpochs + 1), batch \(b + 1) (lr \(formatRate(learningRate))); lower the learning rate and resume")
+                    continue
+                }
+                score += batchScore
+                publishProgress(batchesDone: b + 1, score: score, seconds: seconds)
+            }
+            let evaluationStart = DispatchTime.now().uptimeNanoseconds
+            let validation = evaluate(data.validation, input: input, labels: &labels)
+            let test = evaluate(data.test, input: input, labels: &labels)
+            epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - evaluationStart) / 1e9
+            let layers = network.layerStatistics()
+            completedEpochs += 1
+            let metrics = EpochMetrics(
+                run: name, mode: config.mode.rawValue, arch: config.architecture.description,
+                epoch: completedEpochs, trainLoss: score.meanLoss, trainError: score.errorRate,
+                valLoss: validation.meanLoss, valError: validation.errorRate,
+                testLoss: test.meanLoss, testError: test.errorRate, lr: learningRate,
+                epochSeconds: epochSeconds,
+                samplesPerSecond: trainPhaseSeconds > 0 ? Double(score.rows) / trainPhaseSeconds : 0,
+                rssMB: ProcessMemory.peakResidentMB(),
+                clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
+                steCancelFraction: layers.map(\.steCancelFraction),
+                weightHistogram: layers.map(\.histogram))
+            history.append(metrics)
+            trainingSeconds += epochSeconds - trainPhaseSeconds  // batches were added as they ran
+            learningRate *= decay
+            publishEpoch(layers: layers)
+            onEpochCompleted?(metrics)
+        }
+        finish(finalState)
+    }
+
+    /// Applies pending control at a batch boundary: learning-rate changes, checkpoint
+    /// requests, pause (waiting here) and stop.
+    private func checkControl() -> Control {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let rate = pendingLearningRate { learningRate = rate; pendingLearningRate = nil }
+            if !checkpointRequests.isEmpty {
+                let requests = checkpointRequests
+                checkpointRequests = []
+                let rate = learningRate
+                // The working state is only ever touched by this thread: write without
+                // holding the lock, so readers of snapshots never wait for the disk.
+                condition.unlock()
+                let results = requests.map { r in Result { try writeCheckpoint(to: r.path, learningRate: rate) } }
+                condition.lock()
+                for (request, result) in zip(requests, results) { request.result = result }
+                condition.broadcast()
+                continue
+            }
+            if stopRequested { return .stop }
+            if !pauseRequested {
+                if published.state != .running { published.state = .running; published.version &+= 1 }
+                return .proceed
+            }
+            if case .diverged = published.state {} else if case .paused = published.state {} else {
+                published.state = .paused(reason: nil)
+                published.version &+= 1
+            }
+            condition.wait()
+        }
+    }
+
+    private func diverge(reason: String) {
+        condition.lock()
+        pauseRequested = true
+        published.state = .diverged(reason: reason)
+        published.version &+= 1
+        condition.unlock()
+    }
+
+    private func evaluate(_ set: any ImageBatchSource, input: FloatBuffer, labels: inout [Int32]) -> BatchScore {
+        var total = BatchScore()
+        var indices = [Int](repeating: 0, count: evaluationRows)
+        var lo = 0
+        while lo < set.count {
+            let rows = min(evaluationRows, set.count - lo)
+            for i in 0..<rows { indices[i] = lo + i }
+            indices.withUnsafeBufferPointer { ix in
+                labels.withUnsafeMutableBufferPointer { l in
+                    set.gather(indices: UnsafeBufferPointer(rebasing: ix[0..<rows]), pixels: input.pointer,
+                               labels: l.baseAddress!)
+                }
+            }
+            total += labels.withUnsafeBufferPointer { l in
+                network.evaluate(input: input.pointer, labels: l.baseAddress!, rows: rows)
+            }
+            lo += rows
+        }
+        return total
+    }
+
+    private func publishProgress(batchesDone: Int, score: BatchScore, seconds: Double) {
+        trainingSeconds += seconds
+        condition.lock()
+        published.batchesDone = batchesDone
+        published.partialTrainLoss = score.meanLoss
+        published.partialTrainError = score.errorRate
+        published.trainingSeconds = trainingSeconds
+        if pendingLearningRate == nil { published.learningRate = learningRate }
+        published.version &+= 1
+        condition.unlock()
+    }
+
+    private func publishEpoch(layers: [LayerStatistics]) {
+        condition.lock()
+        published.epoch = completedEpochs
+        published.batchesDone = 0
+        published.partialTrainLoss = nil
+        published.partialTrainError = nil
+        published.history = history
+        published.layers = layers
+        published.trainingSeconds = trainingSeconds
+        if pendingLearningRate == nil { published.learningRate = learningRate }
+        published.version &+= 1
+        condition.unlock()
+    }
+
+    private func finish(_ state: RunState) {
+        condition.lock()
+        // Serve checkpoint requests that raced with the end of training.
+        let rate = pendingLearningRate ?? learningRate
+        for request in checkpointRequests {
+            request.result = Result { try writeCheckpoint(to: request.path, learningRate: rate) }
+        }
+        checkpointRequests = []
+        published.state = state
+        published.version &+= 1
+        loopActive = false
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func writeCheckpoint(to path: String, learningRate: Double) throws {
+        let checkpoint = RunCheckpoint(name: name, configuration: configuration, network: network,
+                                       generator: generator, completedEpochs: completedEpochs,
+                                       learningRate: learningRate,
+                                       history: history, trainingSeconds: trainingSeconds)
+        try AtomicFile.write(checkpoint.serialized(), to: path)
+    }
+}
+
+/// A checkpoint asked for from another thread, answered by the training loop.
+private final class CheckpointRequest: @unchecked Sendable {
+    let path: String
+    var result: Result<Void, any Error>?
+    init(path: String) { self.path = path }
+}
+
+func formatRate(_ x: Double) -> String {
+    String(format: "%.3g", x)
+}
