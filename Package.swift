@@ -58,7 +58,14 @@ let package = Package(
         // MARK: - Swift libraries
         .target(
             name: "BNNData",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "BNNEmbeddedData"],
+            swiftSettings: strictSwift
+        ),
+        // The embedded Fashion-MNIST subset (resource) and where to find it at run time.
+        .target(
+            name: "BNNEmbeddedData",
+            path: "Data/BNNEmbeddedData",
+            resources: [.copy("fashion-mnist-subset")],
             swiftSettings: strictSwift
         ),
         .target(
