@@ -55,6 +55,12 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
+        // Fused elementwise training loops (optimizer + clip + sign), same scheme.
+        .target(
+            name: "CTrainingKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+        ),
+
         // MARK: - Swift libraries
         .target(
             name: "BNNData",
@@ -75,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "BNNEngine",
-            dependencies: ["BNNData", "BNNKernels"],
+            dependencies: ["BNNData", "BNNKernels", "CTrainingKernels"],
             swiftSettings: strictSwift
         ),
         .target(

@@ -12,6 +12,7 @@ final class DenseLayer {
     let inputs: Int
     let outputs: Int
     let binary: Bool
+    let threads: Int
     /// The latent (real-valued) weights and their gradient/optimizer state.
     let weights: Parameter
     /// W_b, the ±1 weights used by the products (binary modes only).
@@ -20,7 +21,8 @@ final class DenseLayer {
     private var signsAtEpochStart: [UInt8]
 
     init(inputs: Int, outputs: Int, binary: Bool, learningRateScale: Float, index: Int,
-         generator: inout SeededGenerator) {
+         threads: Int = 1, generator: inout SeededGenerator) {
+        self.threads = threads
         self.inputs = inputs
         self.outputs = outputs
         self.binary = binary
@@ -31,6 +33,7 @@ final class DenseLayer {
         weights = Parameter(name: "dense\(index).W", value: value,
                             learningRateScale: learningRateScale, clipsToUnitInterval: binary)
         binaryWeights = binary ? FloatBuffer(count: inputs * outputs) : nil
+        weights.binaryOutput = binaryWeights
         signsAtEpochStart = []
         markEpochStart()
     }
@@ -39,6 +42,8 @@ final class DenseLayer {
     var effectiveWeights: UnsafePointer<Float> { UnsafePointer((binaryWeights ?? weights.value).pointer) }
 
     /// W_b = sign(W) (deterministic), or +1 with probability hard_sigmoid(W) when `generator` is given.
+    /// (After an update the optimizer has already written sign(W); this is for initialization,
+    /// restored checkpoints, evaluation and stochastic draws.)
     func refreshBinaryWeights(stochasticWith generator: UnsafeMutablePointer<SeededGenerator>? = nil) {
         guard let wb = binaryWeights?.pointer else { return }
         let w = weights.value.pointer
@@ -52,19 +57,19 @@ final class DenseLayer {
 
     /// out (rows x outputs) = input (rows x inputs) · W_b.
     func forward(input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>) {
-        FloatGEMM.gemm(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
-                       b: effectiveWeights, ldb: outputs, c: output, ldc: outputs)
+        SplitGEMM.gemm(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
+                       b: effectiveWeights, ldb: outputs, c: output, ldc: outputs, threads: threads)
     }
 
     /// ∂C/∂W = inputᵀ · ∂C/∂s (the gradient w.r.t. W_b, applied to the latent W);
     /// if `inputGradient` is given, ∂C/∂input = ∂C/∂s · W_bᵀ.
     func backward(input: UnsafePointer<Float>, outputGradient gs: UnsafePointer<Float>, rows: Int,
                   inputGradient: UnsafeMutablePointer<Float>?) {
-        FloatGEMM.gemm(transposeA: true, m: inputs, n: outputs, k: rows, a: input, lda: inputs,
-                       b: gs, ldb: outputs, c: weights.gradient.pointer, ldc: outputs)
+        SplitGEMM.gemm(transposeA: true, m: inputs, n: outputs, k: rows, a: input, lda: inputs,
+                       b: gs, ldb: outputs, c: weights.gradient.pointer, ldc: outputs, threads: threads)
         if let inputGradient {
-            FloatGEMM.gemm(transposeB: true, m: rows, n: inputs, k: outputs, a: gs, lda: outputs,
-                           b: effectiveWeights, ldb: outputs, c: inputGradient, ldc: inputs)
+            SplitGEMM.gemm(transposeB: true, m: rows, n: inputs, k: outputs, a: gs, lda: outputs,
+                           b: effectiveWeights, ldb: outputs, c: inputGradient, ldc: inputs, threads: threads)
         }
     }
 

@@ -14,6 +14,8 @@ final class Parameter {
     /// Multiplies the learning rate for this tensor (the Glorot scale option).
     let learningRateScale: Float
     let clipsToUnitInterval: Bool
+    /// Where the optimizer writes sign(value) after each update (the layer's W_b), if anywhere.
+    var binaryOutput: FloatBuffer?
 
     init(name: String, value: FloatBuffer, learningRateScale: Float = 1, clipsToUnitInterval: Bool = false) {
         self.name = name

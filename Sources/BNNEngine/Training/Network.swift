@@ -43,7 +43,8 @@ final class Network {
             let scale: Float = configuration.glorotLearningRateScale
                 ? Float(1 / (1.5 / Double(fanIn + fanOut)).squareRoot()) : 1
             dense.append(DenseLayer(inputs: fanIn, outputs: fanOut, binary: binary,
-                                    learningRateScale: scale, index: k, generator: &generator))
+                                    learningRateScale: scale, index: k, threads: configuration.threads,
+                                    generator: &generator))
             batchNorms.append(BatchNorm(features: fanOut, maxRows: maxRows,
                                         epsilon: configuration.batchNormEpsilon,
                                         momentum: configuration.batchNormMomentum, index: k))
@@ -120,10 +121,8 @@ final class Network {
         }
         let score = computeGradients(input: input, labels: labels, rows: rows, generator: &generator)
         guard score.lossSum.isFinite else { return score }
+        // The optimizer also writes W_b = sign(W); stochastic weights are drawn before each forward.
         optimizer.apply(to: parameters, learningRate: learningRate)
-        if !stochasticWeights {
-            for layer in dense { layer.refreshBinaryWeights() }
-        }
         return score
     }
 

@@ -1,4 +1,5 @@
 import BNNData
+import BNNKernels
 import Dispatch
 import Foundation
 
@@ -48,6 +49,8 @@ public final class TrainingRun: @unchecked Sendable {
         self.onEpochCompleted = onEpochCompleted
         queue = DispatchQueue(label: "bnn-tui.run.\(name)", qos: .userInitiated)
         evaluationRows = max(configuration.batchSize, 250)
+        // Runs split their products over their own threads (see SplitGEMM); BLAS stays single-threaded.
+        FloatGEMM.setThreadCount(1)
         var generator = SeededGenerator(seed: configuration.seed)
         network = Network(configuration: configuration, maxRows: evaluationRows, generator: &generator)
         self.generator = generator

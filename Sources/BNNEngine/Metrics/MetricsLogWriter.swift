@@ -1,0 +1,52 @@
+import BNNData
+import Foundation
+
+/// Appends one JSON object per epoch to a metrics file (JSON Lines), the
+/// format `bnn-tui train --metrics` writes and `bnn-tui plot` reads.
+///
+/// Each line goes out in a single `write` on a file opened with `O_APPEND`,
+/// so a crash can cut off at most the line being written, never an earlier one.
+public final class MetricsLogWriter: @unchecked Sendable {
+    public let path: String
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private let encoder: JSONEncoder
+
+    /// Opens (creating if needed) `path` for appending.
+    public init(path: String) throws(AtomicFile.WriteError) {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    deinit { close(descriptor) }
+
+    /// The JSON line for one epoch (without the newline).
+    public static func line(for metrics: EpochMetrics) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(metrics)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    public func append(_ metrics: EpochMetrics) throws(AtomicFile.WriteError) {
+        lock.lock()
+        defer { lock.unlock() }
+        var data: Data
+        do { data = try encoder.encode(metrics) } catch {
+            throw AtomicFile.WriteError(path: path, reason: "cannot encode metrics: \(error)")
+        }
+        data.append(0x0A)
+        let failure: String? = data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return String(cString: strerror(errno)) }
+                offset += n
+            }
+            return nil
+        }
+        if let failure { throw AtomicFile.WriteError(path: path, reason: failure) }
+    }
+}

@@ -1,0 +1,9 @@
+import BNNData
+
+/// Real Fashion-MNIST (or any IDX data set) as a source of training batches.
+extension LabeledImages: ImageBatchSource {
+    public func gather(indices: UnsafeBufferPointer<Int>, pixels: UnsafeMutablePointer<Float>,
+                       labels: UnsafeMutablePointer<Int32>) {
+        gather(indices, into: pixels, labels: labels)
+    }
+}
