@@ -35,5 +35,12 @@ struct EmbeddedSubsetTests {
         #expect(!candidates.isEmpty)
         #expect(candidates.first?.contains("_BNNEmbeddedData.") == true)
         #expect(Set(candidates).count == candidates.count)
+        #expect(candidates.last?.hasSuffix("Data/BNNEmbeddedData/fashion-mnist-subset") == true)  // source tree
+        // Built normally, the bundle next to the binary is used, not the source tree.
+        let found = EmbeddedSubset.directory()
+        print("embedded subset found at \(found ?? "nil")")
+        if let first = candidates.first, FileManager.default.fileExists(atPath: first) {
+            #expect(found == first)
+        }
     }
 }

@@ -204,7 +204,6 @@ struct EveryBadFixtureTests {
             }
             #expect(error.description.hasPrefix(path + ": "), "\(error)")
             #expect(!error.description.contains("\n"))
-            print("fixture \(name): \(error)")
         }
     }
 }
