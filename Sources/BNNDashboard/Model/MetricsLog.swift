@@ -35,9 +35,10 @@ public struct MetricsLog: Sendable {
         var byName: [String: [Int: EpochMetrics]] = [:]
         var order: [String] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the byte: "\r\n" is a single Character to Swift and would not split on "\n".
+        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = String(rawLine).trimmingWhitespace()
+            let line = String(decoding: rawLine, as: UTF8.self).trimmingWhitespace()
             if line.isEmpty { continue }
             let metrics: EpochMetrics
             do {
@@ -121,7 +122,10 @@ public struct MetricsLog: Sendable {
                               ("weight_histogram", m.weightHistogram.count)] where count != layers {
             throw bad("\(name) has \(count) entries but \(m.arch) has \(layers) layers")
         }
-        if m.weightHistogram.contains(where: { $0.contains { $0 < 0 } }) { throw bad("weight_histogram has a negative count") }
+        for (i, bins) in m.weightHistogram.enumerated() {
+            guard bins.count >= 2 else { throw bad("weight_histogram[\(i)] has \(bins.count) bins; needs the two clip edges at least") }
+            guard bins.allSatisfy({ $0 >= 0 }) else { throw bad("weight_histogram[\(i)] has a negative count") }
+        }
     }
 
     /// A short reason for a decoding failure, naming the key.

@@ -43,8 +43,8 @@ public enum DashboardRenderer {
 
         // Weights and saturation.
         if let weights {
-            // Room for the title: the border, its padding, and the "[ ] layer" note.
-            let titleRoom = layout.weights.width - 4 - 12
+            // The title may take the whole top edge; the "[ ] layer" note shows only if room is left.
+            let titleRoom = layout.weights.width - 4
             let runTitle = [TextSpan(weights.title(maxWidth: titleRoom), style: CellStyle(color: .run(state.selectedRun), bold: true))]
             drawPanel(on: &grid, layout.weights, glyphs: glyphs, title: runTitle,
                       note: [TextSpan("[ ]", style: accent), TextSpan(" layer", style: muted)]) { w, h in

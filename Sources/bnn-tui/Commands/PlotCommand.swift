@@ -40,14 +40,13 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let log: MetricsLog
+        let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
+        let text: String
         do {
-            log = try MetricsLog(files: files)
+            text = try TextExport.document(metricsFiles: files, options: options)
         } catch {
             throw failure(error.description)
         }
-        let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
-        let text = TextExport.document(snapshots: log.snapshots(), header: DashboardHeader(), options: options)
         if let output {
             do {
                 try AtomicTextFile.write(text, to: output)

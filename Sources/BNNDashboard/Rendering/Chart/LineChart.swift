@@ -168,6 +168,10 @@ public struct LineChart: Sendable {
         let axisRow = plotRows
         grid[axisX, axisRow] = Cell(glyphs.axisCorner, style: axisStyle)
         for col in plotX..<width { grid[col, axisRow] = Cell(glyphs.axisHorizontal, style: axisStyle) }
+        // The axis title goes at the right end; tick labels fill in left of it without touching.
+        let titleFits = xTitle.count + 4 <= plotColumns
+        let labelLimit = titleFits ? width - xTitle.count - 1 : width
+        if titleFits { grid.putRight(xTitle, rightX: width - 1, y: axisRow + 1, style: axisStyle) }
         var nextFree = 0
         var tick = 0
         while Double(tick) <= xUpper + 1e-9 {
@@ -175,14 +179,11 @@ public struct LineChart: Sendable {
             if col > plotX { grid[col, axisRow] = Cell(glyphs.axisHorizontalTick, style: axisStyle) }
             let text = String(tick)
             let start = Swift.min(width - text.count, Swift.max(0, col - (text.count - 1) / 2))
-            if start >= nextFree {
+            if start >= nextFree && start + text.count <= labelLimit {
                 grid.put(text, x: start, y: axisRow + 1, style: axisStyle)
                 nextFree = start + text.count + 1
             }
             tick += xStep
-        }
-        if nextFree + xTitle.count + 1 <= width {
-            grid.putRight(xTitle, rightX: width - 1, y: axisRow + 1, style: axisStyle)
         }
 
         if legendRows > 0 {

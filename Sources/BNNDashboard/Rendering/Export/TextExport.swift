@@ -80,6 +80,13 @@ public enum TextExport {
         grids(snapshots: snapshots, header: header, options: options).map { $0.text() }.joined(separator: "\n\n") + "\n"
     }
 
+    /// The export of the runs recorded in metrics JSONL files (what `bnn-tui plot` prints).
+    public static func document(metricsFiles: [String], header: DashboardHeader = DashboardHeader(),
+                                options: Options = Options()) throws(MetricsLogError) -> String {
+        let log = try MetricsLog(files: metricsFiles)
+        return document(snapshots: log.snapshots(), header: header, options: options)
+    }
+
     /// Builds the document and writes it atomically to `path`.
     public static func write(snapshots: [RunSnapshot], header: DashboardHeader, options: Options = Options(),
                              to path: String) throws(FileWriteError) {

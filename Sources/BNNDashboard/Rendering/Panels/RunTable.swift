@@ -46,12 +46,12 @@ public struct RunTable: Sendable {
             Column(title: "epoch", width: 7, right: true, rank: 0) { _, s in ("\(s.epoch)/\(s.totalEpochs)", nil) },
             Column(title: "train", width: 7, right: true, rank: 2) { _, s in (Format.percent(last(s)?.trainError), nil) },
             Column(title: "val", width: 7, right: true, rank: 1) { _, s in (Format.percent(last(s)?.valError), nil) },
-            Column(title: "test", width: 7, right: true, rank: 5) { _, s in (Format.percent(last(s)?.testError), nil) },
-            Column(title: "best val", width: 11, right: false, rank: 3) { _, s in
+            Column(title: "test", width: 7, right: true, rank: 3) { _, s in (Format.percent(last(s)?.testError), nil) },
+            Column(title: "best val", width: 11, right: false, rank: 4) { _, s in
                 guard let b = s.bestValidation else { return ("-", nil) }
                 return (Format.pad(Format.percent(b.error), 6, right: true) + " @" + String(b.epoch), nil)
             },
-            Column(title: "lr", width: 8, right: true, rank: 4) { i, s in
+            Column(title: "lr", width: 8, right: true, rank: 5) { i, s in
                 (Format.learningRate(i < learningRates.count ? learningRates[i] : s.learningRate), nil)
             },
             Column(title: "s/epoch", width: 7, right: true, rank: 6) { _, s in
@@ -63,10 +63,11 @@ public struct RunTable: Sendable {
         ]
     }
 
-    private static let gap = 2
+    /// The columns are chosen with one space between them (fixed widths leave numbers
+    /// padded anyway); leftover room widens the gaps, up to 4.
+    private static let gap = 1
 
-    /// The columns that fit in `width`, in display order, and the gap between them
-    /// (wider when there is room, up to 5).
+    /// The columns that fit in `width`, in display order, and the gap between them.
     private func visibleColumns(width: Int) -> (columns: [Column], gap: Int) {
         let all = columns
         var kept = Set<Int>()
@@ -77,7 +78,7 @@ public struct RunTable: Sendable {
         }
         let shown = all.enumerated().filter { kept.contains($0.offset) }.map(\.element)
         let extra = shown.count > 1 ? (width - used) / (shown.count - 1) : 0
-        return (shown, Swift.min(5, Self.gap + extra))
+        return (shown, Swift.min(4, Self.gap + extra))
     }
 
     /// Rows: a header, then one per run (clipped to `height`).
