@@ -10,6 +10,7 @@ public enum ChartKind: String, Sendable, Equatable, CaseIterable {
 
 /// A line in the status area that disappears by itself.
 public struct TransientMessage: Sendable, Equatable {
+    /// Info messages confirm an action; error messages say why nothing happened.
     public enum Kind: Sendable, Equatable {
         case info
         case error

@@ -115,7 +115,7 @@ public struct MetricsLog: Sendable {
         }
         let architecture: Architecture
         do { architecture = try Architecture(parsing: m.arch) } catch { throw bad(error.description) }
-        guard m.epoch >= 1 else { throw bad("epoch \(m.epoch) is not a positive number") }
+        guard (1...1_000_000).contains(m.epoch) else { throw bad("epoch \(m.epoch) is out of range 1-1000000") }
         let layers = architecture.layerCount
         for (name, count) in [("clip_fraction", m.clipFraction.count), ("flip_ratio", m.flipRatio.count),
                               ("ste_cancel_fraction", m.steCancelFraction.count),

@@ -28,14 +28,14 @@ public enum Format {
 
     /// A duration as h:mm:ss ("0:03:41", "12:00:05"); "-" for unknown.
     public static func duration(_ seconds: Double?) -> String {
-        guard let s = seconds, s.isFinite, s >= 0 else { return "-" }
+        guard let s = seconds, s.isFinite, s >= 0, s < 1e12 else { return "-" }
         let total = Int(s.rounded())
         return String(format: "%d:%02d:%02d", total / 3600, (total / 60) % 60, total % 60)
     }
 
     /// A short duration: m:ss under an hour, else h:mm:ss.
     public static func shortDuration(_ seconds: Double?) -> String {
-        guard let s = seconds, s.isFinite, s >= 0 else { return "-" }
+        guard let s = seconds, s.isFinite, s >= 0, s < 1e12 else { return "-" }
         let total = Int(s.rounded())
         if total < 3600 { return String(format: "%d:%02d", total / 60, total % 60) }
         return duration(s)
@@ -44,6 +44,7 @@ public enum Format {
     /// An integer with thousands separators ("38,000").
     public static func grouped(_ value: Double?) -> String {
         guard let v = value, v.isFinite else { return "-" }
+        guard abs(v) < 1e15 else { return String(format: "%.3g", v) }
         let n = Int(v.rounded())
         let digits = String(abs(n))
         var out = ""

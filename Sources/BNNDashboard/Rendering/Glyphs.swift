@@ -24,6 +24,7 @@ public struct Glyphs: Sendable, Equatable {
     public var done: String
     public var failed: String
     public var starting: String
+    public var stopped: String
     /// Marks the selected row.
     public var selection: String
     /// Progress bar: full cell, empty cell, and the eighths of a partial cell (index 1...7).
@@ -41,7 +42,7 @@ public struct Glyphs: Sendable, Equatable {
         isASCII: false,
         horizontal: "─", vertical: "│", topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯",
         axisVertical: "│", axisTick: "┤", axisCorner: "└", axisHorizontal: "─", axisHorizontalTick: "┬",
-        separator: " · ", running: "▶", paused: "‖", done: "✓", failed: "✗", starting: "…",
+        separator: " · ", running: "▶", paused: "‖", done: "✓", failed: "✗", starting: "…", stopped: "■",
         selection: "▸",
         progressFull: "█", progressEmpty: "░", progressEighths: ["░", "▏", "▎", "▍", "▌", "▋", "▊", "▉"],
         barEighths: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
@@ -51,7 +52,7 @@ public struct Glyphs: Sendable, Equatable {
         isASCII: true,
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         axisVertical: "|", axisTick: "+", axisCorner: "+", axisHorizontal: "-", axisHorizontalTick: "+",
-        separator: " | ", running: ">", paused: "=", done: "v", failed: "x", starting: ".",
+        separator: " | ", running: ">", paused: "=", done: "v", failed: "x", starting: ".", stopped: "#",
         selection: ">",
         progressFull: "#", progressEmpty: ".", progressEighths: [".", ".", ".", ".", "#", "#", "#", "#"],
         barEighths: [" ", ".", ".", ":", ":", ":", "#", "#", "#"],

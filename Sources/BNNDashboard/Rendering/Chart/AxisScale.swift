@@ -40,9 +40,9 @@ public struct AxisScale: Sendable, Equatable {
         var lo = lo, hi = hi
         if !(lo.isFinite && hi.isFinite) { lo = 0; hi = 1 }
         if hi < lo { swap(&lo, &hi) }
-        if hi == lo {
+        if hi - lo <= 1e-9 * Swift.max(1, abs(hi)) {
             // A flat series: open a small range around it, not below zero for a non-negative value.
-            let value = hi
+            let value = (lo + hi) / 2
             let pad = value == 0 ? 1 : abs(value) * 0.1
             lo = value >= 0 ? Swift.max(0, value - pad) : value - pad
             hi = value + pad

@@ -60,7 +60,9 @@ public struct LineChart: Sendable {
     private var suffix: String { format == .percent ? "%" : "" }
     private var axisStyle: CellStyle { CellStyle(color: .muted) }
 
-    private func drawable(_ y: Double) -> Bool { y.isFinite && (!logScale || y > 0) }
+    /// Values the chart draws: finite, positive on a log axis, and below 1e100 in size
+    /// (a run on its way to diverging must not break the axis arithmetic).
+    private func drawable(_ y: Double) -> Bool { y.isFinite && abs(y) < 1e100 && (!logScale || y > 0) }
 
     /// Dots per row of the chart's canvas.
     private var dotsPerRow: Int { ascii ? 1 : 4 }
@@ -80,8 +82,8 @@ public struct LineChart: Sendable {
 
     /// The x axis end and tick step for `plotColumns` columns.
     public func xAxis(plotColumns: Int) -> (upper: Double, step: Int) {
-        let xs = series.flatMap { s in s.points.filter { drawable($0.y * factor) }.map(\.x) }
-        let extent = Swift.max(1, xs.max() ?? 1)
+        let xs = series.flatMap { s in s.points.filter { drawable($0.y * factor) && $0.x.isFinite }.map(\.x) }
+        let extent = Swift.min(1e9, Swift.max(1, xs.max() ?? 1))
         var candidates: [Int] = []
         var base = 1
         while candidates.count < 40 {
@@ -121,7 +123,8 @@ public struct LineChart: Sendable {
         let (xUpper, xStep) = xAxis(plotColumns: plotColumns)
         let dotW = canvas.dotWidth, dotH = canvas.dotHeight
         func dot(_ p: ChartPoint) -> (x: Int, y: Int)? {
-            guard drawable(p.y * factor), p.x.isFinite, let f = y.fraction(of: p.y * factor) else { return nil }
+            guard drawable(p.y * factor), p.x.isFinite, p.x >= 0, p.x <= xUpper,
+                  let f = y.fraction(of: p.y * factor) else { return nil }
             let dx = Int((p.x / xUpper * Double(dotW - 1)).rounded())
             let dy = Int(((1 - f) * Double(dotH - 1)).rounded())
             return (dx, dy)

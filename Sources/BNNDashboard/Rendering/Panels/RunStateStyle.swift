@@ -9,7 +9,7 @@ public enum RunStateStyle {
         case .running: return glyphs.running
         case .paused: return glyphs.paused
         case .done: return glyphs.done
-        case .stopped: return glyphs.paused
+        case .stopped: return glyphs.stopped
         case .diverged, .failed: return glyphs.failed
         }
     }

@@ -36,7 +36,8 @@ public struct WeightHistogram: Sendable {
     public func render(width: Int, height: Int) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         let muted = CellStyle(color: .muted)
-        let total = counts.reduce(0, +)
+        // Summed in floating point: counts read from a file can be large enough to overflow Int.
+        let total = counts.reduce(0.0) { $0 + Double($1) }
         let layout = Self.fit(binCount: counts.count, width: width)
         let barRows = height - Self.extraRows
         guard layout.columns >= 4, barRows >= 1, total > 0 else {
@@ -44,20 +45,20 @@ public struct WeightHistogram: Sendable {
             return grid
         }
         // Column values (bins grouped when narrow) and which columns are clip edges.
-        var values: [Int] = []
+        var values: [Double] = []
         var isEdge: [Bool] = []
         let m = layout.binsPerColumn
         for g in 0..<(counts.count / m) {
-            let v = counts[(g * m)..<(g * m + m)].reduce(0, +)
+            let v = counts[(g * m)..<(g * m + m)].reduce(0.0) { $0 + Double($1) }
             let edge = g == 0 || g == counts.count / m - 1
             for _ in 0..<layout.columnsPerBin { values.append(v); isEdge.append(edge) }
         }
         let interior = zip(values, isEdge).filter { !$0.1 }.map(\.0).max() ?? 0
-        let scale = Double(interior > 0 ? interior : (values.max() ?? 1))
+        let scale = interior > 0 ? interior : (values.max() ?? 1)
         let left = (width - layout.columns) / 2
         let eighthsTotal = barRows * 8
         for (c, v) in values.enumerated() {
-            var eighths = Int((Double(v) / scale * Double(eighthsTotal)).rounded())
+            var eighths = Int((Swift.min(1, v / scale) * Double(eighthsTotal)).rounded())
             if v > 0 && eighths == 0 { eighths = 1 }  // any weight at all shows
             eighths = Swift.min(eighths, eighthsTotal)
             let style = isEdge[c] ? edgeStyle : barStyle
@@ -69,8 +70,8 @@ public struct WeightHistogram: Sendable {
         }
         // Shares of the edge bins above them.
         let edgeWidth = layout.columnsPerBin
-        let leftShare = Double(values[0]) / Double(total)
-        let rightShare = Double(values[values.count - 1]) / Double(total)
+        let leftShare = values[0] / total
+        let rightShare = values[values.count - 1] / total
         let leftLabel = Format.percent(leftShare, decimals: 1), rightLabel = Format.percent(rightShare, decimals: 1)
         if leftLabel.count + rightLabel.count + 1 <= layout.columns {
             grid.put(leftLabel, x: left, y: 0, style: edgeStyle)
