@@ -1,0 +1,17 @@
+/// What a key asks the app to do beyond the dashboard's own state: talk to
+/// the engine (through `RunController`), write files, or leave.
+///
+/// The reducer returns these so it stays pure and testable; the app loop
+/// carries them out.
+public enum DashboardCommand: Sendable, Equatable {
+    case pause(run: Int)
+    case resume(run: Int)
+    case pauseAll
+    case resumeAll
+    /// The new learning rate, already validated (positive and finite).
+    case setLearningRate(run: Int, value: Double)
+    /// Write the text export (the app chooses the path and reports it with `DashboardState.post`).
+    case export
+    case saveCheckpoints
+    case quit
+}

@@ -1,0 +1,19 @@
+/// The facts about a session that no snapshot carries, for the header line:
+/// dataset, batch size, optimizer, seed, start time.
+///
+/// The app fills it from the command line; `plot` leaves most of it empty.
+public struct DashboardHeader: Sendable, Equatable {
+    public var dataset: String
+    public var batchSize: Int?
+    public var optimizer: String?
+    public var seed: UInt64?
+    /// When the session started, on the same clock as the `now` given to the renderer;
+    /// nil shows the longest run's training time instead.
+    public var startedAt: Double?
+
+    public init(dataset: String = "Fashion-MNIST", batchSize: Int? = nil, optimizer: String? = nil,
+                seed: UInt64? = nil, startedAt: Double? = nil) {
+        self.dataset = dataset; self.batchSize = batchSize; self.optimizer = optimizer
+        self.seed = seed; self.startedAt = startedAt
+    }
+}

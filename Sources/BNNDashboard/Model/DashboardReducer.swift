@@ -1,0 +1,211 @@
+import BNNEngine
+
+/// Turns a key into dashboard state changes and commands for the app.
+///
+/// Pure: the terminal decodes keys, this decides what they mean, the app
+/// executes the returned commands. Every branch is unit-tested without a terminal.
+public enum DashboardReducer {
+    /// Applies `key` to `state` given the runs' latest `snapshots`; `now` (seconds)
+    /// times the transient message. Returns the commands to carry out, in order.
+    public static func handle(_ key: KeyInput, state: inout DashboardState, snapshots: [RunSnapshot],
+                              now: Double) -> [DashboardCommand] {
+        if key == .ctrlC { return [.quit] }
+        if key == .resize { return [] }
+        state.clampSelection(runCount: snapshots.count) { snapshots[$0].layers.count }
+        if state.learningRatePrompt != nil {
+            return handlePrompt(key, state: &state, snapshots: snapshots, now: now)
+        }
+        switch key {
+        case .character(" "), .character("p"):
+            return togglePause(state: &state, snapshots: snapshots, now: now)
+        case .character("P"):
+            return togglePauseAll(state: &state, snapshots: snapshots, now: now)
+        case .character("+"), .character("="):
+            return scaleLearningRate(by: 2, state: &state, snapshots: snapshots, now: now)
+        case .character("-"):
+            return scaleLearningRate(by: 0.5, state: &state, snapshots: snapshots, now: now)
+        case .character("l"):
+            guard let run = adjustableRun(state: &state, snapshots: snapshots, now: now) else { return [] }
+            state.learningRatePrompt = LearningRatePrompt(run: run)
+            return []
+        case .tab, .right, .down:
+            selectRun(offset: 1, state: &state, snapshots: snapshots)
+            return []
+        case .backTab, .left, .up:
+            selectRun(offset: -1, state: &state, snapshots: snapshots)
+            return []
+        case .character("]"):
+            selectLayer(offset: 1, state: &state, snapshots: snapshots)
+            return []
+        case .character("["):
+            selectLayer(offset: -1, state: &state, snapshots: snapshots)
+            return []
+        case .character("e"):
+            return [.export]
+        case .character("s"):
+            return [.saveCheckpoints]
+        case .character("o"), .character("c"):
+            state.chartKind = state.chartKind.toggled
+            return []
+        case .character("g"):
+            state.logScale.toggle()
+            return []
+        case .character("t"):
+            state.showTest.toggle()
+            return []
+        case .character("?"):
+            state.helpVisible.toggle()
+            return []
+        case .escape:
+            state.helpVisible = false
+            return []
+        case .character("q"):
+            return [.quit]
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Learning-rate prompt
+
+    private static func handlePrompt(_ key: KeyInput, state: inout DashboardState, snapshots: [RunSnapshot],
+                                     now: Double) -> [DashboardCommand] {
+        guard var prompt = state.learningRatePrompt else { return [] }
+        switch key {
+        case .escape:
+            state.learningRatePrompt = nil
+            return []
+        case .backspace:
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+            state.learningRatePrompt = prompt
+            return []
+        case .character(let ch):
+            if prompt.text.count < 24 && !ch.isNewline { prompt.text.append(ch) }
+            state.learningRatePrompt = prompt
+            return []
+        case .enter:
+            switch LearningRateInput.parse(prompt.text) {
+            case .failure(let rejection):
+                // Nothing changes; the prompt stays open so the value can be fixed or Esc pressed.
+                state.post(rejection.description, kind: .error, now: now)
+                return []
+            case .success(let value):
+                state.learningRatePrompt = nil
+                guard prompt.run < snapshots.count else { return [] }
+                return setLearningRate(value, run: prompt.run, state: &state, snapshots: snapshots, now: now,
+                                       verb: "set to")
+            }
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Pause and resume
+
+    private static func togglePause(state: inout DashboardState, snapshots: [RunSnapshot],
+                                    now: Double) -> [DashboardCommand] {
+        guard state.selectedRun < snapshots.count else { return [] }
+        let run = state.selectedRun, s = snapshots[run]
+        switch s.state {
+        case .starting, .running:
+            state.post("pausing \(s.name)", now: now)
+            return [.pause(run: run)]
+        case .paused:
+            state.post("resuming \(s.name)", now: now)
+            return [.resume(run: run)]
+        case .diverged(let reason):
+            state.post("\(s.name) diverged (\(reason)) and cannot resume", kind: .error, now: now)
+            return []
+        case .done, .stopped, .failed:
+            state.post(finishedMessage(s), kind: .error, now: now)
+            return []
+        }
+    }
+
+    private static func togglePauseAll(state: inout DashboardState, snapshots: [RunSnapshot],
+                                       now: Double) -> [DashboardCommand] {
+        let active = snapshots.contains { $0.state == .running || $0.state == .starting }
+        if active {
+            state.post("pausing all runs", now: now)
+            return [.pauseAll]
+        }
+        let paused = snapshots.contains { if case .paused = $0.state { return true } else { return false } }
+        if paused {
+            state.post("resuming all runs", now: now)
+            return [.resumeAll]
+        }
+        state.post("no run to pause or resume", kind: .error, now: now)
+        return []
+    }
+
+    // MARK: - Learning rate
+
+    private static func scaleLearningRate(by factor: Double, state: inout DashboardState,
+                                          snapshots: [RunSnapshot], now: Double) -> [DashboardCommand] {
+        guard let run = adjustableRun(state: &state, snapshots: snapshots, now: now) else { return [] }
+        let current = state.learningRate(of: snapshots[run], run: run)
+        let value = current * factor
+        guard value.isFinite, value > 0, value.isNormal else {
+            state.post("learning rate \(Format.learningRateMessage(current)) cannot go further", kind: .error, now: now)
+            return []
+        }
+        return setLearningRate(value, run: run, state: &state, snapshots: snapshots, now: now, verb: "set to")
+    }
+
+    private static func setLearningRate(_ value: Double, run: Int, state: inout DashboardState,
+                                        snapshots: [RunSnapshot], now: Double, verb: String) -> [DashboardCommand] {
+        let s = snapshots[run]
+        if s.state.isFinished || isDiverged(s.state) {
+            state.post(finishedMessage(s), kind: .error, now: now)
+            return []
+        }
+        state.pendingLearningRates[run] = PendingLearningRate(value: value, version: s.version)
+        state.post("lr \(s.name) \(verb) \(Format.learningRateMessage(value))", now: now)
+        return [.setLearningRate(run: run, value: value)]
+    }
+
+    /// The selected run if its learning rate can still change; else posts why not.
+    private static func adjustableRun(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) -> Int? {
+        guard state.selectedRun < snapshots.count else { return nil }
+        let s = snapshots[state.selectedRun]
+        if s.state.isFinished || isDiverged(s.state) {
+            state.post(finishedMessage(s), kind: .error, now: now)
+            return nil
+        }
+        return state.selectedRun
+    }
+
+    // MARK: - Selection
+
+    private static func selectRun(offset: Int, state: inout DashboardState, snapshots: [RunSnapshot]) {
+        guard !snapshots.isEmpty else { return }
+        let n = snapshots.count
+        state.selectedRun = ((state.selectedRun + offset) % n + n) % n
+        let layers = snapshots[state.selectedRun].layers.count
+        state.selectedLayer = layers > 0 ? Swift.min(state.selectedLayer, layers - 1) : 0
+    }
+
+    private static func selectLayer(offset: Int, state: inout DashboardState, snapshots: [RunSnapshot]) {
+        guard state.selectedRun < snapshots.count else { return }
+        let n = snapshots[state.selectedRun].layers.count
+        guard n > 0 else { return }
+        state.selectedLayer = ((state.selectedLayer + offset) % n + n) % n
+    }
+
+    // MARK: - Messages
+
+    private static func isDiverged(_ s: RunState) -> Bool {
+        if case .diverged = s { return true }
+        return false
+    }
+
+    private static func finishedMessage(_ s: RunSnapshot) -> String {
+        switch s.state {
+        case .done: return "\(s.name) is done"
+        case .stopped: return "\(s.name) has stopped"
+        case .failed(let reason): return "\(s.name) failed: \(reason)"
+        case .diverged(let reason): return "\(s.name) diverged (\(reason))"
+        default: return "\(s.name) is \(s.state.label)"
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import BNNEngine
+
+/// The runs recorded in metrics JSONL files (one `EpochMetrics` JSON object
+/// per line, snake_case keys, as `bnn-tui train --metrics` writes them), and
+/// the snapshots that let the dashboard's panels draw them after the fact.
+///
+/// A file may hold several runs (told apart by "run"); the same run name in
+/// two files stays two runs (the second shown as "name#2"). A repeated epoch
+/// of a run (a resumed run rewriting it) keeps the later line.
+public struct MetricsLog: Sendable {
+    /// One recorded run: its display name, the file it came from, its epochs in order.
+    public struct Run: Sendable, Equatable {
+        public var name: String
+        public var source: String
+        public var epochs: [EpochMetrics]
+    }
+
+    public private(set) var runs: [Run] = []
+
+    public init() {}
+
+    /// Reads every file in order; the first bad file or line throws.
+    public init(files: [String]) throws(MetricsLogError) {
+        for path in files {
+            try append(text: Self.read(path), source: path)
+        }
+    }
+
+    /// Adds the runs in `text`, the content of the file named `source` (used in messages).
+    public mutating func append(text: String, source: String) throws(MetricsLogError) {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var byName: [String: [Int: EpochMetrics]] = [:]
+        var order: [String] = []
+        var lineNumber = 0
+        // Split on the byte: "\r\n" is a single Character to Swift and would not split on "\n".
+        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = String(decoding: rawLine, as: UTF8.self).trimmingWhitespace()
+            if line.isEmpty { continue }
+            let metrics: EpochMetrics
+            do {
+                metrics = try decoder.decode(EpochMetrics.self, from: Data(line.utf8))
+            } catch let error as DecodingError {
+                throw .malformedLine(path: source, line: lineNumber, reason: Self.explain(error))
+            } catch {
+                throw .malformedLine(path: source, line: lineNumber, reason: "not a metrics record")
+            }
+            try Self.check(metrics, path: source, line: lineNumber)
+            if byName[metrics.run] == nil { order.append(metrics.run) }
+            byName[metrics.run, default: [:]][metrics.epoch] = metrics
+        }
+        guard !order.isEmpty else { throw .noEpochs(path: source) }
+        let taken = Set(runs.map(\.name))
+        for name in order {
+            var display = name
+            var k = 2
+            while taken.contains(display) { display = "\(name)#\(k)"; k += 1 }
+            let epochs = byName[name]!.values.sorted { $0.epoch < $1.epoch }
+            runs.append(Run(name: display, source: source, epochs: epochs))
+        }
+    }
+
+    /// Snapshots of the recorded runs as finished runs: every epoch in the
+    /// history, the last epoch's layer statistics, training time the sum of epoch times.
+    public func snapshots() -> [RunSnapshot] {
+        runs.map { run in
+            let last = run.epochs[run.epochs.count - 1]
+            let architecture = (try? Architecture(parsing: last.arch)) ?? Architecture(widths: [1, 1])
+            let layers = (0..<architecture.layerCount).map { i in
+                LayerStatistics(inputs: architecture.layerShape(i).inputs, outputs: architecture.layerShape(i).outputs,
+                                histogram: i < last.weightHistogram.count ? last.weightHistogram[i] : [],
+                                clipFraction: i < last.clipFraction.count ? last.clipFraction[i] : .nan,
+                                flipRatio: i < last.flipRatio.count ? last.flipRatio[i] : .nan,
+                                steCancelFraction: i < last.steCancelFraction.count ? last.steCancelFraction[i] : .nan)
+            }
+            let epochs = run.epochs.map { e -> EpochMetrics in
+                var copy = e
+                copy.run = run.name
+                return copy
+            }
+            return RunSnapshot(name: run.name, mode: BinarizationMode(rawValue: last.mode) ?? .deterministic,
+                               architecture: architecture, state: .done, epoch: last.epoch, totalEpochs: last.epoch,
+                               batchesDone: 0, batchesPerEpoch: 0, learningRate: last.lr,
+                               partialTrainLoss: nil, partialTrainError: nil, history: epochs, layers: layers,
+                               trainingSeconds: run.epochs.reduce(0) { $0 + ($1.epochSeconds.isFinite ? $1.epochSeconds : 0) },
+                               version: 0)
+        }
+    }
+
+    // MARK: - Reading and checking
+
+    static func read(_ path: String) throws(MetricsLogError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: "permission denied or unreadable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadable(path: path, reason: "not UTF-8 text")
+        }
+        return text
+    }
+
+    private static func check(_ m: EpochMetrics, path: String, line: Int) throws(MetricsLogError) {
+        func bad(_ reason: String) -> MetricsLogError { .malformedLine(path: path, line: line, reason: reason) }
+        guard !m.run.isEmpty else { throw bad("empty run name") }
+        guard BinarizationMode(rawValue: m.mode) != nil else {
+            throw bad("unknown mode '\(m.mode)' (expected det, stoch or float)")
+        }
+        let architecture: Architecture
+        do { architecture = try Architecture(parsing: m.arch) } catch { throw bad(error.description) }
+        guard (1...1_000_000).contains(m.epoch) else { throw bad("epoch \(m.epoch) is out of range 1-1000000") }
+        let layers = architecture.layerCount
+        for (name, count) in [("clip_fraction", m.clipFraction.count), ("flip_ratio", m.flipRatio.count),
+                              ("ste_cancel_fraction", m.steCancelFraction.count),
+                              ("weight_histogram", m.weightHistogram.count)] where count != layers {
+            throw bad("\(name) has \(count) entries but \(m.arch) has \(layers) layers")
+        }
+        for (i, bins) in m.weightHistogram.enumerated() {
+            guard bins.count >= 2 else { throw bad("weight_histogram[\(i)] has \(bins.count) bins; needs the two clip edges at least") }
+            guard bins.allSatisfy({ $0 >= 0 }) else { throw bad("weight_histogram[\(i)] has a negative count") }
+        }
+    }
+
+    /// A short reason for a decoding failure, naming the key.
+    static func explain(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+        case .valueNotFound(_, let context): return "'\(path(context))' is null"
+        case .typeMismatch(let type, let context):
+            if context.codingPath.isEmpty { return "not a JSON object" }
+            let what = type == String.self ? "a string" : type == Int.self ? "an integer"
+                : (type == Double.self ? "a number" : "a \(type)")
+            return "'\(path(context))' is not \(what)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "'\(path(context))' is invalid"
+        @unknown default: return "not a metrics record"
+        }
+    }
+}

@@ -1,0 +1,201 @@
+/// A point of a chart series in data units (x in epochs). A non-finite `y`
+/// breaks the line (e.g. a diverged run's NaN loss).
+public struct ChartPoint: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) { self.x = x; self.y = y }
+}
+
+/// One line of a chart: its points, pen, and the letter that names its run.
+public struct ChartSeries: Sendable, Equatable {
+    public var points: [ChartPoint]
+    public var pen: Pen
+    /// Written over the cells of the points at `labelIndices` (the run's letter), if any.
+    public var label: Unicode.Scalar?
+    public var labelStyle: CellStyle
+    public var labelIndices: [Int]
+
+    public init(points: [ChartPoint], pen: Pen, label: Unicode.Scalar? = nil,
+                labelStyle: CellStyle = .plain, labelIndices: [Int] = []) {
+        self.points = points; self.pen = pen; self.label = label
+        self.labelStyle = labelStyle; self.labelIndices = labelIndices
+    }
+}
+
+/// Several series on shared axes: a y axis with round ticks (linear or log,
+/// percent or plain), an x axis in epochs that rescales to fit the data
+/// (it never scrolls), and a legend row.
+///
+/// `render` draws the chart's inside (the caller's panel draws the border and
+/// title) and is pure: the same input always gives the same cells.
+public struct LineChart: Sendable {
+    /// How y values are shown: `percent` multiplies fractions by 100 and adds "%".
+    public enum ValueFormat: Sendable, Equatable {
+        case percent
+        case plain
+    }
+
+    public var series: [ChartSeries]
+    public var format: ValueFormat
+    public var logScale: Bool
+    public var ascii: Bool
+    /// The legend row under the axis, as groups (e.g. one per run) separated by two
+    /// spaces; groups that do not fit are left out whole. Empty: no legend row.
+    public var legend: [[TextSpan]]
+    /// The x axis never extends past this (e.g. the planned epochs) unless the data does.
+    public var xLimit: Double?
+    /// Shown in the plot area when no series has a drawable point.
+    public var emptyMessage: String
+    public var xTitle: String
+
+    public init(series: [ChartSeries], format: ValueFormat, logScale: Bool = false, ascii: Bool = false,
+                legend: [[TextSpan]] = [], xLimit: Double? = nil,
+                emptyMessage: String = "waiting for the first epoch", xTitle: String = "epoch") {
+        self.series = series; self.format = format; self.logScale = logScale; self.ascii = ascii
+        self.legend = legend; self.xLimit = xLimit; self.emptyMessage = emptyMessage; self.xTitle = xTitle
+    }
+
+    private var factor: Double { format == .percent ? 100 : 1 }
+    private var suffix: String { format == .percent ? "%" : "" }
+    private var axisStyle: CellStyle { CellStyle(color: .muted) }
+
+    /// Values the chart draws: finite, positive on a log axis, and below 1e100 in size
+    /// (a run on its way to diverging must not break the axis arithmetic).
+    private func drawable(_ y: Double) -> Bool { y.isFinite && abs(y) < 1e100 && (!logScale || y > 0) }
+
+    /// Dots per row of the chart's canvas.
+    private var dotsPerRow: Int { ascii ? 1 : 4 }
+
+    /// The y axis the chart uses for `plotRows` rows of plot: round ticks at least
+    /// two rows apart, at most eight, ends on ticks, as little unused range as that allows.
+    public func yScale(plotRows: Int) -> AxisScale {
+        let ys = series.flatMap { $0.points.map { $0.y * factor } }.filter(drawable)
+        if logScale {
+            let lo = ys.min() ?? 1, hi = ys.max() ?? 100
+            return AxisScale.logarithmic(min: lo, max: hi, rows: plotRows, dotsPerRow: dotsPerRow, minimumGap: 2)
+        }
+        let lo = ys.min() ?? 0, hi = ys.max() ?? (format == .percent ? 100 : 1)
+        let maxTicks = Swift.min(8, Swift.max(2, (plotRows - 1) / 2 + 1))
+        return AxisScale.linear(min: lo, max: hi, maxTicks: maxTicks)
+    }
+
+    /// The x axis end and tick step for `plotColumns` columns.
+    public func xAxis(plotColumns: Int) -> (upper: Double, step: Int) {
+        let xs = series.flatMap { s in s.points.filter { drawable($0.y * factor) && $0.x.isFinite }.map(\.x) }
+        let extent = Swift.min(1e9, Swift.max(1, xs.max() ?? 1))
+        var candidates: [Int] = []
+        var base = 1
+        while candidates.count < 40 {
+            candidates += [base, 2 * base, 5 * base]
+            base *= 10
+        }
+        for step in candidates {
+            var upper = (extent / Double(step)).rounded(.up) * Double(step)
+            if let limit = xLimit, limit >= extent, upper > limit { upper = limit }
+            // Ticks at least 8 columns (and a label plus 3) apart.
+            let labelWidth = String(Int(upper)).count
+            let spacing = Double(step) / upper * Double(plotColumns)
+            if spacing >= Double(Swift.max(8, labelWidth + 3)) || step >= Int(upper) { return (upper, step) }
+        }
+        return (extent, Int(extent))
+    }
+
+    public func render(width: Int, height: Int) -> CellGrid {
+        var grid = CellGrid(width: width, height: height)
+        let legendRows = legend.isEmpty ? 0 : 1
+        let plotRows = height - 2 - legendRows
+        guard plotRows >= 2, width >= 12 else {
+            grid.putCentered(emptyMessage, x: 0, width: width, y: height / 2, style: axisStyle)
+            return grid
+        }
+        let y = yScale(plotRows: plotRows)
+        let yLabels = AxisScale.labels(for: y.ticks, suffix: suffix)
+        let labelWidth = yLabels.map { $0.count }.max() ?? 1
+        let axisX = labelWidth + 1
+        let plotX = axisX + 1
+        let plotColumns = width - plotX
+        guard plotColumns >= 4 else { return grid }
+
+        var canvas: any PlotCanvas = ascii
+            ? AsciiCanvas(columns: plotColumns, rows: plotRows)
+            : BrailleCanvas(columns: plotColumns, rows: plotRows)
+        let (xUpper, xStep) = xAxis(plotColumns: plotColumns)
+        let dotW = canvas.dotWidth, dotH = canvas.dotHeight
+        func dot(_ p: ChartPoint) -> (x: Int, y: Int)? {
+            guard drawable(p.y * factor), p.x.isFinite, p.x >= 0, p.x <= xUpper,
+                  let f = y.fraction(of: p.y * factor) else { return nil }
+            let dx = Int((p.x / xUpper * Double(dotW - 1)).rounded())
+            let dy = Int(((1 - f) * Double(dotH - 1)).rounded())
+            return (dx, dy)
+        }
+
+        var anyPoint = false
+        for s in series {
+            var phase = 0
+            var previous: (x: Int, y: Int)? = nil
+            for p in s.points {
+                guard let d = dot(p) else { previous = nil; continue }
+                anyPoint = true
+                if let prev = previous {
+                    canvas.line(from: prev, to: d, pen: s.pen, phase: &phase, skipFirst: true)
+                } else {
+                    canvas.line(from: d, to: d, pen: s.pen, phase: &phase)
+                }
+                previous = d
+            }
+        }
+        for s in series {
+            guard let label = s.label else { continue }
+            for i in s.labelIndices where i >= 0 && i < s.points.count {
+                guard let d = dot(s.points[i]) else { continue }
+                canvas.label(column: d.x / canvas.dotsPerColumn, row: d.y / canvas.dotsPerRow,
+                             scalar: label, style: s.labelStyle)
+            }
+        }
+        grid.blit(canvas.grid(), x: plotX, y: 0)
+        if !anyPoint {
+            grid.putCentered(emptyMessage, x: plotX, width: plotColumns, y: plotRows / 2, style: axisStyle)
+        }
+
+        // Y axis with its tick labels.
+        let glyphs = Glyphs.forASCII(ascii)
+        for row in 0..<plotRows { grid[axisX, row] = Cell(glyphs.axisVertical, style: axisStyle) }
+        for (tick, text) in zip(y.ticks, yLabels) {
+            guard let row = y.row(of: tick, rows: plotRows, dotsPerRow: canvas.dotsPerRow) else { continue }
+            grid[axisX, row] = Cell(glyphs.axisTick, style: axisStyle)
+            grid.putRight(text, rightX: axisX - 2, y: row, style: axisStyle)
+        }
+
+        // X axis, ticks and labels.
+        let axisRow = plotRows
+        grid[axisX, axisRow] = Cell(glyphs.axisCorner, style: axisStyle)
+        for col in plotX..<width { grid[col, axisRow] = Cell(glyphs.axisHorizontal, style: axisStyle) }
+        // The axis title goes at the right end; tick labels fill in left of it without touching.
+        let titleFits = xTitle.count + 4 <= plotColumns
+        let labelLimit = titleFits ? width - xTitle.count - 1 : width
+        if titleFits { grid.putRight(xTitle, rightX: width - 1, y: axisRow + 1, style: axisStyle) }
+        var nextFree = 0
+        var tick = 0
+        while Double(tick) <= xUpper + 1e-9 {
+            let col = plotX + Int((Double(tick) / xUpper * Double(dotW - 1)).rounded()) / canvas.dotsPerColumn
+            if col > plotX { grid[col, axisRow] = Cell(glyphs.axisHorizontalTick, style: axisStyle) }
+            let text = String(tick)
+            let start = Swift.min(width - text.count, Swift.max(0, col - (text.count - 1) / 2))
+            if start >= nextFree && start + text.count <= labelLimit {
+                grid.put(text, x: start, y: axisRow + 1, style: axisStyle)
+                nextFree = start + text.count + 1
+            }
+            tick += xStep
+        }
+
+        if legendRows > 0 {
+            var col = plotX
+            for group in legend where col + group.width <= width {
+                grid.putSpans(group, x: col, y: axisRow + 2)
+                col += group.width + 2
+            }
+        }
+        return grid
+    }
+}

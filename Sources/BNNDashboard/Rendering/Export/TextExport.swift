@@ -1,0 +1,131 @@
+import BNNEngine
+
+/// A text document of everything the dashboard can show: the error and loss
+/// charts (with test series), the run table, the saturation overview, and
+/// every run's weight histogram for every layer, each with its title, axes
+/// and legend.
+///
+/// It is built from the same panels as the screen, at a chosen size, so
+/// `e` in the dashboard and `bnn-tui plot` produce what the screen would.
+public enum TextExport {
+    /// Size and look of the export.
+    public struct Options: Sendable, Equatable {
+        /// Columns of every panel (at least 60).
+        public var width: Int
+        /// Rows of each chart panel (at least 12).
+        public var chartHeight: Int
+        public var ascii: Bool
+        public var logScale: Bool
+
+        public init(width: Int = 100, chartHeight: Int = 24, ascii: Bool = false, logScale: Bool = false) {
+            self.width = width; self.chartHeight = chartHeight; self.ascii = ascii; self.logScale = logScale
+        }
+
+        public static let minimumWidth = 60
+        public static let minimumChartHeight = 12
+    }
+
+    /// The panels of the export, in order, each as a grid.
+    public static func grids(snapshots: [RunSnapshot], header: DashboardHeader, options: Options) -> [CellGrid] {
+        let width = Swift.max(Options.minimumWidth, options.width)
+        let chartHeight = Swift.max(Options.minimumChartHeight, options.chartHeight)
+        let glyphs = Glyphs.forASCII(options.ascii)
+        let titleStyle = CellStyle(color: .accent, bold: true)
+        var grids: [CellGrid] = []
+
+        var title = CellGrid(width: width, height: 1)
+        let sep = glyphs.separator
+        var facts = ["bnn-tui", header.dataset]
+        let architectures = snapshots.map(\.architecture.description).uniqued()
+        facts += architectures
+        if let b = header.batchSize { facts.append("batch \(b)") }
+        if let o = header.optimizer { facts.append(o) }
+        if let s = header.seed { facts.append("seed \(s)") }
+        facts.append("\(snapshots.count) run\(snapshots.count == 1 ? "" : "s"): " + snapshots.map(\.name).joined(separator: ", "))
+        title.put(facts.joined(separator: sep), x: 0, y: 0, style: titleStyle)
+        grids.append(title)
+
+        for kind in ChartKind.allCases {
+            let chart = RunChart(kind: kind, logScale: options.logScale, showTest: true, selectedRun: nil,
+                                 ascii: options.ascii, monochrome: true)
+            grids.append(panel(width: width, height: chartHeight, glyphs: glyphs,
+                               title: chart.title + sep + "validation solid, train dotted, test dashed") { w, h in
+                chart.chart(snapshots).render(width: w, height: h)
+            })
+        }
+
+        let table = RunTable(snapshots: snapshots, selectedRun: nil, glyphs: glyphs)
+        grids.append(panel(width: width, height: snapshots.count + 3, glyphs: glyphs, title: "Runs") { w, h in
+            table.render(width: w, height: h)
+        })
+
+        let saturation = SaturationPanel(snapshots: snapshots, selectedRun: -1, selectedLayer: -1, glyphs: glyphs)
+        grids.append(panel(width: width, height: saturation.idealHeight + 2, glyphs: glyphs,
+                           title: SaturationPanel.title) { w, h in saturation.render(width: w, height: h) })
+
+        for (r, s) in snapshots.enumerated() {
+            for layer in s.layers.indices {
+                let weights = WeightPanel(snapshot: s, run: r, layer: layer, glyphs: glyphs)
+                let height = weights.idealHeight(width: width - 4) + 2
+                grids.append(panel(width: width, height: height, glyphs: glyphs, title: weights.title()) { w, h in
+                    weights.render(width: w, height: h)
+                })
+            }
+        }
+        return grids
+    }
+
+    /// The export as text: the panels separated by blank lines, ending in a newline.
+    public static func document(snapshots: [RunSnapshot], header: DashboardHeader, options: Options = Options()) -> String {
+        grids(snapshots: snapshots, header: header, options: options).map { $0.text() }.joined(separator: "\n\n") + "\n"
+    }
+
+    /// The export of the runs recorded in metrics JSONL files (what `bnn-tui plot` prints).
+    public static func document(metricsFiles: [String], header: DashboardHeader = DashboardHeader(),
+                                options: Options = Options()) throws(MetricsLogError) -> String {
+        let log = try MetricsLog(files: metricsFiles)
+        return document(snapshots: log.snapshots(), header: header, options: options)
+    }
+
+    /// Builds the document and writes it atomically to `path`.
+    public static func write(snapshots: [RunSnapshot], header: DashboardHeader, options: Options = Options(),
+                             to path: String) throws(FileWriteError) {
+        try AtomicTextFile.write(document(snapshots: snapshots, header: header, options: options), to: path)
+    }
+
+    /// A file name for an export made at `unixTime` (UTC): "bnn-tui-export-20250101-120000.txt".
+    public static func defaultFileName(unixTime: Double) -> String {
+        let t = Int(unixTime.isFinite ? unixTime : 0)
+        let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+        let seconds = t - days * 86_400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "bnn-tui-export-\(year)\(two(month))\(two(day))-\(two(seconds / 3600))\(two(seconds / 60 % 60))\(two(seconds % 60)).txt"
+    }
+
+    private static func panel(width: Int, height: Int, glyphs: Glyphs, title: String,
+                              content: (Int, Int) -> CellGrid) -> CellGrid {
+        var grid = CellGrid(width: width, height: height)
+        DashboardRenderer.drawPanel(on: &grid, GridRect(x: 0, y: 0, width: width, height: height), glyphs: glyphs,
+                                    title: [TextSpan(title, style: CellStyle(color: .accent, bold: true))],
+                                    content: content)
+        return grid
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Number and time formatting with fixed widths, shared by every panel so the
+/// same value always reads the same and columns never jitter.
+public enum Format {
+    /// A fraction as a percent with `decimals` decimals ("11.20%"); "—"/"-" style blank for nil or non-finite.
+    public static func percent(_ fraction: Double?, decimals: Int = 2) -> String {
+        guard let f = fraction, f.isFinite else { return "-" }
+        return String(format: "%.\(decimals)f%%", f * 100)
+    }
+
+    /// A fraction as a percent in at most 6 columns: two decimals below 10%, one above ("3.10%", "18.0%").
+    public static func percentCompact(_ fraction: Double?) -> String {
+        guard let f = fraction, f.isFinite else { return "-" }
+        return String(format: abs(f) < 0.1 ? "%.2f%%" : "%.1f%%", f * 100)
+    }
+
+    /// A learning rate in at most 8 columns ("0.002", "0.000125", "1.56e-05").
+    public static func learningRate(_ lr: Double) -> String {
+        guard lr.isFinite else { return "-" }
+        return String(format: "%.3g", lr)
+    }
+
+    /// A learning rate as typed or confirmed in a message ("0.002", "1.5625e-05").
+    public static func learningRateMessage(_ lr: Double) -> String {
+        String(format: "%g", lr)
+    }
+
+    /// A duration as h:mm:ss ("0:03:41", "12:00:05"); "-" for unknown.
+    public static func duration(_ seconds: Double?) -> String {
+        guard let s = seconds, s.isFinite, s >= 0, s < 1e12 else { return "-" }
+        let total = Int(s.rounded())
+        return String(format: "%d:%02d:%02d", total / 3600, (total / 60) % 60, total % 60)
+    }
+
+    /// A short duration: m:ss under an hour, else h:mm:ss.
+    public static func shortDuration(_ seconds: Double?) -> String {
+        guard let s = seconds, s.isFinite, s >= 0, s < 1e12 else { return "-" }
+        let total = Int(s.rounded())
+        if total < 3600 { return String(format: "%d:%02d", total / 60, total % 60) }
+        return duration(s)
+    }
+
+    /// An integer with thousands separators ("38,000").
+    public static func grouped(_ value: Double?) -> String {
+        guard let v = value, v.isFinite else { return "-" }
+        guard abs(v) < 1e15 else { return String(format: "%.3g", v) }
+        let n = Int(v.rounded())
+        let digits = String(abs(n))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// A number with `decimals` decimals, "-" when not finite.
+    public static func fixed(_ value: Double?, decimals: Int) -> String {
+        guard let v = value, v.isFinite else { return "-" }
+        return String(format: "%.\(decimals)f", v)
+    }
+
+    /// `text` padded with spaces (or cut) to exactly `width` columns.
+    public static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let n = text.unicodeScalars.count
+        if n >= width { return String(String.UnicodeScalarView(text.unicodeScalars.prefix(width))) }
+        let fill = String(repeating: " ", count: width - n)
+        return right ? fill + text : text + fill
+    }
+}
