@@ -100,6 +100,23 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // MARK: - Reliability tools (Fuzz/, docs/reliability.md)
+        // Fuzz targets for every loader; `bnn-fuzz` runs them under libFuzzer (scripts/fuzz.sh)
+        // or, in a plain build, replays saved inputs.
+        .target(
+            name: "BNNFuzzTargets",
+            dependencies: ["BNNData", "BNNEngine", "BNNDashboard", "CZlib"],
+            path: "Fuzz/Sources/BNNFuzzTargets",
+            swiftSettings: strictSwift
+        ),
+        .target(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"),
+        .executableTarget(
+            name: "bnn-fuzz",
+            dependencies: ["BNNFuzzTargets", "CLibFuzzer"],
+            path: "Fuzz/Sources/bnn-fuzz",
+            swiftSettings: strictSwift
+        ),
+
         // MARK: - Tests
         .testTarget(name: "BNNDataTests", dependencies: ["BNNData"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
