@@ -102,7 +102,7 @@ let package = Package(
 
         // MARK: - Reliability tools (Fuzz/, docs/reliability.md)
         // Fuzz targets for every loader; `bnn-fuzz` runs them under libFuzzer (scripts/fuzz.sh)
-        // or, in a plain build, replays saved inputs.
+        // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
             dependencies: ["BNNData", "BNNEngine", "BNNDashboard", "CZlib"],
@@ -116,6 +116,12 @@ let package = Package(
             path: "Fuzz/Sources/bnn-fuzz",
             swiftSettings: strictSwift
         ),
+        .executableTarget(
+            name: "bnn-save-loop",
+            dependencies: ["BNNEngine"],
+            path: "Fuzz/Sources/bnn-save-loop",
+            swiftSettings: strictSwift
+        ),
 
         // MARK: - Tests
         .testTarget(name: "BNNDataTests", dependencies: ["BNNData"],
@@ -124,5 +130,8 @@ let package = Package(
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], swiftSettings: strictSwift),
+        .testTarget(name: "ReliabilityTests",
+                    dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "bnn-fuzz", "bnn-save-loop"],
+                    exclude: ["Regressions"], swiftSettings: strictSwift),
     ]
 )

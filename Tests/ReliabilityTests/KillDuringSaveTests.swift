@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BNNEngine
+import Foundation
+import Testing
+
+/// Checkpoints survive kill -9: `bnn-save-loop` saves checkpoints of one run to the
+/// same path as fast as it can, and is killed with SIGKILL at random moments, 50
+/// times. After every kill the file at the path must be a complete checkpoint that
+/// loads, and it must be the last save that finished or the one in flight (save
+/// `i` records the learning rate i/1024) — or, before any save finished, the file
+/// the previous round left, or none at all in the first round.
+///
+/// A kill inside `AtomicFile.write` leaves its temporary file (`.run.ckpt.tmp-…`)
+/// behind: the test counts those, to show that kills really land mid-write, then
+/// deletes them.
+@Suite(.serialized) struct KillDuringSaveTests {
+    static let rounds = 50
+
+    @Test func checkpointsSurviveSIGKILLAtRandomMoments() throws {
+        let helper = try HelperProcess.executable("bnn-save-loop", override: "BNN_SAVE_LOOP")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-kill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = "\(folder)/run.ckpt"
+
+        var seed = UInt64.random(in: 1...UInt64.max)
+        if let fixed = ProcessInfo.processInfo.environment["BNN_KILL_SEED"].flatMap(UInt64.init) { seed = fixed }
+        var random = SplitMix(state: seed)
+        var saveMicroseconds: [Int] = []
+        var previous: Int?  // save number in the file the last round left
+        var tally = (beforeFirstSave: 0, insideWrite: 0, total: 0, completedSaves: 0)
+
+        for round in 0..<Self.rounds {
+            let progress = "\(folder)/progress-\(round)"
+            let process = try HelperProcess(helper, [checkpoint, progress])
+            guard waitForLine("ready", in: progress, timeout: 30) else {
+                _ = process.kill()
+                Issue.record("round \(round): bnn-save-loop did not start"); return
+            }
+            // Every fifth round kills within 2 ms of start-up, inside the first save (the file
+            // is still the previous round's); the others once the first save is done, at a
+            // uniform moment over the next two saves.
+            let delay: Int
+            if round % 5 == 0 {
+                delay = Int(random.next() % 2_000)
+            } else {
+                guard waitForLine("saved 1", in: progress, timeout: 30, prefix: true) else {
+                    _ = process.kill()
+                    Issue.record("round \(round): bnn-save-loop did not save"); return
+                }
+                let typical = saveMicroseconds.isEmpty ? 20_000 : saveMicroseconds.sorted()[saveMicroseconds.count / 2]
+                delay = Int(random.next() % UInt64(2 * typical))
+            }
+            usleep(UInt32(delay))
+            let signal = process.kill()
+            #expect(signal == SIGKILL, "round \(round): bnn-save-loop ended by itself (signal \(String(describing: signal)))")
+
+            let lines = (try? String(contentsOfFile: progress, encoding: .utf8))?.split(separator: "\n") ?? []
+            let saved = lines.filter { $0.hasPrefix("saved ") }.map { $0.split(separator: " ") }
+            saveMicroseconds += saved.compactMap { Int($0[2]) }
+            let finished = saved.last.flatMap { Int($0[1]) } ?? 0
+            tally.completedSaves += finished
+            tally.total += 1
+            if finished == 0 { tally.beforeFirstSave += 1 }
+
+            let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasPrefix(".run.ckpt.tmp-\(process.pid)-") }
+            if !leftovers.isEmpty { tally.insideWrite += 1 }
+            for name in leftovers { try? FileManager.default.removeItem(atPath: "\(folder)/\(name)") }
+
+            guard FileManager.default.fileExists(atPath: checkpoint) else {
+                #expect(previous == nil && finished == 0, "round \(round): the checkpoint vanished after \(finished) saves")
+                continue
+            }
+            do throws(CheckpointError) {
+                let loaded = try RunCheckpoint(contentsOf: checkpoint)
+                let number = Int((loaded.learningRate * 1024).rounded())
+                let allowed = finished == 0 ? [previous, 1].compactMap { $0 } : [finished, finished + 1]
+                #expect(allowed.contains(number),
+                        "round \(round): the file holds save \(number), but \(finished) saves had finished")
+                previous = number
+            } catch {
+                Issue.record("round \(round) (kill after \(delay) µs, \(finished) saves finished): \(error)")
+                previous = nil
+            }
+        }
+
+        print("kill -9 test (seed \(seed)): \(tally.total) kills, \(tally.beforeFirstSave) before the first save finished, "
+              + "\(tally.insideWrite) inside AtomicFile.write (temporary file left), \(tally.completedSaves) saves finished, "
+              + "median save \(saveMicroseconds.sorted().dropFirst(saveMicroseconds.count / 2).first ?? 0) µs; every checkpoint loaded")
+        // The test proves something only if kills really landed inside writes.
+        #expect(tally.insideWrite >= 5, "only \(tally.insideWrite) of \(tally.total) kills landed inside a write")
+        #expect(tally.beforeFirstSave <= Self.rounds / 2)
+
+        // The surviving file is usable: a run resumes from it.
+        let final = try RunCheckpoint(contentsOf: checkpoint)
+        let images = ConstantImages(count: 10, featureCount: final.configuration.architecture.inputSize)
+        let run = try TrainingRun(name: final.name, configuration: final.configuration,
+                                  data: TrainingData(train: images, validation: images, test: images),
+                                  resumingFrom: final)
+        #expect(run.snapshot().learningRate == final.learningRate)
+    }
+
+    /// Polls `path` until it has the line `line` (or one starting with `line` and a space) (true) or `timeout` seconds pass (false).
+    private func waitForLine(_ line: String, in path: String, timeout: Double, prefix: Bool = false) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+               text.split(separator: "\n").contains(where: { prefix ? $0.hasPrefix(line + " ") : $0 == line }) { return true }
+            usleep(500)
+        }
+        return false
+    }
+}
+
+/// SplitMix64: reproducible kill moments from a printed seed (BNN_KILL_SEED).
+struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Grey images, enough to build a run of the helper's architecture.
+struct ConstantImages: ImageBatchSource {
+    let count: Int
+    let featureCount: Int
+    func gather(indices: UnsafeBufferPointer<Int>, pixels: UnsafeMutablePointer<Float>,
+                labels: UnsafeMutablePointer<Int32>) {
+        pixels.update(repeating: 0, count: indices.count * featureCount)
+        labels.update(repeating: 0, count: indices.count)
+    }
+}
