@@ -242,7 +242,8 @@ public final class TrainingRun: @unchecked Sendable {
                 weightHistogram: layers.map(\.histogram))
             history.append(metrics)
             trainingSeconds += epochSeconds - trainPhaseSeconds  // batches were added as they ran
-            learningRate *= decay
+            // The next epoch's rate; after the last one the rate stays the one it used.
+            if completedEpochs < config.epochs { learningRate *= decay }
             publishEpoch(layers: layers)
             onEpochCompleted?(metrics)
         }
