@@ -86,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "BNNDashboard",
-            dependencies: ["BNNEngine", "CNcursesw"],
+            dependencies: ["BNNData", "BNNEngine", "CNcursesw"],
             swiftSettings: strictSwift
         ),
 

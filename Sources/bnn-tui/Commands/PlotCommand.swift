@@ -1,3 +1,4 @@
+import BNNData
 import ArgumentParser
 import BNNDashboard
 import Foundation
@@ -49,7 +50,7 @@ struct PlotCommand: ParsableCommand {
         }
         if let output {
             do {
-                try AtomicTextFile.write(text, to: output)
+                try AtomicFile.write(Data(text.utf8), to: output)
             } catch {
                 throw failure(error.description)
             }
