@@ -104,6 +104,7 @@ struct ReportCommand: ParsableCommand {
                 let metricsPath = (output as NSString).appendingPathComponent("\(base).jsonl")
                 try? FileManager.default.removeItem(atPath: metricsPath)
                 print("[\(index)/\(total)] \(architecture) \(mode.rawValue): training \(epochs) epoch\(epochs == 1 ? "" : "s")")
+                fflush(nil)
                 var arguments = ["train", "--arch", architecture.description, "--mode", mode.rawValue,
                                  "--epochs", "\(epochs)", "--batch", "\(batch)", "--lr", "\(lr)",
                                  "--seed", "\(seed)", "--threads", "\(threads)", "--metrics", metricsPath,
@@ -148,6 +149,7 @@ struct ReportCommand: ParsableCommand {
                 let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
                 buffer.removeSubrange(buffer.startIndex...newline)
                 print(prefix + line)
+                fflush(nil)
             }
             if TerminationSignals.pending != nil { process.terminate() }
         }

@@ -73,6 +73,7 @@ struct TrainCommand: ParsableCommand {
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")")
         print("data: \(splits.source) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
         if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
+        fflush(nil)
 
         let failures = FailureBox()
         let box = RunReference()
@@ -104,6 +105,7 @@ struct TrainCommand: ParsableCommand {
             while printedEpochs < s.history.count {
                 if progressShown { print("\r\u{1B}[2K", terminator: ""); progressShown = false }
                 print(EpochLine.line(s.history[printedEpochs], totalEpochs: s.totalEpochs))
+                fflush(nil)  // one line per epoch as it happens, also into a pipe or a file
                 printedEpochs += 1
             }
             if s.state != lastState {
