@@ -18,6 +18,8 @@ struct ProcessResult: Sendable, CustomStringConvertible {
 enum ProcessRunError: Error, CustomStringConvertible {
     case notFound(String)
     case timedOut(command: [String], after: Duration, partial: ProcessResult)
+    /// A background child exited while a test was still waiting for something.
+    case ended(command: [String], waitingFor: String, result: ProcessResult)
 
     var description: String {
         switch self {
@@ -25,6 +27,8 @@ enum ProcessRunError: Error, CustomStringConvertible {
             return "executable not found: \(name)"
         case .timedOut(let command, let after, let partial):
             return "\(command.joined(separator: " ")) did not finish within \(after); killed it\n\(partial)"
+        case .ended(let command, let what, let result):
+            return "\(command.joined(separator: " ")) exited while waiting for \(what)\n\(result)"
         }
     }
 }

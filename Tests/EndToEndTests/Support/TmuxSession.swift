@@ -19,6 +19,11 @@ import Testing
 /// shell prints its prompt) and keeps the pane open. The wrapper traps the
 /// termination signals only to keep waiting, so Ctrl-C typed into the pane
 /// reaches the program with its default action intact.
+///
+/// Because it does, killing the tmux server alone would not end a program
+/// still running: the hang-up signal goes only to the pane's session leader,
+/// the wrapper, which ignores it. So `close()` first kills the pane's whole
+/// process group (the wrapper records its pid, which is the group's id).
 final class TmuxSession {
     /// What tmux reports about the pane, plus how the program ended.
     struct PaneState: Equatable, CustomStringConvertible {
@@ -57,6 +62,7 @@ final class TmuxSession {
     private let socket: String
     private let statusFile: String
     private let pidFile: String
+    private let groupFile: String
     private let target = "main"
     private var closed = false
 
@@ -75,6 +81,7 @@ final class TmuxSession {
         socket = directory.url.appendingPathComponent("socket").path
         statusFile = directory.url.appendingPathComponent("exit-status").path
         pidFile = directory.url.appendingPathComponent("pid").path
+        groupFile = directory.url.appendingPathComponent("process-group").path
 
         // A private config: the pane must be exactly width x height (no status
         // line) and must stay readable after the program exits.
@@ -102,7 +109,7 @@ final class TmuxSession {
         let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let wrapper = directory.url.appendingPathComponent("run.sh")
         try TmuxSession.wrapperScript.write(to: wrapper, atomically: true, encoding: .utf8)
-        let shellCommand = "exec " + (["sh", wrapper.path, statusFile, pidFile, "env", "-i"] + assignments + command)
+        let shellCommand = "exec " + (["sh", wrapper.path, statusFile, pidFile, groupFile, "env", "-i"] + assignments + command)
             .map(TmuxSession.shellQuoted).joined(separator: " ")
 
         let result = try await runProcess(
@@ -118,10 +125,16 @@ final class TmuxSession {
 
     deinit { close() }
 
-    /// Kills the tmux server and removes the temporary directory. Idempotent.
+    /// Kills the program (if it still runs) with the pane's process group,
+    /// then the tmux server, and removes the temporary directory. Idempotent.
     func close() {
         guard !closed else { return }
         closed = true
+        // The pane's process (the wrapper) leads its own session and process group.
+        if let text = try? String(contentsOfFile: groupFile, encoding: .utf8),
+           let group = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), group > 1 {
+            _ = kill(-group, SIGKILL)
+        }
         if let tmux = TmuxSession.tmuxPath,
            let child = try? ChildProcess.spawn(
                executable: tmux, arguments: ["-S", socket, "kill-server"],
@@ -240,7 +253,8 @@ final class TmuxSession {
     /// pane open: a dead pane is no use, tmux hides its cursor.
     private static let wrapperScript = """
         #!/bin/sh
-        status_file=$1; pid_file=$2; shift 2
+        status_file=$1; pid_file=$2; group_file=$3; shift 3
+        echo $$ > "$group_file"
         trap : INT TERM HUP QUIT
         sh -c 'echo $$ > "$0"; exec "$@"' "$pid_file" "$@"
         code=$?
