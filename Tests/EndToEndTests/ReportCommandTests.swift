@@ -60,10 +60,7 @@ struct ReportCommandTests {
         }
         let trainTimes = try #require(rows["Train time (s)"], "no train time row")
         #expect(trainTimes.count == 2)
-        // Printed with one decimal: a run shorter than 0.05 s reads "0.0".
-        withKnownIssue("Train time (s) rounds a sub-0.05 s run to 0.0", isIntermittent: true) {
-            for value in trainTimes { #expect((Self.number(value) ?? 0) > 0, "Train time (s): \(value)") }
-        }
+        for value in trainTimes { #expect((Self.number(value) ?? 0) > 0, "Train time (s): \(value)") }
 
         let plots = try String(contentsOfFile: output + "/plots-784-32-10.txt", encoding: .utf8)
         let area = try #require(ScreenReading.plotArea(of: plots), "no error chart in the plots:\n\(plots)")

@@ -21,10 +21,10 @@ public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
 /// How the learning rate changes from epoch to epoch.
 ///
 /// `exponential(start, end)` decays geometrically so that the first epoch
-/// uses `start` and the last uses `end` (BinaryNet's LR_start → LR_fin);
+/// uses `start` and the last uses `end` (BinaryNet's LR_start → LR_fin); after
+/// a live change it decays from the new value to `end` over the remaining epochs.
 /// `factor(start, λ)` multiplies by λ after every epoch (η ← λη, the report's
-/// pseudo-code); `constant` keeps it. A live change of the learning rate
-/// rescales the rest of the schedule from the new value.
+/// pseudo-code), also from a changed value; `constant` keeps it.
 public enum LearningRateSchedule: Sendable, Codable, Equatable {
     case constant(Double)
     case exponential(start: Double, end: Double)
@@ -38,14 +38,17 @@ public enum LearningRateSchedule: Sendable, Codable, Equatable {
         }
     }
 
-    /// The per-epoch multiplier λ for a run of `epochs` epochs.
-    public func decayFactor(epochs: Int) -> Double {
+    /// The rate for the next epoch, given the rate `rate` just used and how many
+    /// epochs are still to run. `exponential` moves geometrically from `rate` to `end`
+    /// so that the last epoch uses exactly `end` — after a live change or a resume with
+    /// more epochs too; `factor` multiplies by λ.
+    public func nextRate(after rate: Double, remainingEpochs: Int) -> Double {
         switch self {
-        case .constant: return 1
-        case .factor(_, let lambda): return lambda
-        case .exponential(let s, let e):
-            guard epochs > 1 else { return 1 }
-            return pow(e / s, 1.0 / Double(epochs - 1))
+        case .constant: return rate
+        case .factor(_, let lambda): return rate * lambda
+        case .exponential(_, let end):
+            guard remainingEpochs >= 1 else { return rate }
+            return rate * pow(end / rate, 1.0 / Double(remainingEpochs))
         }
     }
 }

@@ -14,13 +14,13 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Mini-batch size.")
     var batch: Int = 100
 
-    @Option(help: "Initial learning rate (a positive number).")
+    @Option(parsing: .unconditional, help: "Initial learning rate (a positive number).")
     var lr: Double = 0.003
 
-    @Option(name: .customLong("lr-end"), help: "Learning rate of the last epoch; it decays exponentially from --lr.")
+    @Option(name: .customLong("lr-end"), parsing: .unconditional, help: "Learning rate of the last epoch; it decays exponentially from --lr.")
     var lrEnd: Double?
 
-    @Option(name: .customLong("lr-decay"), help: "Multiply the learning rate by this factor after every epoch (instead of --lr-end).")
+    @Option(name: .customLong("lr-decay"), parsing: .unconditional, help: "Multiply the learning rate by this factor after every epoch (instead of --lr-end).")
     var lrDecay: Double?
 
     @Option(help: "Loss: hinge (square hinge, the paper's) or xent (softmax cross-entropy).")

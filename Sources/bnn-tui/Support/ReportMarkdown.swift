@@ -45,7 +45,7 @@ struct ReportMarkdown {
             out += "## Architecture \(architecture)\n\n"
             out += "| | " + group.map { label($0.mode) }.joined(separator: " | ") + " |\n"
             out += "|---|" + group.map { _ in "---:" }.joined(separator: "|") + "|\n"
-            out += row("Train time (s)", group) { String(format: "%.1f", $0.trainSeconds) }
+            out += row("Train time (s)", group) { String(format: "%.2f", $0.trainSeconds) }
             out += row("Speed (s/epoch)", group) { String(format: "%.2f", $0.secondsPerEpoch) }
             out += row("Training accuracy", group) { String(format: "%.2f%%", (1 - $0.last.trainError) * 100) }
             out += row("Validation accuracy", group) { String(format: "%.2f%%", (1 - $0.last.valError) * 100) }
