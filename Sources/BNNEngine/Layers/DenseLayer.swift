@@ -26,8 +26,8 @@ final class DenseLayer {
         self.inputs = inputs
         self.outputs = outputs
         self.binary = binary
-        // Glorot uniform initialization in [-H, H], H = sqrt(6 / (fan_in + fan_out)).
-        let h = Float((6.0 / Double(inputs + outputs)).squareRoot())
+        // Uniform initialization in [-H, H] with BinaryNet's H = sqrt(1.5 / (fan_in + fan_out)).
+        let h = Float((1.5 / Double(inputs + outputs)).squareRoot())
         let value = FloatBuffer(count: inputs * outputs)
         for i in 0..<value.count { value.pointer[i] = (generator.nextUnitFloat() * 2 - 1) * h }
         weights = Parameter(name: "dense\(index).W", value: value,
