@@ -31,12 +31,19 @@ struct DashboardCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint-dir"), help: "Where 's' saves checkpoints (bnn-tui-<run>.ckpt).")
     var checkpointDirectory: String = "."
 
+    @Option(name: .customLong("metrics-dir"), help: "Also append every run's epochs to <dir>/<run>.jsonl (as train --metrics).")
+    var metricsDirectory: String?
+
     func validate() throws {
         _ = try parsedModes()
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: checkpointDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--checkpoint-dir \(checkpointDirectory) is not a directory")
+        for (flag, directory) in [("--checkpoint-dir", checkpointDirectory), ("--metrics-dir", metricsDirectory)] {
+            guard let directory else { continue }
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+                  access(directory, W_OK) == 0 else {
+                throw ValidationError("\(flag) \(directory) is not a writable directory")
+            }
         }
     }
 
@@ -67,9 +74,13 @@ struct DashboardCommand: ParsableCommand {
         let (data, splits) = try DataLoading.load(training, architecture: architecture)
         let threadsPerRun = max(1, threads / modes.count)
         let trainingRuns = try modes.map { mode in
-            try TrainingRun(name: mode.rawValue,
-                            configuration: training.configuration(mode: mode, threads: threadsPerRun),
-                            data: data)
+            let log: MetricsLogWriter?
+            do {
+                log = try metricsDirectory.map { try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl")) }
+            } catch { throw CommandFailure.usage("\(error)") }
+            return try TrainingRun(name: mode.rawValue,
+                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
+                                   data: data) { metrics in try? log?.append(metrics) }
         }
         let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
         let header = DashboardHeader(
