@@ -160,8 +160,12 @@ public struct RunCheckpoint: Sendable {
         generator = header.generator
         optimizerStep = header.optimizerStep
         self.tensors = tensors
-        guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0 else {
+        guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0, trainingSeconds.isFinite else {
             throw .corrupt(path: path, reason: "bad learning rate or epoch")
+        }
+        if let problem = configuration.problem { throw .corrupt(path: path, reason: problem) }
+        for (name, values) in tensors where !values.allSatisfy({ $0.isFinite }) {
+            throw .corrupt(path: path, reason: "tensor \(name) holds a value that is not finite")
         }
     }
 

@@ -90,8 +90,9 @@ final class DenseLayer {
         signsAtEpochStart.withUnsafeBufferPointer { signs in
             for i in 0..<n {
                 let x = w[i]
-                let bin = Int((min(max(x, -1), 1) + 1) * 0.5 * Float(bins))
-                histogram[min(max(bin, 0), bins - 1)] += 1
+                // (x.isNaN can only come from a bug elsewhere; never trap on it here.)
+                let position = x.isNaN ? 0 : (min(max(x, -1), 1) + 1) * 0.5 * Float(bins)
+                histogram[min(max(Int(position), 0), bins - 1)] += 1
                 if abs(x) >= 1 - 1e-6 { clipped += 1 }
                 if (x >= 0 ? 1 : 0) != signs[i] { flipped += 1 }
             }

@@ -73,6 +73,24 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Threads for one run's products (BLAS) and large elementwise loops.
     public var threads: Int
 
+    /// Why a configuration cannot train, or nil if it can. Files (checkpoints) are
+    /// checked with this before a run is built from them.
+    public var problem: String? {
+        if epochs < 1 || epochs > 1_000_000 { return "epochs \(epochs) is not in 1...1000000" }
+        if batchSize < 2 || batchSize > 1_000_000 { return "batch size \(batchSize) is not in 2...1000000" }
+        if threads < 1 || threads > 256 { return "threads \(threads) is not in 1...256" }
+        if !(batchNormEpsilon > 0 && batchNormEpsilon.isFinite) { return "BatchNorm epsilon \(batchNormEpsilon) is not positive" }
+        if !(batchNormMomentum > 0 && batchNormMomentum <= 1) { return "BatchNorm momentum \(batchNormMomentum) is not in (0, 1]" }
+        let rates: [Double]
+        switch schedule {
+        case .constant(let x): rates = [x]
+        case .exponential(let a, let b): rates = [a, b]
+        case .factor(let a, let l): rates = [a, l]
+        }
+        if !rates.allSatisfy({ $0.isFinite && $0 > 0 }) { return "learning-rate schedule \(schedule) has a value that is not positive and finite" }
+        return nil
+    }
+
     public init(architecture: Architecture, mode: BinarizationMode = .deterministic,
                 stochasticTarget: StochasticTarget = .activations, loss: LossKind = .squareHinge,
                 optimizer: OptimizerKind = .adam,
