@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["CBinaryKernels", "CBLAS"],
+            dependencies: ["CBinaryKernels", "CBLAS", "CZlib"],
             swiftSettings: strictSwift
         ),
         .target(
