@@ -52,8 +52,9 @@ int bnn_xnor_gemm(int variant, size_t m, size_t n, size_t k_bits,
 int bnn_bitplane_gemm(int variant, size_t m, size_t n, size_t k_bits,
                       const uint64_t *planes, size_t ldp, const uint64_t *b, size_t ldb,
                       const int32_t *weight_popcounts, int32_t *c, size_t ldc) {
-    const int status = bnn_check(variant, k_bits, ldp, ldb);
+    const int status = bnn_check(variant, k_bits, ldb, ldb);
     if (status != BNN_OK) return status;
+    if (ldp < 8 * ((k_bits + 63) / 64)) return BNN_ERROR_BAD_ARGUMENT;
     if (m == 0 || n == 0) return BNN_OK;
     if (ldc < n) return BNN_ERROR_BAD_ARGUMENT;
     switch (variant) {

@@ -39,7 +39,7 @@ void bnn_pack_bitplanes_u8(size_t m, size_t k, const uint8_t *p, size_t ldp, uin
     const size_t kw = (k + 63) / 64;
     for (size_t i = 0; i < m; i++) {
         const uint8_t *pi = p + i * ldp;
-        uint64_t *oi = out + i * 8 * ldo;
+        uint64_t *oi = out + i * ldo;
         for (size_t w = 0; w < kw; w++) {
             const size_t base = w * 64, count = bnn_min(64, k - base);
             uint64_t planes[8] = {0};
@@ -63,9 +63,9 @@ void bnn_pack_bitplanes_u8(size_t m, size_t k, const uint8_t *p, size_t ldp, uin
                 const unsigned v = pi[base + t];
                 for (unsigned q = 0; q < 8; q++) planes[q] |= (uint64_t)((v >> q) & 1u) << t;
             }
-            for (unsigned q = 0; q < 8; q++) oi[q * ldo + w] = planes[q];
+            for (unsigned q = 0; q < 8; q++) oi[8 * w + q] = planes[q];
         }
-        for (unsigned q = 0; q < 8; q++) bnn_zero_tail(oi + q * ldo, kw, ldo);
+        bnn_zero_tail(oi, 8 * kw, ldo);
     }
 }
 

@@ -50,6 +50,52 @@ bnn_tile_avx2(const int MR, const int NR, const uint64_t *a, size_t lda,
         }
 }
 
+/// Bit-plane tile: the 8 interleaved plane words of a pixel block are two 256-bit
+/// vectors (planes 0-3, 4-7); XOR with the broadcast weight word, nibble-table
+/// popcount into bytes, vpsadbw to one lane per plane, weighted by 2^q at the end.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
+bnn_plane_tile_avx2(const int MR, const int NR, const uint64_t *p, size_t ldp,
+                    const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    __m256i total[1][2][2];
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) total[i][j][0] = total[i][j][1] = _mm256_setzero_si256();
+    size_t w = 0;
+    while (w < kw) {
+        const size_t wend = bnn_min(kw, w + 31);  // at most 8 per byte per step
+        __m256i bytes[1][2][2];
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++) bytes[i][j][0] = bytes[i][j][1] = _mm256_setzero_si256();
+        for (; w < wend; w++) {
+            for (int j = 0; j < NR; j++) {
+                const __m256i bv = _mm256_set1_epi64x((long long)b[j * ldb + w]);
+                for (int i = 0; i < MR; i++)
+                    for (int h = 0; h < 2; h++) {
+                        const __m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(p + i * ldp + 8 * w + 4 * h)), bv);
+                        const __m256i lo = _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low));
+                        const __m256i hi = _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low));
+                        bytes[i][j][h] = _mm256_add_epi8(bytes[i][j][h], _mm256_add_epi8(lo, hi));
+                    }
+            }
+        }
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++)
+                for (int h = 0; h < 2; h++)
+                    total[i][j][h] = _mm256_add_epi64(total[i][j][h], _mm256_sad_epu8(bytes[i][j][h], _mm256_setzero_si256()));
+    }
+    const __m256i shiftLow = _mm256_setr_epi64x(0, 1, 2, 3), shiftHigh = _mm256_setr_epi64x(4, 5, 6, 7);
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) {
+            const __m256i v = _mm256_add_epi64(_mm256_sllv_epi64(total[i][j][0], shiftLow),
+                                               _mm256_sllv_epi64(total[i][j][1], shiftHigh));
+            uint64_t lanes[4];
+            _mm256_storeu_si256((__m256i *)lanes, v);
+            out[i * NR + j] = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+        }
+}
+
 /// (s[u] >= t[u]) << u for u < count <= 64, eight lanes per compare.
 static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) uint64_t
 bnn_compare64_avx2(const int32_t *s, const int32_t *t, size_t count) {
@@ -75,6 +121,11 @@ bnn_compare64_avx2(const int32_t *s, const int32_t *t, size_t count) {
 #endif
 #define BNN_MR BNN_AVX2_MR
 #define BNN_NR BNN_AVX2_NR
+#define BNN_GEMV_NR 4
+#define BNN_PMR 1
+#define BNN_PNR 2
+#define BNN_PLANE_GEMV_NR 2
+#define BNN_PLANE_TILE(MR, NR, p, ldp, b, ldb, kw, out) bnn_plane_tile_avx2(MR, NR, p, ldp, b, ldb, kw, out)
 #define BNN_TILE(MR, NR, a, lda, b, ldb, kw, out) bnn_tile_avx2(MR, NR, a, lda, b, ldb, kw, out)
 #define BNN_COMPARE64(s, t, count) bnn_compare64_avx2(s, t, count)
 #include "bnn_driver_template.h"

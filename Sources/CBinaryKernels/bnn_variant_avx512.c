@@ -84,6 +84,37 @@ BNN_AVX512_INLINE void bnn_xnor_tile4x4_avx512(const uint64_t *a, size_t lda, co
     }
 }
 
+/// Bit-plane tile: lane q of acc[i][j] counts plane q of image i XOR the broadcast
+/// weight word of neuron j; the lanes are weighted by 2^q only once, at the end.
+BNN_AVX512_INLINE void bnn_plane_tile_avx512(const int MR, const int NR, const uint64_t *p, size_t ldp,
+                                             const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
+    __m512i acc[8][8];
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) acc[i][j] = _mm512_setzero_si512();
+    for (size_t w = 0; w < kw; w++) {
+        __m512i pv[8];
+        for (int i = 0; i < MR; i++) pv[i] = _mm512_loadu_si512((const void *)(p + i * ldp + 8 * w));
+        for (int j = 0; j < NR; j++) {
+            const __m512i bv = _mm512_set1_epi64((long long)b[j * ldb + w]);
+            for (int i = 0; i < MR; i++)
+                acc[i][j] = _mm512_add_epi64(acc[i][j], _mm512_popcnt_epi64(_mm512_xor_si512(pv[i], bv)));
+        }
+    }
+    const __m512i shifts = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) acc[i][j] = _mm512_sllv_epi64(acc[i][j], shifts);
+    if ((MR * NR) % 8 == 0) {
+        for (int g = 0; g < MR * NR; g += 8) {
+            __m512i v[8];
+            for (int t = 0; t < 8; t++) v[t] = acc[(g + t) / NR][(g + t) % NR];
+            _mm512_storeu_si512((void *)(out + g), bnn_reduce8_avx512(v));
+        }
+    } else {
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++) out[i * NR + j] = (uint64_t)_mm512_reduce_add_epi64(acc[i][j]);
+    }
+}
+
 /// (s[u] >= t[u]) << u for u < count <= 64: four mask compares of 16 lanes.
 BNN_AVX512_INLINE uint64_t bnn_compare64_avx512(const int32_t *s, const int32_t *t, size_t count) {
     uint64_t bits = 0;
@@ -107,6 +138,17 @@ BNN_AVX512_INLINE uint64_t bnn_compare64_avx512(const int32_t *s, const int32_t 
 #endif
 #define BNN_MR BNN_AVX512_MR
 #define BNN_NR BNN_AVX512_NR
+#define BNN_GEMV_NR 8
+#ifndef BNN_AVX512_PMR
+#define BNN_AVX512_PMR 2
+#endif
+#ifndef BNN_AVX512_PNR
+#define BNN_AVX512_PNR 8
+#endif
+#define BNN_PMR BNN_AVX512_PMR
+#define BNN_PNR BNN_AVX512_PNR
+#define BNN_PLANE_GEMV_NR 8
+#define BNN_PLANE_TILE(MR, NR, p, ldp, b, ldb, kw, out) bnn_plane_tile_avx512(MR, NR, p, ldp, b, ldb, kw, out)
 #define BNN_TILE(MR, NR, a, lda, b, ldb, kw, out) bnn_tile_avx512(MR, NR, a, lda, b, ldb, kw, out)
 #if BNN_AVX512_MR == 4 && BNN_AVX512_NR == 4
 #define BNN_FULL_XNOR_TILE(a, lda, b, ldb, kw, k, c, ldc) bnn_xnor_tile4x4_avx512(a, lda, b, ldb, kw, k, c, ldc)

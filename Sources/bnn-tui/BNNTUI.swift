@@ -6,6 +6,7 @@ struct BNNTUI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bnn-tui",
         abstract: "Train Binarized Neural Networks on Fashion-MNIST and watch them learn in the terminal.",
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [BenchCommand.self]
     )
 }

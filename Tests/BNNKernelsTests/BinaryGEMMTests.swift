@@ -49,12 +49,12 @@ struct BinaryGEMMTests {
         var rng = TestRandom(seed: 5)
         for threads in [1, 2] {
             let gemm = try BinaryGEMM(variant: variant, threadCount: threads)
-            for (images, n, k) in [(1, 5, 1), (3, 9, 65), (2, 17, 784), (20, 70, 1000), (1, 2048, 784)] {
+            for (images, n, k) in [(1, 5, 1), (3, 9, 65), (2, 17, 784), (20, 70, 1000), (1, 2048, 784), (5, 11, 130), (64, 40, 784)] {
                 let pixels = rng.pixels(images * k)
                 var w = rng.floats(k * n)
                 w[0] = 0
                 let weights = BitPackedMatrix(packingColumnsOf: w, inputs: k, outputs: n)
-                let planes = pixels.withUnsafeBufferPointer { BitPackedMatrix(bitPlanesOf: $0, images: images, pixelsPerImage: k) }
+                let planes = pixels.withUnsafeBufferPointer { BitPlanes(pixels: $0, images: images, pixelsPerImage: k) }
                 var c = [Int32](repeating: 0, count: images * n)
                 c.withUnsafeMutableBufferPointer { gemm.bitPlaneProduct(planes: planes, weights: weights, into: $0.baseAddress!, ldc: n) }
                 var expected = [Int32](repeating: 0, count: images * n)

@@ -40,13 +40,22 @@ struct BitPackingTests {
     func bitPlanes(k: Int) {
         var rng = TestRandom(seed: 7 + UInt64(k))
         let pixels = rng.pixels(3 * k)
-        let planes = pixels.withUnsafeBufferPointer { BitPackedMatrix(bitPlanesOf: $0, images: 3, pixelsPerImage: k) }
-        #expect(planes.rows == 24 && planes.columns == k)
+        let planes = pixels.withUnsafeBufferPointer { BitPlanes(pixels: $0, images: 3, pixelsPerImage: k) }
+        #expect(planes.images == 3 && planes.pixelsPerImage == k && planes.wordsPerImage % 8 == 0)
         for i in 0..<3 {
             for q in 0..<8 {
                 for t in 0..<k {
-                    #expect(planes[i * 8 + q, t] == ((pixels[i * k + t] >> UInt8(q)) & 1 == 1))
+                    #expect(planes[i, q, t] == ((pixels[i * k + t] >> UInt8(q)) & 1 == 1))
                 }
+            }
+        }
+        // Every word past the pixels is zero.
+        for i in 0..<3 {
+            for w in 0..<planes.wordsPerImage {
+                let word = planes.storage.pointer[i * planes.wordsPerImage + w]
+                let firstPixel = (w / 8) * 64
+                let valid = max(0, min(64, k - firstPixel))
+                #expect(valid == 64 || word >> UInt64(valid) == 0)
             }
         }
     }

@@ -77,21 +77,21 @@ public struct BinaryGEMM: Sendable {
         }
     }
 
-    /// The first layer's exact integer product Σ_k p[i][k]·w_j[k] of 8-bit pixels
-    /// (as bit planes, `BitPackedMatrix(bitPlanesOf:…)`) with packed ±1 weights
-    /// (one row per neuron), written to c (images x weights.rows).
-    public func bitPlaneProduct(planes: BitPackedMatrix, weights: BitPackedMatrix,
+    /// The first layer's exact integer product c[i][j] = Σ_k p[i][k]·w_j[k] of
+    /// 8-bit pixels (as `BitPlanes`) with packed ±1 weights (one row per neuron),
+    /// written to c (images x weights.rows, leading dimension ldc).
+    public func bitPlaneProduct(planes: BitPlanes, weights: BitPackedMatrix,
                                 into c: UnsafeMutablePointer<Int32>, ldc: Int) {
-        precondition(planes.columns == weights.columns, "planes have \(planes.columns) bits, weights \(weights.columns)")
-        precondition(planes.rows % 8 == 0, "bit planes come in groups of 8")
+        precondition(planes.pixelsPerImage == weights.columns,
+                     "images have \(planes.pixelsPerImage) pixels, weights \(weights.columns) inputs")
+        precondition(ldc >= weights.rows, "ldc \(ldc) < \(weights.rows) columns")
         let popcounts = (0..<weights.rows).map { Int32(weights.popcount(row: $0)) }
         popcounts.withUnsafeBufferPointer { pw in
-            planes.withUnsafeWords { pp in
-                weights.withUnsafeWords { pb in
-                    bitPlaneProduct(images: planes.rows / 8, n: weights.rows, kBits: planes.columns,
-                                    planes: pp, ldp: planes.wordsPerRow, b: pb, ldb: weights.wordsPerRow,
-                                    weightPopcounts: pw.baseAddress!, c: c, ldc: ldc)
-                }
+            weights.withUnsafeWords { pb in
+                bitPlaneProduct(images: planes.images, n: weights.rows, kBits: planes.pixelsPerImage,
+                                planes: planes.storage.pointer, ldp: planes.wordsPerImage,
+                                b: pb, ldb: weights.wordsPerRow,
+                                weightPopcounts: pw.baseAddress!, c: c, ldc: ldc)
             }
         }
     }
@@ -109,7 +109,7 @@ public struct BinaryGEMM: Sendable {
         let v = variant.cValue
         WorkPartition.run(parts(m: m, n: n, kBits: kBits, productsPerOutput: 8)) { part in
             let status = bnn_bitplane_gemm(v, part.rows.count, part.columns.count, kBits,
-                                           pp.pointer + part.rows.lowerBound * 8 * ldp, ldp,
+                                           pp.pointer + part.rows.lowerBound * ldp, ldp,
                                            pb.pointer + part.columns.lowerBound * ldb, ldb,
                                            pw.pointer + part.columns.lowerBound,
                                            pc.pointer + part.rows.lowerBound * ldc + part.columns.lowerBound, ldc)

@@ -61,16 +61,6 @@ public struct BitPackedMatrix: Sendable, Equatable {
         self = values.withUnsafeBufferPointer { Self(packingColumnsOf: $0, inputs: inputs, outputs: outputs) }
     }
 
-    /// The 8 bit planes of `images` rows of `pixelsPerImage` 8-bit pixels:
-    /// packed row i*8 + q holds bit q of every pixel of image i (the first layer's input).
-    public init(bitPlanesOf pixels: UnsafeBufferPointer<UInt8>, images: Int, pixelsPerImage: Int) {
-        precondition(pixels.count >= images * pixelsPerImage, "\(pixels.count) pixels, needs \(images * pixelsPerImage)")
-        self.init(rows: images * 8, columns: pixelsPerImage)
-        if images > 0, pixelsPerImage > 0, let base = pixels.baseAddress {
-            bnn_pack_bitplanes_u8(images, pixelsPerImage, base, pixelsPerImage, storage.pointer, wordsPerRow)
-        }
-    }
-
     /// The ±1 value at (row, column) as a bit: true means +1.
     public subscript(row: Int, column: Int) -> Bool {
         get {

@@ -100,7 +100,12 @@ public final class FloatReferenceModel {
             let k = widths[index], n = widths[index + 1]
             let s = layerOutputs[index]
             w.withUnsafeBufferPointer { wb in
-                FloatGEMM.gemm(m: batch, n: n, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: n, c: s, ldc: n)
+                if batch == 1 {
+                    // One image: s = W_bᵀ a, the matrix-vector product (sgemv).
+                    FloatGEMM.gemv(transposeA: true, rows: k, cols: n, a: wb.baseAddress!, lda: n, x: a, y: s)
+                } else {
+                    FloatGEMM.gemm(m: batch, n: n, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: n, c: s, ldc: n)
+                }
             }
             let bn = batchNorms[index]
             let last = index == binaryWeights.count - 1

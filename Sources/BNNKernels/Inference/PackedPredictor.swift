@@ -29,8 +29,8 @@ public final class PackedPredictor {
         self.model = model
         self.gemm = gemm
         self.maxBatch = maxBatch
-        planeStride = BitPackedMatrix.wordsPerRow(forColumns: model.inputSize)
-        planes = AlignedWords(count: maxBatch * 8 * planeStride)
+        planeStride = BitPlanes.wordsPerImage(forPixels: model.inputSize)
+        planes = AlignedWords(count: maxBatch * planeStride)
         let widest = model.widths.dropFirst().max() ?? 1
         sums = AlignedWords(count: (maxBatch * widest + 1) / 2)
         sumPointer = UnsafeMutableRawPointer(sums.pointer).bindMemory(to: Int32.self, capacity: maxBatch * widest)
@@ -125,7 +125,7 @@ public final class PackedPredictor {
                     let status: Int32
                     if index == 0 {
                         status = layer.weightPopcounts.withUnsafeBufferPointer { pop in
-                            bnn_bitplane_gemm(variant, rows, cols, layer.inputs, src.pointer + r0 * 8 * srcStride, srcStride,
+                            bnn_bitplane_gemm(variant, rows, cols, layer.inputs, src.pointer + r0 * srcStride, srcStride,
                                               wj, layer.weights.wordsPerRow, pop.baseAddress! + c0, s, n)
                         }
                     } else {

@@ -43,7 +43,7 @@ int bnn_xnor_gemm(int variant, size_t m, size_t n, size_t k_bits,
 
 /// The integer first-layer product of raw 8-bit pixels with ±1 weights:
 /// c[i*ldc + j] = sum_k p[i][k] * w_j[k], computed from the 8 bit planes of p
-/// (row i*8 + q of `planes` holds bit q of every pixel of image i) as
+/// (see bnn_pack_bitplanes_u8; image i starts at planes + i*ldp) as
 /// 255 * weight_popcounts[j] - sum_q 2^q * popcount(plane_q XOR w_j).
 int bnn_bitplane_gemm(int variant, size_t m, size_t n, size_t k_bits,
                       const uint64_t *planes, size_t ldp,
@@ -63,7 +63,9 @@ void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw,
                           uint64_t *out, size_t ldo);
 
 /// Splits m images of k 8-bit pixels (row-major, leading dimension ldp) into
-/// 8 bit planes each: output row i*8 + q holds bit q of every pixel of image i.
+/// their 8 bit planes, interleaved per 64-pixel block: word w of plane q of
+/// image i (bit t = bit q of pixel 64*w + t) is out[i*ldo + 8*w + q].
+/// ldo >= 8 * ceil(k/64); pad bits and words are zeroed.
 void bnn_pack_bitplanes_u8(size_t m, size_t k, const uint8_t *p, size_t ldp,
                            uint64_t *out, size_t ldo);
 
