@@ -1,5 +1,7 @@
 // AVX2 variant: 256-bit XOR and the vpshufb nibble-table popcount (Mula), byte
 // counters flushed to 64-bit lanes with vpsadbw before they can overflow.
+// XNOR product 2 x 2 tiles; bit-plane product 1 image x 2 neurons; threshold
+// step with vpcmpgtd + movmskps.
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include "bnn_internal.h"

@@ -1,6 +1,8 @@
-// AVX-512 VPOPCNTDQ variant: 512-bit XOR + vpopcntq, a 4 x 4 register tile
-// (16 accumulators) reduced eight at a time, masked loads for the last partial
-// vector of a row.
+// AVX-512 VPOPCNTDQ variant: 512-bit XOR + vpopcntq. XNOR product: 4 x 4 register
+// tile (16 accumulators) reduced eight at a time, masked loads for the last
+// partial vector of a row, 1 x 8 tiles for a single row. Bit-plane product: the
+// 8 interleaved planes of a 64-pixel block in one register against a broadcast
+// weight word, 2 images x 8 neurons per tile. Threshold step: mask compares.
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include "bnn_internal.h"

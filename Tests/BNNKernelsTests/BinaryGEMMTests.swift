@@ -84,3 +84,17 @@ struct BinaryGEMMTests {
         }
     }
 }
+
+@Suite("Benchmark timer")
+struct BenchmarkTimerTests {
+    @Test("runs once to warm up, then at least minimumRuns and at most maximumRuns times")
+    func runCounts() {
+        var calls = 0
+        let quick = BenchmarkTimer(budget: 0, minimumRuns: 5, maximumRuns: 9).median { calls += 1 }
+        #expect(quick.runs == 5 && calls == 6)
+        calls = 0
+        let capped = BenchmarkTimer(budget: 100, minimumRuns: 1, maximumRuns: 4).median { calls += 1 }
+        #expect(capped.runs == 4 && calls == 5)
+        #expect(capped.seconds >= 0)
+    }
+}
