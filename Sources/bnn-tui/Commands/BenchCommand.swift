@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Threads for both the binary kernels and OpenBLAS (default: all CPUs).")
+    @Option(help: "Threads for both the binary kernels and OpenBLAS; defaults to the number of CPUs.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Fewer repeats: a rough result in a few seconds.")
