@@ -29,7 +29,7 @@ struct ThresholdFoldingTests {
         #expect(t.thresholds[4] == NeuronThresholds.never)
     }
 
-    static let architectures: [[Int]] = [[784, 10], [784, 64, 10], [784, 100, 65, 10], [100, 130, 3, 7], [784, 1024, 10]]
+    static let architectures: [[Int]] = [[784, 10], [784, 64, 10], [784, 100, 65, 10], [100, 130, 3, 7], [784, 1024, 10], [784, 2048, 300, 10]]
 
     @Test("the packed model's scores and classes equal the float reference, every variant",
           arguments: architectures)
@@ -38,6 +38,10 @@ struct ThresholdFoldingTests {
         let layers = randomNetwork(widths, rng: &rng)
         let packed = try PackedModel(layers: layers)
         let reference = try FloatReferenceModel(layers: layers, maxBatch: 64)
+        if widths == [784, 2048, 300, 10] {
+            let gemm = try BinaryGEMM(variant: .portable, threadCount: 2)
+            #expect(gemm.parts(m: 1, n: 2048, kBits: 784, productsPerOutput: 8).count == 2, "batch 1 must split columns")
+        }
         let images = 150
         var pixels = rng.pixels(images * widths[0])
         for t in 0..<widths[0] { pixels[t] = 0; pixels[widths[0] + t] = 255 }  // extremes
@@ -46,6 +50,13 @@ struct ThresholdFoldingTests {
             try expectedScores.withUnsafeMutableBufferPointer { try reference.scores(pixels: p, into: $0) }
         }
         let expectedClasses = try reference.predict(pixels: pixels)
+        // One image at a time the reference uses sgemv instead of sgemm: same scores.
+        let oneByOne = try FloatReferenceModel(layers: layers, maxBatch: 1)
+        var singleScores = [Float](repeating: .nan, count: 10 * packed.classCount)
+        try pixels[0..<(10 * widths[0])].withUnsafeBufferPointer { p in
+            try singleScores.withUnsafeMutableBufferPointer { try oneByOne.scores(pixels: p, into: $0) }
+        }
+        #expect(singleScores.map(\.bitPattern) == expectedScores[0..<(10 * packed.classCount)].map(\.bitPattern))
         #expect(Set(expectedClasses).count > 1 || packed.classCount == 1, "degenerate test network")
         for variant in KernelVariant.available {
             for threads in [1, 2] {
@@ -58,8 +69,13 @@ struct ThresholdFoldingTests {
                 }
                 #expect(scores.map(\.bitPattern) == expectedScores.map(\.bitPattern), "\(variant) x\(threads)")
                 #expect(classes == expectedClasses, "\(variant) x\(threads)")
-                let single = try pixels[(widths[0] * 7)..<(widths[0] * 8)].withUnsafeBufferPointer { try predictor.predict(image: $0) }
-                #expect(single == expectedClasses[7])
+                // One image at a time: wide layers then split columns (in 64-neuron words) across threads.
+                for i in 0..<6 {
+                    let single = try pixels[(widths[0] * i)..<(widths[0] * (i + 1))].withUnsafeBufferPointer {
+                        try predictor.predict(image: $0)
+                    }
+                    #expect(single == expectedClasses[i], "\(variant) x\(threads) image \(i)")
+                }
             }
         }
         #expect(try packed.predict(pixels: pixels, gemm: BinaryGEMM(variant: .portable)) == expectedClasses)
