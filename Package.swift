@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["CBinaryKernels", "CBLAS"],
+            dependencies: ["CBinaryKernels", "CBLAS", "CZlib"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -86,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "BNNDashboard",
-            dependencies: ["BNNEngine", "CNcursesw"],
+            dependencies: ["BNNData", "BNNEngine", "CNcursesw"],
             swiftSettings: strictSwift
         ),
 

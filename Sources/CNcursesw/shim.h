@@ -11,6 +11,7 @@
 #define NCURSES_WIDECHAR 1
 #endif
 #include <locale.h>
+#include <stdio.h>
 #include <wchar.h>
 #if defined(__APPLE__)
 #include <curses.h>
@@ -19,6 +20,10 @@
 #endif
 
 static inline WINDOW *bnn_stdscr(void) { return stdscr; }
+/// newterm on the process's own stdout/stdin: unlike initscr it returns NULL
+/// (instead of exiting) when TERM is unknown. Swift 6 rejects the C globals
+/// stdout/stdin, hence the accessor.
+static inline SCREEN *bnn_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
 static inline int bnn_lines(void) { return LINES; }
 static inline int bnn_cols(void) { return COLS; }
 static inline int bnn_colors(void) { return COLORS; }
@@ -27,6 +32,10 @@ static inline attr_t bnn_attr_dim(void) { return A_DIM; }
 static inline attr_t bnn_attr_reverse(void) { return A_REVERSE; }
 static inline attr_t bnn_attr_underline(void) { return A_UNDERLINE; }
 static inline attr_t bnn_attr_normal(void) { return A_NORMAL; }
+/// Columns a character takes (wcwidth is hidden behind _XOPEN_SOURCE in Glibc's module).
+extern int wcwidth(wchar_t);
+static inline int bnn_wcwidth(wchar_t c) { return wcwidth(c); }
+static inline int bnn_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int bnn_key_resize(void) { return KEY_RESIZE; }
 static inline int bnn_key_btab(void) { return KEY_BTAB; }
 static inline int bnn_key_left(void) { return KEY_LEFT; }

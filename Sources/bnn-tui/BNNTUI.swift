@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `bnn-tui` command: its subcommands are the product's entry points.
 @main
@@ -7,6 +8,35 @@ struct BNNTUI: ParsableCommand {
         commandName: "bnn-tui",
         abstract: "Train Binarized Neural Networks on Fashion-MNIST and watch them learn in the terminal.",
         version: "0.1.0",
-        subcommands: [PlotCommand.self]
+        subcommands: [DashboardCommand.self, TrainCommand.self, PlotCommand.self, ReportCommand.self, BenchCommand.self],
+        defaultSubcommand: DashboardCommand.self
     )
+
+    /// Parses and runs the command. Bad arguments give one line on stderr
+    /// (`bnn-tui: error: …`, with where to find help) and exit status 64;
+    /// `--help` and `--version` print as usual.
+    static func main() {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exitWithOneLine(error)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    private static func exitWithOneLine(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+        let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }
+        let text = lines.joined(separator: " ")
+        printError("bnn-tui: error: \(text) (see bnn-tui --help)")
+        exit(withError: ExitCode(code.rawValue == 1 ? 64 : code.rawValue))
+    }
 }

@@ -1,3 +1,4 @@
+import BNNData
 import Foundation
 import Testing
 import BNNEngine
@@ -20,7 +21,7 @@ final class RecordingController: RunController, @unchecked Sendable {
     func setLearningRate(_ rate: Double, run index: Int) { record("lr \(index) \(rate)") }
     func saveCheckpoints() throws -> [String] {
         record("save")
-        if failSave { throw FileWriteError(path: "/ro/det.ckpt", reason: "Read-only file system") }
+        if failSave { throw AtomicFile.WriteError(path: "/ro/det.ckpt", reason: "Read-only file system") }
         return ["/tmp/det.ckpt", "/tmp/stoch.ckpt", "/tmp/float.ckpt"]
     }
     func stopAll() { record("stop") }
@@ -45,8 +46,8 @@ struct DashboardCommandPerformerTests {
                                               now: 5, export: { "/tmp/bnn-tui-export-1.txt" })
         #expect(state.message == TransientMessage(text: "exported to /tmp/bnn-tui-export-1.txt", kind: .info, expiresAt: 9))
         _ = DashboardCommandPerformer.perform([.export], on: RecordingController(), runCount: 3, state: &state, now: 5,
-                                              export: { throw FileWriteError(path: "/ro/x.txt", reason: "Read-only file system") })
-        #expect(state.message?.text == "export failed: cannot write '/ro/x.txt': Read-only file system")
+                                              export: { throw AtomicFile.WriteError(path: "/ro/x.txt", reason: "Read-only file system") })
+        #expect(state.message?.text == "export failed: cannot write /ro/x.txt: Read-only file system")
         #expect(state.message?.kind == .error)
         _ = DashboardCommandPerformer.perform([.saveCheckpoints], on: RecordingController(), runCount: 3,
                                               state: &state, now: 5, export: { "" })
@@ -54,7 +55,7 @@ struct DashboardCommandPerformerTests {
         _ = DashboardCommandPerformer.perform([.saveCheckpoints], on: RecordingController(failSave: true), runCount: 3,
                                               state: &state, now: 5, export: { "" })
         #expect(state.message?.kind == .error)
-        #expect(state.message?.text.hasPrefix("saving checkpoints failed: cannot write '/ro/det.ckpt'") == true)
+        #expect(state.message?.text.hasPrefix("saving checkpoints failed: cannot write /ro/det.ckpt") == true)
     }
 
     @Test func quitIsReported() {

@@ -1,3 +1,4 @@
+import BNNData
 import Foundation
 import Testing
 import BNNEngine
@@ -61,17 +62,15 @@ struct TextExportTests {
         let dir = try TempDirectory()
         defer { dir.remove() }
         let missing = dir.file("no/such/dir/x.txt")
-        #expect(throws: FileWriteError(path: missing, reason: "No such file or directory")) {
-            try AtomicTextFile.write("x", to: missing)
-        }
-        #expect(FileWriteError(path: "/x/y.txt", reason: "Permission denied").description
-                == "cannot write '/x/y.txt': Permission denied")
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data("x".utf8), to: missing) }
+        #expect(AtomicFile.WriteError(path: "/x/y.txt", reason: "Permission denied").description
+                == "cannot write /x/y.txt: Permission denied")
         // A directory in the way: the rename fails and the temporary file is cleaned up.
         try FileManager.default.createDirectory(atPath: dir.file("taken"), withIntermediateDirectories: false)
         try "keep".write(toFile: dir.file("taken/inner"), atomically: false, encoding: .utf8)
-        #expect(throws: FileWriteError.self) { try AtomicTextFile.write("x", to: dir.file("taken")) }
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data("x".utf8), to: dir.file("taken")) }
         #expect(dir.contents() == ["taken"])
-        #expect(throws: FileWriteError.self) { try AtomicTextFile.write("x", to: dir.path + "/") }
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data("x".utf8), to: dir.path + "/") }
     }
 
     @Test func defaultFileNameIsUTCTimestamp() {

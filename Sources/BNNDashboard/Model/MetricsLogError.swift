@@ -5,11 +5,26 @@ public enum MetricsLogError: Error, Equatable, CustomStringConvertible {
     case malformedLine(path: String, line: Int, reason: String)
     case noEpochs(path: String)
 
-    public var description: String {
+    public var description: String { oneLine(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read '\(path)': \(reason)"
         case .malformedLine(let path, let line, let reason): return "\(path) line \(line): \(reason)"
         case .noEpochs(let path): return "\(path) holds no epochs (expected one JSON object per line, as written by `bnn-tui train --metrics`)"
         }
     }
+}
+
+/// Escapes control characters (a file may hold anything) so a message stays one line.
+private func oneLine(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if scalar.value < 0x20 || scalar.value == 0x7F {
+            out += scalar.escaped(asASCII: true)
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
 }

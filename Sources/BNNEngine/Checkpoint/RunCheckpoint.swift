@@ -72,9 +72,7 @@ public struct RunCheckpoint: Sendable {
                             learningRate: learningRate, history: history, trainingSeconds: trainingSeconds,
                             generator: generator, optimizerStep: optimizerStep,
                             tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = try encoder.encode(header)
+        let json = try MetricsLogWriter.makeEncoder().encode(header)
         var data = Data()
         data.reserveCapacity(json.count + 32 + tensors.reduce(0) { $0 + $1.values.count * 4 })
         data.append(contentsOf: Self.magic)
@@ -119,7 +117,10 @@ public struct RunCheckpoint: Sendable {
         let headerEnd = 20 + Int(headerLength)
         let header: Header
         do {
-            header = try JSONDecoder().decode(Header.self, from: Data(bytes[20..<headerEnd]))
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            header = try decoder.decode(Header.self, from: Data(bytes[20..<headerEnd]))
         } catch {
             // A damaged header is most often a damaged file: let the checksum say so if it can.
             if bytes.count >= 4, Self.crcMismatch(bytes) { throw .checksumMismatch(path: path) }
@@ -159,8 +160,12 @@ public struct RunCheckpoint: Sendable {
         generator = header.generator
         optimizerStep = header.optimizerStep
         self.tensors = tensors
-        guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0 else {
+        guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0, trainingSeconds.isFinite else {
             throw .corrupt(path: path, reason: "bad learning rate or epoch")
+        }
+        if let problem = configuration.problem { throw .corrupt(path: path, reason: problem) }
+        for (name, values) in tensors where !values.allSatisfy({ $0.isFinite }) {
+            throw .corrupt(path: path, reason: "tensor \(name) holds a value that is not finite")
         }
     }
 

@@ -26,8 +26,8 @@ final class DenseLayer {
         self.inputs = inputs
         self.outputs = outputs
         self.binary = binary
-        // Glorot uniform initialization in [-H, H], H = sqrt(6 / (fan_in + fan_out)).
-        let h = Float((6.0 / Double(inputs + outputs)).squareRoot())
+        // Uniform initialization in [-H, H] with BinaryNet's H = sqrt(1.5 / (fan_in + fan_out)).
+        let h = Float((1.5 / Double(inputs + outputs)).squareRoot())
         let value = FloatBuffer(count: inputs * outputs)
         for i in 0..<value.count { value.pointer[i] = (generator.nextUnitFloat() * 2 - 1) * h }
         weights = Parameter(name: "dense\(index).W", value: value,
@@ -90,8 +90,9 @@ final class DenseLayer {
         signsAtEpochStart.withUnsafeBufferPointer { signs in
             for i in 0..<n {
                 let x = w[i]
-                let bin = Int((min(max(x, -1), 1) + 1) * 0.5 * Float(bins))
-                histogram[min(max(bin, 0), bins - 1)] += 1
+                // (x.isNaN can only come from a bug elsewhere; never trap on it here.)
+                let position = x.isNaN ? 0 : (min(max(x, -1), 1) + 1) * 0.5 * Float(bins)
+                histogram[min(max(Int(position), 0), bins - 1)] += 1
                 if abs(x) >= 1 - 1e-6 { clipped += 1 }
                 if (x >= 0 ? 1 : 0) != signs[i] { flipped += 1 }
             }

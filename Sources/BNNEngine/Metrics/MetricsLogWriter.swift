@@ -17,17 +17,23 @@ public final class MetricsLogWriter: @unchecked Sendable {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
-        encoder = JSONEncoder()
+        encoder = Self.makeEncoder()
+    }
+
+    /// Sorted keys; NaN and infinities as the strings "nan", "inf", "-inf" (what `plot` reads).
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
     }
 
     deinit { close(descriptor) }
 
     /// The JSON line for one epoch (without the newline).
     public static func line(for metrics: EpochMetrics) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(metrics)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return (try? makeEncoder().encode(metrics)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     public func append(_ metrics: EpochMetrics) throws(AtomicFile.WriteError) {

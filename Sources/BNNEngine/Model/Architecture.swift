@@ -57,6 +57,19 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
     public var weightCount: Int { (0..<layerCount).reduce(0) { $0 + widths[$1] * widths[$1 + 1] } }
 
     public var description: String { widths.map(String.init).joined(separator: "-") }
+
+    /// Decodes and validates (a file may hold anything): the same rules as parsing.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let widths = try container.decode([Int].self, forKey: .widths)
+        guard widths.count >= 2, widths.allSatisfy({ $0 > 0 && $0 <= 65536 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .widths, in: container,
+                debugDescription: "architecture needs at least two widths in 1...65536, got \(widths)")
+        }
+        self.widths = widths
+    }
+
+    private enum CodingKeys: String, CodingKey { case widths }
 }
 
 extension String {

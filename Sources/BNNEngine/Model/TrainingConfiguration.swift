@@ -21,10 +21,10 @@ public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
 /// How the learning rate changes from epoch to epoch.
 ///
 /// `exponential(start, end)` decays geometrically so that the first epoch
-/// uses `start` and the last uses `end` (BinaryNet's LR_start → LR_fin);
+/// uses `start` and the last uses `end` (BinaryNet's LR_start → LR_fin); after
+/// a live change it decays from the new value to `end` over the remaining epochs.
 /// `factor(start, λ)` multiplies by λ after every epoch (η ← λη, the report's
-/// pseudo-code); `constant` keeps it. A live change of the learning rate
-/// rescales the rest of the schedule from the new value.
+/// pseudo-code), also from a changed value; `constant` keeps it.
 public enum LearningRateSchedule: Sendable, Codable, Equatable {
     case constant(Double)
     case exponential(start: Double, end: Double)
@@ -38,14 +38,17 @@ public enum LearningRateSchedule: Sendable, Codable, Equatable {
         }
     }
 
-    /// The per-epoch multiplier λ for a run of `epochs` epochs.
-    public func decayFactor(epochs: Int) -> Double {
+    /// The rate for the next epoch, given the rate `rate` just used and how many
+    /// epochs are still to run. `exponential` moves geometrically from `rate` to `end`
+    /// so that the last epoch uses exactly `end` — after a live change or a resume with
+    /// more epochs too; `factor` multiplies by λ.
+    public func nextRate(after rate: Double, remainingEpochs: Int) -> Double {
         switch self {
-        case .constant: return 1
-        case .factor(_, let lambda): return lambda
-        case .exponential(let s, let e):
-            guard epochs > 1 else { return 1 }
-            return pow(e / s, 1.0 / Double(epochs - 1))
+        case .constant: return rate
+        case .factor(_, let lambda): return rate * lambda
+        case .exponential(_, let end):
+            guard remainingEpochs >= 1 else { return rate }
+            return rate * pow(end / rate, 1.0 / Double(remainingEpochs))
         }
     }
 }
@@ -69,6 +72,24 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var batchNormMomentum: Float
     /// Threads for one run's products (BLAS) and large elementwise loops.
     public var threads: Int
+
+    /// Why a configuration cannot train, or nil if it can. Files (checkpoints) are
+    /// checked with this before a run is built from them.
+    public var problem: String? {
+        if epochs < 1 || epochs > 1_000_000 { return "epochs \(epochs) is not in 1...1000000" }
+        if batchSize < 2 || batchSize > 1_000_000 { return "batch size \(batchSize) is not in 2...1000000" }
+        if threads < 1 || threads > 256 { return "threads \(threads) is not in 1...256" }
+        if !(batchNormEpsilon > 0 && batchNormEpsilon.isFinite) { return "BatchNorm epsilon \(batchNormEpsilon) is not positive" }
+        if !(batchNormMomentum > 0 && batchNormMomentum <= 1) { return "BatchNorm momentum \(batchNormMomentum) is not in (0, 1]" }
+        let rates: [Double]
+        switch schedule {
+        case .constant(let x): rates = [x]
+        case .exponential(let a, let b): rates = [a, b]
+        case .factor(let a, let l): rates = [a, l]
+        }
+        if !rates.allSatisfy({ $0.isFinite && $0 > 0 }) { return "learning-rate schedule \(schedule) has a value that is not positive and finite" }
+        return nil
+    }
 
     public init(architecture: Architecture, mode: BinarizationMode = .deterministic,
                 stochasticTarget: StochasticTarget = .activations, loss: LossKind = .squareHinge,

@@ -1,4 +1,5 @@
 import BNNData
+import CTrainingKernels
 
 /// A BinaryNet multilayer perceptron: for k = 1…L,
 /// s_k = a_{k-1}^b · W_k^b, a_k = BatchNorm(s_k), and for hidden layers
@@ -92,17 +93,19 @@ final class Network {
             if k == layerCount - 1 { return a }
             let ab = activations[k].pointer
             let n = rows * dense[k].outputs
+            // a^b = Binarize(a) (hardtanh in float mode); the C loops also count |a| > 1,
+            // where the straight-through estimator will cancel the gradient.
+            let saturated: Int
             if !binary {
-                for i in 0..<n { ab[i] = Binarization.hardTanh(a[i]) }
+                saturated = bnn_hardtanh_activations(a, ab, n)
             } else if training && stochasticActivations {
                 for i in 0..<n { ab[i] = Binarization.stochastic(a[i], using: &generator) }
+                saturated = bnn_count_saturated(a, n)
             } else {
-                for i in 0..<n { ab[i] = a[i] >= 0 ? 1 : -1 }
+                saturated = bnn_sign_activations(a, ab, n)
             }
             if training {
-                var cancelled = 0
-                for i in 0..<n where abs(a[i]) > 1 { cancelled += 1 }
-                steCancelled[k] += cancelled
+                steCancelled[k] += saturated
                 steSeen[k] += n
             }
             previous = UnsafePointer(ab)
@@ -144,8 +147,7 @@ final class Network {
             let ga = outputGradients[k].pointer
             if k < layerCount - 1 {
                 // Straight-through estimator: g_a = g_{a^b} ∘ 1_{|a| <= 1}.
-                let a = normalizedOutputs[k].pointer
-                for i in 0..<(rows * dense[k].outputs) where abs(a[i]) > 1 { ga[i] = 0 }
+                bnn_straight_through_gate(ga, normalizedOutputs[k].pointer, rows * dense[k].outputs)
             }
             let gs = preActivationGradients[k].pointer
             batchNorms[k].backward(outputGradient: ga, rows: rows, inputGradient: gs)

@@ -186,7 +186,6 @@ public final class TrainingRun: @unchecked Sendable {
         var labels = [Int32](repeating: 0, count: evaluationRows)
         var order = Array(0..<data.train.count)
         let batches = Self.batchCount(examples: data.train.count, batchSize: config.batchSize)
-        let decay = config.schedule.decayFactor(epochs: config.epochs)
         var finalState = RunState.done
 
         epochs: while completedEpochs < config.epochs {
@@ -242,7 +241,11 @@ public final class TrainingRun: @unchecked Sendable {
                 weightHistogram: layers.map(\.histogram))
             history.append(metrics)
             trainingSeconds += epochSeconds - trainPhaseSeconds  // batches were added as they ran
-            learningRate *= decay
+            // The next epoch's rate; after the last one the rate stays the one it used.
+            if completedEpochs < config.epochs {
+                learningRate = config.schedule.nextRate(after: learningRate,
+                                                        remainingEpochs: config.epochs - completedEpochs)
+            }
             publishEpoch(layers: layers)
             onEpochCompleted?(metrics)
         }

@@ -1,7 +1,87 @@
-// XNOR-popcount kernels over bit-packed ±1 matrices (bit 1 means +1).
-// Compiled for several instruction sets and chosen at run time.
+// XNOR-popcount kernels over bit-packed ±1 matrices (bit 1 means +1, so sign(0) = +1).
+//
+// A packed matrix stores each row of K bits in ceil(K/64) 64-bit words, bit k of
+// a row at word k/64, bit k%64. Rows are `ld` words apart (ld >= ceil(K/64)).
+// Every bit past K in a row must be 0, in both operands: then the padding XORs
+// to 0 and never contributes, so dot(a, b) = K - 2 * popcount(a XOR b) exactly.
+//
+// The products are compiled for several instruction sets (portable C, POPCNT,
+// AVX2, AVX-512 VPOPCNTDQ) and the caller names the variant; asking for one the
+// CPU lacks returns BNN_ERROR_UNSUPPORTED instead of faulting.
 #ifndef BNN_KERNELS_H
 #define BNN_KERNELS_H
 #include <stdint.h>
 #include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction-set variants of the kernels, slowest to fastest.
+typedef enum {
+    BNN_VARIANT_PORTABLE = 0,
+    BNN_VARIANT_POPCNT = 1,
+    BNN_VARIANT_AVX2 = 2,
+    BNN_VARIANT_AVX512 = 3,
+} bnn_variant;
+
+enum {
+    BNN_OK = 0,
+    BNN_ERROR_UNSUPPORTED = -1,
+    BNN_ERROR_BAD_ARGUMENT = -2,
+};
+
+/// 1 if this CPU (and this build) can run `variant`, else 0.
+int bnn_variant_supported(int variant);
+
+/// c[i*ldc + j] = dot(row i of a, row j of b) = k_bits - 2 * popcount(a_i XOR b_j)
+/// for i < m, j < n. `a` is m x k_bits, `b` is n x k_bits (one row per output).
+int bnn_xnor_gemm(int variant, size_t m, size_t n, size_t k_bits,
+                  const uint64_t *a, size_t lda,
+                  const uint64_t *b, size_t ldb,
+                  int32_t *c, size_t ldc);
+
+/// The integer first-layer product of raw 8-bit pixels with ±1 weights:
+/// c[i*ldc + j] = sum_k p[i][k] * w_j[k], computed from the 8 bit planes of p
+/// (see bnn_pack_bitplanes_u8; image i starts at planes + i*ldp) as
+/// 255 * weight_popcounts[j] - sum_q 2^q * popcount(plane_q XOR w_j).
+int bnn_bitplane_gemm(int variant, size_t m, size_t n, size_t k_bits,
+                      const uint64_t *planes, size_t ldp,
+                      const uint64_t *b, size_t ldb,
+                      const int32_t *weight_popcounts,
+                      int32_t *c, size_t ldc);
+
+/// Packs rows of a row-major float matrix (m x k, leading dimension ldx):
+/// bit = x >= 0. Pad bits and pad words up to ldo are zeroed.
+void bnn_pack_rows_f32(size_t m, size_t k, const float *x, size_t ldx,
+                       uint64_t *out, size_t ldo);
+
+/// Packs the columns of a row-major float matrix w (k rows x n columns,
+/// leading dimension ldw, e.g. weights stored inputs x outputs): output row j
+/// holds bit (w[kk*ldw + j] >= 0) at position kk. Pads are zeroed.
+void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw,
+                          uint64_t *out, size_t ldo);
+
+/// Splits m images of k 8-bit pixels (row-major, leading dimension ldp) into
+/// their 8 bit planes, interleaved per 64-pixel block: word w of plane q of
+/// image i (bit t = bit q of pixel 64*w + t) is out[i*ldo + 8*w + q].
+/// ldo >= 8 * ceil(k/64); pad bits and words are zeroed.
+void bnn_pack_bitplanes_u8(size_t m, size_t k, const uint8_t *p, size_t ldp,
+                           uint64_t *out, size_t ldo);
+
+/// The folded BatchNorm + sign of a hidden layer: output bit j of row i is
+/// (s[i*lds + j] >= thresholds[j]) XOR bit j of `flip` (ceil(n/64) words; its
+/// bits past n must be 0). Writes ceil(n/64) words per row, pad bits of the
+/// last word zero; words past that up to ldo are left untouched.
+/// Thresholds must lie in (INT32_MIN, INT32_MAX).
+int bnn_threshold_pack(int variant, size_t m, size_t n, const int32_t *s, size_t lds,
+                       const int32_t *thresholds, const uint64_t *flip,
+                       uint64_t *out, size_t ldo);
+
+/// The number of set bits in `count` words (used for weight popcounts).
+uint64_t bnn_popcount_words(const uint64_t *words, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -17,6 +17,19 @@ void bnn_adam_step(float *w, const float *g, float *m, float *v, float *binary_o
 void bnn_sgd_momentum_step(float *w, const float *g, float *velocity, float *binary_out, size_t n,
                            float learning_rate, float momentum, int clip);
 
+/// Deterministic binarization of activations: out[i] = a[i] >= 0 ? +1 : -1.
+/// Returns how many |a[i]| > 1 (where the straight-through estimator will cancel the gradient).
+size_t bnn_sign_activations(const float *a, float *out, size_t n);
+
+/// The float baseline's activation: out[i] = clip(a[i], -1, 1). Returns how many |a[i]| > 1.
+size_t bnn_hardtanh_activations(const float *a, float *out, size_t n);
+
+/// Counts |a[i]| > 1 (for stochastic binarization, which draws in Swift).
+size_t bnn_count_saturated(const float *a, size_t n);
+
+/// The straight-through estimator: g[i] = 0 where |a[i]| > 1, unchanged elsewhere.
+void bnn_straight_through_gate(float *g, const float *a, size_t n);
+
 /// The instruction set the loops above use: "avx512", "avx2" or "baseline".
 const char *bnn_training_kernels_variant(void);
 

@@ -1,3 +1,4 @@
+import BNNData
 import ArgumentParser
 import BNNDashboard
 import Foundation
@@ -49,7 +50,7 @@ struct PlotCommand: ParsableCommand {
         }
         if let output {
             do {
-                try AtomicTextFile.write(text, to: output)
+                try AtomicFile.write(Data(text.utf8), to: output)
             } catch {
                 throw failure(error.description)
             }
@@ -58,10 +59,8 @@ struct PlotCommand: ParsableCommand {
         }
     }
 
-    /// Prints one line on standard error and returns the failing exit code to throw
-    /// (no usage text: the arguments were fine, the file was not).
+    /// One line on standard error and exit status 64 (a bad input or output file).
     private func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("bnn-tui plot: \(message)\n".utf8))
-        return ExitCode.failure
+        CommandFailure.usage(message).exit()
     }
 }

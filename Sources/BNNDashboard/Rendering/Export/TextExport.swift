@@ -1,3 +1,5 @@
+import BNNData
+import Foundation
 import BNNEngine
 
 /// A text document of everything the dashboard can show: the error and loss
@@ -89,8 +91,8 @@ public enum TextExport {
 
     /// Builds the document and writes it atomically to `path`.
     public static func write(snapshots: [RunSnapshot], header: DashboardHeader, options: Options = Options(),
-                             to path: String) throws(FileWriteError) {
-        try AtomicTextFile.write(document(snapshots: snapshots, header: header, options: options), to: path)
+                             to path: String) throws(AtomicFile.WriteError) {
+        try AtomicFile.write(Data(document(snapshots: snapshots, header: header, options: options).utf8), to: path)
     }
 
     /// A file name for an export made at `unixTime` (UTC): "bnn-tui-export-20250101-120000.txt".

@@ -1,0 +1,25 @@
+/// Why the dashboard's terminal could not be opened.
+///
+/// Each case prints as one line that tells the user what to do instead, so the
+/// CLI can show `description` and exit without a stack of curses noise.
+public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Standard input or output is not a terminal (a pipe, a file, CI).
+    case notInteractive(stream: String)
+    /// ncurses does not know the terminal named by `TERM` (or `TERM` is unset).
+    case unknownTerminalType(String)
+    /// A second session was opened while one is still running in this process.
+    case sessionAlreadyActive
+
+    public var description: String {
+        switch self {
+        case .notInteractive(let stream):
+            return "the dashboard needs an interactive terminal, but \(stream) is not a TTY; "
+                + "to train without the dashboard run `bnn-tui train`"
+        case .unknownTerminalType(let name):
+            return "ncurses does not know the terminal type TERM=\(name.isEmpty ? "(unset)" : name); "
+                + "set TERM (e.g. xterm-256color) or run `bnn-tui train` without the dashboard"
+        case .sessionAlreadyActive:
+            return "a terminal session is already active in this process"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// BatchNorm at inference, a = γ·(s − μ)/sqrt(σ² + ε) + β, evaluated in one fixed order.
+///
+/// The packed model folds sign(a) of hidden layers into integer thresholds and
+/// keeps the output layer's a in float; the float reference evaluates a
+/// directly. Both use these functions, with the same float operations in the
+/// same order, which is what makes their predictions identical bit for bit.
+public struct BatchNormInference: Sendable, Equatable {
+    public let gamma: [Float]
+    public let beta: [Float]
+    public let mean: [Float]
+    public let variance: [Float]
+    public let epsilon: Float
+    /// sqrt(σ² + ε) per neuron.
+    public let standardDeviation: [Float]
+
+    public init(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float) {
+        self.gamma = gamma
+        self.beta = beta
+        self.mean = mean
+        self.variance = variance
+        self.epsilon = epsilon
+        standardDeviation = variance.map { Self.standardDeviation(variance: $0, epsilon: epsilon) }
+    }
+
+    init(_ layer: DenseLayerParameters) {
+        self.init(gamma: layer.bnGamma, beta: layer.bnBeta, mean: layer.bnRunningMean,
+                  variance: layer.bnRunningVar, epsilon: layer.bnEpsilon)
+    }
+
+    public var count: Int { gamma.count }
+
+    @inline(__always)
+    static func standardDeviation(variance: Float, epsilon: Float) -> Float { (variance + epsilon).squareRoot() }
+
+    /// a = γ·(s − μ)/sd + β for neuron j.
+    @inline(__always)
+    public func apply(_ s: Float, neuron j: Int) -> Float {
+        Self.apply(s, gamma: gamma[j], mean: mean[j], standardDeviation: standardDeviation[j], beta: beta[j])
+    }
+
+    @inline(__always)
+    static func apply(_ s: Float, gamma: Float, mean: Float, standardDeviation: Float, beta: Float) -> Float {
+        gamma * (s - mean) / standardDeviation + beta
+    }
+}
+
+/// The encoding of raw 8-bit pixels p as the first layer's real input x = p/127.5 − 1.
+///
+/// Since x·W_b = (p·W_b)/127.5 − ΣW_b, the first layer's pre-activation follows
+/// from the exact integer p·W_b (which the packed model computes from bit
+/// planes) and the integer column sum ΣW_b.
+public enum PixelEncoding {
+    /// The divisor of x = p / scale − 1.
+    public static let scale: Float = 127.5
+    /// The offset of x = p / scale − 1.
+    public static let offset: Float = -1
+
+    /// x for one pixel.
+    @inline(__always)
+    public static func normalized(_ p: UInt8) -> Float { Float(p) / scale + offset }
+
+    /// s = x·W_b of one neuron from P = p·W_b and S = ΣW_b, as (P / 127.5) − S.
+    @inline(__always)
+    static func preactivation(pixelProduct: Float, weightSum: Float) -> Float {
+        pixelProduct / scale - weightSum
+    }
+}
+
+/// The index of the first largest score (argmax, ties to the lowest class).
+@inline(__always)
+func argmax(_ scores: UnsafePointer<Float>, count: Int) -> Int {
+    var best = 0
+    for c in 1..<max(count, 1) where scores[c] > scores[best] { best = c }
+    return best
+}

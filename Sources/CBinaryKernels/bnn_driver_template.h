@@ -1,0 +1,151 @@
+// The cache-blocked drivers, instantiated once per instruction-set variant.
+//
+// Before including, a variant file defines:
+//   BNN_SUFFIX            name suffix (portable, popcnt, avx2, avx512)
+//   BNN_ATTR              __attribute__((target(...))) or nothing
+//   BNN_MR, BNN_NR        XNOR register tile: rows of A x rows of B per micro-kernel call
+//   BNN_GEMV_NR           rows of B per call when A has fewer than BNN_MR rows (batch 1)
+//   BNN_TILE(MR, NR, a, lda, b, ldb, kw, out)
+//                         always-inline micro-kernel: out[i*NR + j] = popcount(a_i XOR b_j)
+//                         summed over kw words (uint64_t)
+//   BNN_FULL_XNOR_TILE(a, lda, b, ldb, kw, k, c, ldc)   (optional)
+//                         a full BNN_MR x BNN_NR tile that writes k - 2*popcount to c itself
+//   BNN_PMR, BNN_PNR      bit-plane register tile: images x neurons
+//   BNN_PLANE_GEMV_NR     neurons per bit-plane call when there are fewer than BNN_PMR images
+//   BNN_PLANE_TILE(MR, NR, p, ldp, b, ldb, kw, out)
+//                         out[i*NR + j] = sum_q 2^q popcount(plane_q of image i XOR b_j),
+//                         planes interleaved: word w of plane q at p[i*ldp + 8*w + q]
+//   BNN_COMPARE64(s, t, count)
+//                         bits (s[u] >= t[u]) << u for u < count <= 64, as a uint64_t
+// Every NR must divide 8 (B is blocked in multiples of 8 rows).
+#define BNN_CAT_(a, b) a##_##b
+#define BNN_CAT(a, b) BNN_CAT_(a, b)
+#define BNN_FN(name) BNN_CAT(name, BNN_SUFFIX)
+
+_Static_assert(8 % BNN_NR == 0 && 8 % BNN_GEMV_NR == 0 && 8 % BNN_PNR == 0 && 8 % BNN_PLANE_GEMV_NR == 0,
+               "tile widths must divide 8");
+
+// Calls a micro-kernel with compile-time tile sizes so that its accumulators stay
+// in registers; edge tiles get their own copies, up to RMAX x CMAX.
+#define BNN_EDGE_CASE(TILE, RMAX, CMAX, r, c)                                         \
+    case (r) * 16 + (c):                                                              \
+        if ((r) <= (RMAX) && (c) <= (CMAX)) TILE((r) <= (RMAX) ? (r) : 1,             \
+            (c) <= (CMAX) ? (c) : 1, a, lda, b, ldb, kw, out);                        \
+        return;
+#define BNN_EDGE_ROW(TILE, RMAX, CMAX, r)                                             \
+    BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 1) BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 2)       \
+    BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 3) BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 4)       \
+    BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 5) BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 6)       \
+    BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 7) BNN_EDGE_CASE(TILE, RMAX, CMAX, r, 8)
+#define BNN_EDGE_SWITCH(TILE, RMAX, CMAX)                                             \
+    switch (mr * 16 + nr) {                                                           \
+        BNN_EDGE_ROW(TILE, RMAX, CMAX, 1) BNN_EDGE_ROW(TILE, RMAX, CMAX, 2)           \
+        BNN_EDGE_ROW(TILE, RMAX, CMAX, 3) BNN_EDGE_ROW(TILE, RMAX, CMAX, 4)           \
+        BNN_EDGE_ROW(TILE, RMAX, CMAX, 5) BNN_EDGE_ROW(TILE, RMAX, CMAX, 6)           \
+        BNN_EDGE_ROW(TILE, RMAX, CMAX, 7) BNN_EDGE_ROW(TILE, RMAX, CMAX, 8)           \
+        default: break;                                                               \
+    }
+
+#define BNN_MAX_(x, y) ((x) > (y) ? (x) : (y))
+#define BNN_XNOR_CMAX BNN_MAX_(BNN_NR, BNN_GEMV_NR)
+#define BNN_PLANE_CMAX BNN_MAX_(BNN_PNR, BNN_PLANE_GEMV_NR)
+
+static inline __attribute__((always_inline)) BNN_ATTR void
+BNN_FN(bnn_tile_any)(int mr, int nr, const uint64_t *a, size_t lda, const uint64_t *b,
+                     size_t ldb, size_t kw, uint64_t *out) {
+    if (mr == BNN_MR && nr == BNN_NR) {
+        BNN_TILE(BNN_MR, BNN_NR, a, lda, b, ldb, kw, out);
+        return;
+    }
+    BNN_EDGE_SWITCH(BNN_TILE, BNN_MR, BNN_XNOR_CMAX)
+}
+
+static inline __attribute__((always_inline)) BNN_ATTR void
+BNN_FN(bnn_plane_tile_any)(int mr, int nr, const uint64_t *a, size_t lda, const uint64_t *b,
+                           size_t ldb, size_t kw, uint64_t *out) {
+    if (mr == BNN_PMR && nr == BNN_PNR) {
+        BNN_PLANE_TILE(BNN_PMR, BNN_PNR, a, lda, b, ldb, kw, out);
+        return;
+    }
+    BNN_EDGE_SWITCH(BNN_PLANE_TILE, BNN_PMR, BNN_PLANE_CMAX)
+}
+
+/// Rows of B per L2 block: a multiple of 8, at least 8.
+static inline size_t BNN_FN(bnn_block_rows)(size_t row_bytes) {
+    size_t rows = BNN_L2_BLOCK_BYTES / (row_bytes + 1);
+    rows -= rows % 8;
+    return rows < 8 ? 8 : rows;
+}
+
+BNN_ATTR void BNN_FN(bnn_xnor_gemm)(size_t m, size_t n, size_t k_bits,
+                                    const uint64_t *a, size_t lda,
+                                    const uint64_t *b, size_t ldb,
+                                    int32_t *c, size_t ldc) {
+    const size_t kw = (k_bits + 63) / 64;
+    const int32_t k = (int32_t)k_bits;
+    const size_t nb = BNN_FN(bnn_block_rows)(kw * 8);
+    // Fewer rows than a tile (batch 1): wider column steps instead.
+    const size_t step = m < BNN_MR ? BNN_GEMV_NR : BNN_NR;
+    uint64_t pc[BNN_MR * BNN_XNOR_CMAX];
+    for (size_t n0 = 0; n0 < n; n0 += nb) {
+        const size_t n1 = bnn_min(n, n0 + nb);
+        for (size_t i = 0; i < m; i += BNN_MR) {
+            const int mr = (int)bnn_min(BNN_MR, m - i);
+            const uint64_t *ai = a + i * lda;
+            for (size_t j = n0; j < n1; j += step) {
+                const int nr = (int)bnn_min(step, n1 - j);
+#ifdef BNN_FULL_XNOR_TILE
+                if (mr == BNN_MR && nr == BNN_NR) {
+                    BNN_FULL_XNOR_TILE(ai, lda, b + j * ldb, ldb, kw, k, c + i * ldc + j, ldc);
+                    continue;
+                }
+#endif
+                BNN_FN(bnn_tile_any)(mr, nr, ai, lda, b + j * ldb, ldb, kw, pc);
+                for (int ii = 0; ii < mr; ii++) {
+                    int32_t *ci = c + (i + ii) * ldc + j;
+                    for (int jj = 0; jj < nr; jj++) ci[jj] = k - 2 * (int32_t)pc[ii * nr + jj];
+                }
+            }
+        }
+    }
+}
+
+BNN_ATTR void BNN_FN(bnn_bitplane_gemm)(size_t m, size_t n, size_t k_bits,
+                                        const uint64_t *planes, size_t ldp,
+                                        const uint64_t *b, size_t ldb,
+                                        const int32_t *weight_popcounts,
+                                        int32_t *c, size_t ldc) {
+    const size_t kw = (k_bits + 63) / 64;
+    const size_t nb = BNN_FN(bnn_block_rows)(kw * 8);
+    const size_t step = m < BNN_PMR ? BNN_PLANE_GEMV_NR : BNN_PNR;
+    uint64_t weighted[BNN_PMR * BNN_PLANE_CMAX];
+    for (size_t n0 = 0; n0 < n; n0 += nb) {
+        const size_t n1 = bnn_min(n, n0 + nb);
+        for (size_t i = 0; i < m; i += BNN_PMR) {
+            const int mr = (int)bnn_min(BNN_PMR, m - i);
+            for (size_t j = n0; j < n1; j += step) {
+                const int nr = (int)bnn_min(step, n1 - j);
+                BNN_FN(bnn_plane_tile_any)(mr, nr, planes + i * ldp, ldp, b + j * ldb, ldb, kw, weighted);
+                for (int ii = 0; ii < mr; ii++) {
+                    int32_t *ci = c + (i + ii) * ldc + j;
+                    for (int jj = 0; jj < nr; jj++)
+                        ci[jj] = (int32_t)(255 * (int64_t)weight_popcounts[j + jj] - (int64_t)weighted[ii * nr + jj]);
+                }
+            }
+        }
+    }
+}
+
+BNN_ATTR void BNN_FN(bnn_threshold_pack)(size_t m, size_t n, const int32_t *s, size_t lds,
+                                         const int32_t *thresholds, const uint64_t *flip,
+                                         uint64_t *out, size_t ldo) {
+    const size_t nw = (n + 63) / 64;
+    for (size_t i = 0; i < m; i++) {
+        const int32_t *si = s + i * lds;
+        uint64_t *oi = out + i * ldo;
+        for (size_t w = 0; w < nw; w++) {
+            const size_t base = w * 64;
+            oi[w] = BNN_COMPARE64(si + base, thresholds + base, bnn_min(64, n - base)) ^ flip[w];
+        }
+    }
+}

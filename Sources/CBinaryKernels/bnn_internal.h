@@ -1,0 +1,40 @@
+// Declarations shared by the variant files and the dispatcher (not public).
+#ifndef BNN_INTERNAL_H
+#define BNN_INTERNAL_H
+#include "bnn_kernels.h"
+
+#define BNN_DECLARE_VARIANT(suffix)                                                   \
+    void bnn_xnor_gemm_##suffix(size_t m, size_t n, size_t k_bits,                    \
+                                const uint64_t *a, size_t lda,                        \
+                                const uint64_t *b, size_t ldb,                        \
+                                int32_t *c, size_t ldc);                              \
+    void bnn_bitplane_gemm_##suffix(size_t m, size_t n, size_t k_bits,                \
+                                    const uint64_t *planes, size_t ldp,               \
+                                    const uint64_t *b, size_t ldb,                    \
+                                    const int32_t *weight_popcounts,                  \
+                                    int32_t *c, size_t ldc);                          \
+    void bnn_threshold_pack_##suffix(size_t m, size_t n, const int32_t *s, size_t lds,     \
+                                     const int32_t *thresholds, const uint64_t *flip,  \
+                                     uint64_t *out, size_t ldo);
+
+/// (s[u] >= t[u]) << u for u < count, one comparison at a time.
+static inline uint64_t bnn_compare64_scalar(const int32_t *s, const int32_t *t, size_t count) {
+    uint64_t bits = 0;
+    for (size_t u = 0; u < count; u++) bits |= (uint64_t)(s[u] >= t[u]) << u;
+    return bits;
+}
+
+BNN_DECLARE_VARIANT(portable)
+#if defined(__x86_64__)
+BNN_DECLARE_VARIANT(popcnt)
+BNN_DECLARE_VARIANT(avx2)
+BNN_DECLARE_VARIANT(avx512)
+#endif
+
+/// Bytes of B rows kept hot in the L2 cache while a block of A rows sweeps them.
+#ifndef BNN_L2_BLOCK_BYTES
+#define BNN_L2_BLOCK_BYTES (256u * 1024u)
+#endif
+
+static inline size_t bnn_min(size_t a, size_t b) { return a < b ? a : b; }
+#endif

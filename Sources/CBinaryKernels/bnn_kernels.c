@@ -1,1 +1,0 @@
-#include "bnn_kernels.h"

@@ -1,0 +1,134 @@
+// AVX2 variant: 256-bit XOR and the vpshufb nibble-table popcount (Mula), byte
+// counters flushed to 64-bit lanes with vpsadbw before they can overflow.
+// XNOR product 2 x 2 tiles; bit-plane product 1 image x 2 neurons; threshold
+// step with vpcmpgtd + movmskps.
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include "bnn_internal.h"
+
+#define BNN_AVX2_TARGET "avx2,popcnt"
+
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
+bnn_tile_avx2(const int MR, const int NR, const uint64_t *a, size_t lda,
+              const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    __m256i total[8][8];
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) total[i][j] = _mm256_setzero_si256();
+    const size_t kv = kw & ~(size_t)3;  // words covered by whole 256-bit vectors
+    size_t k = 0;
+    while (k < kv) {
+        // Each step adds at most 8 to a byte counter: flush after 31 steps.
+        const size_t kend = bnn_min(kv, k + 4 * 31);
+        __m256i bytes[8][8];
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++) bytes[i][j] = _mm256_setzero_si256();
+        for (; k < kend; k += 4) {
+            __m256i bv[8];
+            for (int j = 0; j < NR; j++) bv[j] = _mm256_loadu_si256((const __m256i *)(b + j * ldb + k));
+            for (int i = 0; i < MR; i++) {
+                const __m256i av = _mm256_loadu_si256((const __m256i *)(a + i * lda + k));
+                for (int j = 0; j < NR; j++) {
+                    const __m256i x = _mm256_xor_si256(av, bv[j]);
+                    const __m256i lo = _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low));
+                    const __m256i hi = _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low));
+                    bytes[i][j] = _mm256_add_epi8(bytes[i][j], _mm256_add_epi8(lo, hi));
+                }
+            }
+        }
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++)
+                total[i][j] = _mm256_add_epi64(total[i][j], _mm256_sad_epu8(bytes[i][j], _mm256_setzero_si256()));
+    }
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) {
+            uint64_t lanes[4];
+            _mm256_storeu_si256((__m256i *)lanes, total[i][j]);
+            uint64_t sum = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+            for (size_t t = kv; t < kw; t++) sum += (uint64_t)_mm_popcnt_u64(a[i * lda + t] ^ b[j * ldb + t]);
+            out[i * NR + j] = sum;
+        }
+}
+
+/// Bit-plane tile: the 8 interleaved plane words of a pixel block are two 256-bit
+/// vectors (planes 0-3, 4-7); XOR with the broadcast weight word, nibble-table
+/// popcount into bytes, vpsadbw to one lane per plane, weighted by 2^q at the end.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
+bnn_plane_tile_avx2(const int MR, const int NR, const uint64_t *p, size_t ldp,
+                    const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    __m256i total[1][2][2];
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) total[i][j][0] = total[i][j][1] = _mm256_setzero_si256();
+    size_t w = 0;
+    while (w < kw) {
+        const size_t wend = bnn_min(kw, w + 31);  // at most 8 per byte per step
+        __m256i bytes[1][2][2];
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++) bytes[i][j][0] = bytes[i][j][1] = _mm256_setzero_si256();
+        for (; w < wend; w++) {
+            for (int j = 0; j < NR; j++) {
+                const __m256i bv = _mm256_set1_epi64x((long long)b[j * ldb + w]);
+                for (int i = 0; i < MR; i++)
+                    for (int h = 0; h < 2; h++) {
+                        const __m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(p + i * ldp + 8 * w + 4 * h)), bv);
+                        const __m256i lo = _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low));
+                        const __m256i hi = _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low));
+                        bytes[i][j][h] = _mm256_add_epi8(bytes[i][j][h], _mm256_add_epi8(lo, hi));
+                    }
+            }
+        }
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++)
+                for (int h = 0; h < 2; h++)
+                    total[i][j][h] = _mm256_add_epi64(total[i][j][h], _mm256_sad_epu8(bytes[i][j][h], _mm256_setzero_si256()));
+    }
+    const __m256i shiftLow = _mm256_setr_epi64x(0, 1, 2, 3), shiftHigh = _mm256_setr_epi64x(4, 5, 6, 7);
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) {
+            const __m256i v = _mm256_add_epi64(_mm256_sllv_epi64(total[i][j][0], shiftLow),
+                                               _mm256_sllv_epi64(total[i][j][1], shiftHigh));
+            uint64_t lanes[4];
+            _mm256_storeu_si256((__m256i *)lanes, v);
+            out[i * NR + j] = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+        }
+}
+
+/// (s[u] >= t[u]) << u for u < count <= 64, eight lanes per compare.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) uint64_t
+bnn_compare64_avx2(const int32_t *s, const int32_t *t, size_t count) {
+    if (count < 64) return bnn_compare64_scalar(s, t, count);
+    const __m256i one = _mm256_set1_epi32(1);
+    uint64_t bits = 0;
+    for (int u = 0; u < 64; u += 8) {
+        const __m256i sv = _mm256_loadu_si256((const __m256i *)(s + u));
+        const __m256i tv = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(t + u)), one);
+        const __m256i ge = _mm256_cmpgt_epi32(sv, tv);  // s >= t  <=>  s > t - 1 (|t| < 2^31 - 1)
+        bits |= (uint64_t)(uint8_t)_mm256_movemask_ps(_mm256_castsi256_ps(ge)) << u;
+    }
+    return bits;
+}
+
+#define BNN_SUFFIX avx2
+#define BNN_ATTR __attribute__((target(BNN_AVX2_TARGET)))
+#ifndef BNN_AVX2_MR
+#define BNN_AVX2_MR 2
+#endif
+#ifndef BNN_AVX2_NR
+#define BNN_AVX2_NR 2
+#endif
+#define BNN_MR BNN_AVX2_MR
+#define BNN_NR BNN_AVX2_NR
+#define BNN_GEMV_NR 4
+#define BNN_PMR 1
+#define BNN_PNR 2
+#define BNN_PLANE_GEMV_NR 2
+#define BNN_PLANE_TILE(MR, NR, p, ldp, b, ldb, kw, out) bnn_plane_tile_avx2(MR, NR, p, ldp, b, ldb, kw, out)
+#define BNN_TILE(MR, NR, a, lda, b, ldb, kw, out) bnn_tile_avx2(MR, NR, a, lda, b, ldb, kw, out)
+#define BNN_COMPARE64(s, t, count) bnn_compare64_avx2(s, t, count)
+#include "bnn_driver_template.h"
+#endif

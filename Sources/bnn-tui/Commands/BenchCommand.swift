@@ -1,0 +1,144 @@
+import ArgumentParser
+import BNNData
+import BNNKernels
+import Foundation
+
+/// `bnn-tui bench`: binary XNOR-popcount kernels against OpenBLAS sgemm, and
+/// packed against float inference, on this machine.
+///
+/// Prints the OpenBLAS core, the kernel variant (BNN_KERNEL applies) and the
+/// thread count, then a GEMM table and an inference table (or one JSON object
+/// with `--json`). Times are medians of repeated runs after a warm-up; all
+/// operands and network parameters are random.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark the binary kernels against OpenBLAS sgemm and packed against float inference.",
+        discussion: """
+            Random operands and random network parameters (the timings do not depend on the values). \
+            For OpenBLAS at its best run it as `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE bnn-tui bench`. \
+            BNN_KERNEL=portable|popcnt|avx2|avx512 forces a kernel variant.
+            """
+    )
+
+    @Option(help: "Threads for both the binary kernels and OpenBLAS; defaults to the number of CPUs.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Fewer repeats: a rough result in a few seconds.")
+    var quick = false
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    @Option(help: "Seed of the random operands and parameters.")
+    var seed: UInt64 = 1
+
+    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 4096, 4096), (64, 4096, 4096), (100, 1024, 1024), (4096, 4096, 4096)]
+    static let networks: [[Int]] = [[784, 1024, 10], [784, 4096, 4096, 4096, 10]]
+    static let batches = [1, 256]
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) is out of range 1-256") }
+    }
+
+    func run() throws {
+        let gemm: BinaryGEMM
+        do {
+            gemm = try BinaryGEMM(threadCount: threads)
+        } catch {
+            printError("bnn-tui: error: \(error.description)")
+            throw ExitCode(64)
+        }
+        #if DEBUG
+        printError("bnn-tui: warning: this is a debug build; use `swift build -c release` for meaningful timings")
+        #endif
+        let timer = quick
+            ? BenchmarkTimer(budget: 0.15, minimumRuns: 3, maximumRuns: 50)
+            : BenchmarkTimer(budget: 1.0, minimumRuns: 7, maximumRuns: 500)
+        let bench = KernelBenchmark(gemm: gemm, timer: timer)
+        var rng = SeededGenerator(seed: seed)
+        let core = FloatGEMM.coreName
+        if !json {
+            let available = KernelVariant.available.map(\.rawValue).joined(separator: ", ")
+            print("OpenBLAS core: \(core)   kernel: \(gemm.variant)   threads: \(gemm.threadCount)   (available: \(available))")
+            print("Median of repeated runs after a warm-up; random operands and parameters\(quick ? " (--quick)" : "").")
+            print("")
+            print(column("GEMM M x N x K", 20) + column("binary", 12, right: true) + column("sgemm", 12, right: true)
+                  + column("sgemm/binary", 14, right: true) + "  kernel")
+        }
+        var gemmResults: [KernelBenchmark.GEMMResult] = []
+        for shape in Self.shapes {
+            let r = bench.measureGEMM(m: shape.m, n: shape.n, k: shape.k, using: &rng)
+            gemmResults.append(r)
+            if !json {
+                print(column("\(r.m) x \(r.n) x \(r.k)", 20) + column(duration(r.binarySeconds), 12, right: true)
+                      + column(duration(r.sgemmSeconds) + (r.m == 1 ? "*" : " "), 12, right: true)
+                      + column(String(format: "%.1fx", r.ratio), 14, right: true) + "  \(r.kernel)")
+            }
+        }
+        if !json {
+            print("* sgemv for M = 1. Binary operands are pre-packed bits; sgemm's are float32.")
+            print("")
+            print(column("Inference (random parameters)", 30) + column("batch", 6, right: true)
+                  + column("packed img/s", 14, right: true) + column("float img/s", 13, right: true)
+                  + column("packed/float", 14, right: true) + "  file vs float32 weights")
+        }
+        var inferenceResults: [KernelBenchmark.InferenceResult] = []
+        for widths in Self.networks {
+            for batch in Self.batches {
+                let r: KernelBenchmark.InferenceResult
+                do {
+                    r = try bench.measureInference(widths: widths, batch: batch, using: &rng)
+                } catch {
+                    printError("bnn-tui: error: \(error.description)")
+                    throw ExitCode.failure
+                }
+                inferenceResults.append(r)
+                if !json {
+                    let shrink = Double(r.float32WeightBytes) / Double(r.packedBytes)
+                    print(column(r.arch, 30) + column("\(r.batch)", 6, right: true)
+                          + column(String(format: "%.0f", r.packedImagesPerSecond), 14, right: true)
+                          + column(String(format: "%.0f", r.floatImagesPerSecond), 13, right: true)
+                          + column(String(format: "%.1fx", r.ratio), 14, right: true)
+                          + "  \(bytes(r.packedBytes)) vs \(bytes(r.float32WeightBytes)) (\(String(format: "%.1fx", shrink)) smaller)")
+                }
+            }
+        }
+        if json {
+            let report = Report(openblasCore: core, kernel: gemm.variant.rawValue, threads: gemm.threadCount,
+                                gemm: gemmResults, inference: inferenceResults)
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    /// The `--json` object: `gemm` and `inference` rows plus what ran them.
+    struct Report: Encodable {
+        let openblasCore: String
+        let kernel: String
+        let threads: Int
+        let gemm: [KernelBenchmark.GEMMResult]
+        let inference: [KernelBenchmark.InferenceResult]
+    }
+
+    private func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    private func column(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - s.count))
+        return right ? fill + s : s + fill
+    }
+
+    private func duration(_ seconds: Double) -> String {
+        if seconds < 1e-3 { return String(format: "%.1f µs", seconds * 1e6) }
+        if seconds < 1 { return String(format: "%.2f ms", seconds * 1e3) }
+        return String(format: "%.3f s", seconds)
+    }
+
+    private func bytes(_ n: Int) -> String {
+        n < 1 << 20 ? String(format: "%.1f KiB", Double(n) / 1024) : String(format: "%.1f MiB", Double(n) / Double(1 << 20))
+    }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import BNNDashboard
+import BNNEngine
+import Foundation
+
+/// `bnn-tui` (or `bnn-tui dashboard`): the live dashboard, several runs side by side.
+///
+/// Loads the data, starts the runs on their own queues, and hands the main
+/// thread to the terminal loop, which renders snapshots and turns keys into
+/// commands. The terminal is restored on every way out.
+struct DashboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Train det, stoch and float side by side and watch them live (the default command).",
+        discussion: "Keys: space pause · +/- learning rate · l type a learning rate · tab run · [ ] layer · e export · s save · ? help · q quit.")
+
+    @OptionGroup var training: TrainingOptions
+
+    @Option(help: "Runs to train side by side, comma-separated: det, stoch, float.")
+    var runs: String = "det,stoch,float"
+
+    @Option(help: "Threads for all runs together (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Plain ASCII instead of braille and box drawing (also under a non-UTF-8 locale).")
+    var ascii = false
+
+    @Option(name: .customLong("checkpoint-dir"), help: "Where 's' saves checkpoints (bnn-tui-<run>.ckpt).")
+    var checkpointDirectory: String = "."
+
+    @Option(name: .customLong("metrics-dir"), help: "Also append every run's epochs to <dir>/<run>.jsonl (as train --metrics).")
+    var metricsDirectory: String?
+
+    func validate() throws {
+        _ = try parsedModes()
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        var isDirectory: ObjCBool = false
+        for (flag, directory) in [("--checkpoint-dir", checkpointDirectory), ("--metrics-dir", metricsDirectory)] {
+            guard let directory else { continue }
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+                  access(directory, W_OK) == 0 else {
+                throw ValidationError("\(flag) \(directory) is not a writable directory")
+            }
+        }
+    }
+
+    func parsedModes() throws -> [BinarizationMode] {
+        var modes: [BinarizationMode] = []
+        for part in runs.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let mode = BinarizationMode(rawValue: name) else {
+                throw ValidationError("--runs: unknown mode '\(name)' (use det, stoch, float)")
+            }
+            guard !modes.contains(mode) else { throw ValidationError("--runs: '\(name)' appears twice") }
+            modes.append(mode)
+        }
+        guard !modes.isEmpty else { throw ValidationError("--runs needs at least one of det, stoch, float") }
+        return modes
+    }
+
+    func run() throws {
+        try reportingFailures { try runDashboard() }
+    }
+
+    private func runDashboard() throws {
+        do { try InteractiveCheck.requireTerminal() } catch {
+            throw CommandFailure.usage("\(error)")
+        }
+        let modes = try parsedModes()
+        let architecture = try training.parsedArchitecture()
+        let (data, splits) = try DataLoading.load(training, architecture: architecture)
+        let threadsPerRun = max(1, threads / modes.count)
+        let trainingRuns = try modes.map { mode in
+            let log: MetricsLogWriter?
+            do {
+                log = try metricsDirectory.map { try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl")) }
+            } catch { throw CommandFailure.usage("\(error)") }
+            return try TrainingRun(name: mode.rawValue,
+                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
+                                   data: data) { metrics in try? log?.append(metrics) }
+        }
+        let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
+        let header = DashboardHeader(
+            dataset: splits.source.isEmbeddedSubset ? "Fashion-MNIST subset" : "Fashion-MNIST",
+            batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
+            seed: training.seed, startedAt: Date().timeIntervalSince1970)
+
+        let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let terminal: Terminal
+        do { terminal = try Terminal(options: Terminal.Options(monochrome: monochrome)) } catch {
+            throw CommandFailure.runtime("\(error)")
+        }
+        var state = DashboardState(monochrome: monochrome, ascii: ascii || !terminal.unicode)
+        if splits.source.isEmbeddedSubset {
+            state.post("full Fashion-MNIST not found: training on the embedded subset (see --help for --data)",
+                       kind: .error, now: Date().timeIntervalSince1970)
+        }
+        group.startAll()
+        let app = TerminalApp(terminal: terminal)
+        var lastVersions: [UInt64] = []
+        var lastSecond = -1
+        var lastMessage: TransientMessage?
+        var snapshots = group.snapshots()
+        let exit = app.run(
+            render: { width, height in
+                DashboardRenderer.render(snapshots: snapshots, state: state, header: header,
+                                         width: width, height: height, now: Date().timeIntervalSince1970)
+            },
+            onKey: { key in
+                guard let input = KeyInput(key) else { return .continue }
+                let now = Date().timeIntervalSince1970
+                snapshots = group.snapshots()
+                let exportOptions = TextExport.Options(ascii: state.ascii)
+                let commands = DashboardReducer.handle(input, state: &state, snapshots: snapshots, now: now)
+                let quit = DashboardCommandPerformer.perform(
+                    commands, on: group, runCount: trainingRuns.count, state: &state, now: now,
+                    export: {
+                        let path = TextExport.defaultFileName(unixTime: now)
+                        try TextExport.write(snapshots: group.snapshots(), header: header,
+                                             options: exportOptions, to: path)
+                        return path
+                    })
+                snapshots = group.snapshots()
+                return quit ? .quit : .continue
+            },
+            needsRedraw: {
+                let now = Date().timeIntervalSince1970
+                snapshots = group.snapshots()
+                let versions = snapshots.map(\.version)
+                let message = state.visibleMessage(now: now)
+                let second = Int(now)
+                defer { lastVersions = versions; lastSecond = second; lastMessage = message }
+                return versions != lastVersions || second != lastSecond || message != lastMessage
+            })
+        terminal.end()
+        group.stopAll()
+        if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
+    }
+}
+
+extension KeyInput {
+    /// The dashboard's logical key for a decoded terminal key.
+    init?(_ key: TerminalKey) {
+        switch key {
+        case .character(let c): self = .character(c)
+        case .tab: self = .tab
+        case .backTab: self = .backTab
+        case .left: self = .left
+        case .right: self = .right
+        case .up: self = .up
+        case .down: self = .down
+        case .enter: self = .enter
+        case .escape: self = .escape
+        case .backspace: self = .backspace
+        case .resize: self = .resize
+        case .ctrlC: self = .ctrlC
+        case .none: return nil
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import BNNData
+import BNNDashboard
+import BNNEngine
+import BNNKernels
+import Foundation
+
+/// `bnn-tui train`: one run, headless, one line per epoch.
+///
+/// The scriptable twin of the dashboard: it writes the metrics JSONL that
+/// `plot` and `report` read, and checkpoints that `--resume` and `export` take.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train one network headless, printing one line per epoch.",
+        discussion: """
+        Binary modes keep real-valued latent weights in [-1, 1] for training and use their \
+        signs (binary weights) in every product. Errors are fractions of misclassified images; \
+        train error and loss are averaged over the epoch's batches as they trained.
+        """)
+
+    @OptionGroup var training: TrainingOptions
+
+    @Option(help: "det (sign), stoch (hard-sigmoid sampling while training) or float (no binarization).")
+    var mode: BinarizationMode = .deterministic
+
+    @Option(help: "Threads for this run (BLAS and large loops). Default: all cores.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Append one JSON object per epoch to this file (JSON Lines).")
+    var metrics: String?
+
+    @Option(help: "Save a checkpoint here after every epoch (atomically).")
+    var save: String?
+
+    @Option(help: "Continue a run from this checkpoint (its architecture, mode and settings; --epochs is the new total).")
+    var resume: String?
+
+    @Option(help: "Name of the run in metrics and checkpoints (default: the mode).")
+    var name: String?
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        for (flag, path) in [("--metrics", metrics), ("--save", save)] {
+            guard let path else { continue }
+            do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error.description)") }
+        }
+    }
+
+    func run() throws {
+        try reportingFailures { try train() }
+    }
+
+    private func train() throws {
+        var configuration = try training.configuration(mode: mode, threads: threads)
+        var checkpoint: RunCheckpoint?
+        if let resume {
+            let saved: RunCheckpoint
+            do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
+            guard training.epochs > saved.completedEpochs else {
+                throw CommandFailure.usage("\(resume) has already trained \(saved.completedEpochs) epochs; pass --epochs greater than that")
+            }
+            configuration = saved.configuration
+            configuration.epochs = training.epochs
+            configuration.threads = threads
+            checkpoint = saved
+        }
+        let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
+        let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
+        let log: MetricsLogWriter?
+        do { log = try metrics.map { try MetricsLogWriter(path: $0) } } catch { throw CommandFailure.usage("\(error)") }
+
+        print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")")
+        print("data: \(splits.source) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
+        if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
+        fflush(nil)
+
+        let failures = FailureBox()
+        let box = RunReference()
+        let run: TrainingRun
+        do {
+            run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint) { m in
+                do { try log?.append(m) } catch { failures.record("\(error)") }
+                if let save {
+                    do { try box.run?.saveCheckpoint(to: save) } catch { failures.record("\(error)") }
+                }
+            }
+        } catch { throw CommandFailure.usage("\(error)") }
+        box.run = run
+
+        var signals = TerminationSignals.install()
+        defer { signals.restore() }
+        let interactive = isatty(STDOUT_FILENO) == 1
+        run.start()
+        var printedEpochs = checkpoint?.completedEpochs ?? 0
+        var progressShown = false
+        var lastState = run.snapshot().state
+        while true {
+            let finished = run.waitUntilFinished(timeout: 0.1)
+            let s = run.snapshot()
+            if let failure = failures.take() {
+                run.stop(); run.waitUntilFinished()
+                throw CommandFailure.runtime(failure)
+            }
+            while printedEpochs < s.history.count {
+                if progressShown { print("\r\u{1B}[2K", terminator: ""); progressShown = false }
+                print(EpochLine.line(s.history[printedEpochs], totalEpochs: s.totalEpochs))
+                fflush(nil)  // one line per epoch as it happens, also into a pipe or a file
+                printedEpochs += 1
+            }
+            if s.state != lastState {
+                if case .diverged(let reason) = s.state {
+                    if progressShown { print(""); progressShown = false }
+                    printError("bnn-tui: run diverged: \(reason)")
+                    run.stop()
+                }
+                lastState = s.state
+            }
+            if let signal = TerminationSignals.pending {
+                run.stop(); run.waitUntilFinished()
+                if progressShown { print("") }
+                printError("bnn-tui: interrupted after \(run.snapshot().epoch) epochs" + (save.map { "; last checkpoint: \($0)" } ?? ""))
+                throw ExitCode(TerminationSignals.exitStatus(for: signal))
+            }
+            if finished { break }
+            if interactive && s.batchesDone > 0 {
+                print("\r\u{1B}[2K" + EpochLine.progress(s), terminator: "")
+                fflush(nil)
+                progressShown = true
+            }
+        }
+        if progressShown { print("") }
+        let s = run.snapshot()
+        if case .diverged = lastState { throw ExitCode(1) }
+        if let best = s.bestValidation {
+            print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) · final test error \(EpochLine.percent(s.history.last!.testError))")
+        }
+    }
+}
+
+/// Lets the epoch callback reach the run it belongs to.
+private final class RunReference: @unchecked Sendable {
+    var run: TrainingRun?
+}
+
+/// Collects a failure from the run's queue for the main thread to report.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var message: String?
+    func record(_ m: String) { lock.lock(); if message == nil { message = m }; lock.unlock() }
+    func take() -> String? { lock.lock(); defer { lock.unlock() }; return message }
+}

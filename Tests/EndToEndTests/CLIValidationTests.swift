@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Bad input on the command line: every mistake ends with status 64 (EX_USAGE)
+/// and one clear line on standard error naming what was wrong, never a crash
+/// or a signal, never a training run.
+@Suite("bnn-tui rejects bad input")
+struct CLIValidationTests {
+    /// One mistake and what the error line must name.
+    struct Mistake: CustomTestStringConvertible, Sendable {
+        var arguments: [String]
+        /// Text the error line must contain (the offending value or option).
+        var mentions: [String]
+
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let mistakes: [Mistake] = [
+        Mistake(arguments: ["train", "--arch", "784-0-10"], mentions: ["784-0-10"]),
+        Mistake(arguments: ["train", "--arch", "abc"], mentions: ["abc"]),
+        Mistake(arguments: ["train", "--arch", "100-10"], mentions: ["100-10", "784"]),
+        Mistake(arguments: ["train", "--lr", "0"], mentions: ["--lr"]),
+        // ArgumentParser reads "-1" as an option: "Missing value for '--lr <lr>'".
+        Mistake(arguments: ["train", "--lr", "-1"], mentions: ["--lr"]),
+        Mistake(arguments: ["train", "--lr=-1"], mentions: ["--lr", "-1"]),
+        Mistake(arguments: ["train", "--lr", "nan"], mentions: ["--lr", "nan"]),
+        Mistake(arguments: ["train", "--lr", "inf"], mentions: ["--lr", "inf"]),
+        Mistake(arguments: ["train", "--epochs", "0"], mentions: ["--epochs"]),
+        Mistake(arguments: ["train", "--batch", "0"], mentions: ["--batch"]),
+        Mistake(arguments: ["train", "--batch", "100000"], mentions: ["--batch", "100000"]),
+        Mistake(arguments: ["train", "--mode", "foo"], mentions: ["foo"]),
+        Mistake(arguments: ["train", "--data", "/nonexistent"], mentions: ["/nonexistent"]),
+        Mistake(arguments: ["train", "--metrics", "/nonexistent-dir/m.jsonl"], mentions: ["/nonexistent-dir/m.jsonl"]),
+        Mistake(arguments: ["train", "--save", "/nonexistent-dir/x.ckpt"], mentions: ["/nonexistent-dir/x.ckpt"]),
+        Mistake(arguments: ["train", "--resume", "/etc/hostname"], mentions: ["/etc/hostname"]),
+        Mistake(arguments: ["plot", "/nonexistent.jsonl"], mentions: ["/nonexistent.jsonl"]),
+    ]
+
+    @Test("status 64 and one line naming the mistake", arguments: mistakes)
+    func rejected(_ mistake: Mistake) async throws {
+        let result = try await runProcess([try BNNTUIBinary.path()] + mistake.arguments, timeout: .seconds(60))
+        #expect(!result.signaled, "crashed: \(result)")
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stdout.isEmpty, "nothing on stdout: \(result)")
+
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let first = lines.first ?? ""
+        for text in mistake.mentions {
+            #expect(first.contains(text), "the error line should name \(text): \(result)")
+        }
+        #expect(!first.contains("Fatal error") && !first.contains("Stack dump"), "\(result)")
+        #expect(lines.count == 1, "\(result)")
+        #expect(first.hasPrefix("bnn-tui: error: "), "\(result)")
+    }
+
+    @Test("the dashboard refuses a non-terminal with one line pointing to `bnn-tui train`",
+          arguments: [[], ["dashboard"]])
+    func dashboardNeedsATerminal(_ arguments: [String]) async throws {
+        // stdout and stderr are files, stdin is /dev/null: no terminal anywhere.
+        let result = try await runProcess([try BNNTUIBinary.path()] + arguments + ["--epochs", "1"], timeout: .seconds(60))
+        #expect(result.status != 0 && !result.signaled, "\(result)")
+        #expect(result.status == 64, "\(result)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result)")
+        #expect(result.stderr.contains("bnn-tui train"), "\(result)")
+        #expect(result.stdout.isEmpty, "curses must not draw into a pipe: \(result)")
+    }
+}

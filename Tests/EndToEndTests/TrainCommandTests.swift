@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// `bnn-tui train` and `bnn-tui plot` as a script uses them: epoch lines,
+/// metrics JSONL, checkpoints, resume, interruption, and the text charts.
+@Suite("bnn-tui train and plot")
+struct TrainCommandTests {
+    /// A small network on a slice of the data: epochs of a fraction of a second.
+    static let quick = ["--arch", "784-64-10", "--train-limit", "2000", "--eval-limit", "500"]
+
+    /// The keys every metrics line must carry (the EpochMetrics coding keys, the JSONL contract).
+    static let documentedKeys = ["run", "mode", "arch", "epoch", "train_loss", "train_error", "val_error", "test_error",
+                                 "lr", "epoch_seconds", "samples_per_second", "rss_mb", "clip_fraction", "flip_ratio",
+                                 "ste_cancel_fraction"]
+
+    /// The lines of `text` that report a finished epoch ("epoch 1/2  loss ...").
+    static func epochLines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init).filter { $0.wholeMatch(of: /epoch +\d+\/\d+  loss .*/) != nil }
+    }
+
+    /// The JSON objects of a metrics file, one per line.
+    static func metrics(_ path: String) throws -> [[String: Any]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not an object: \(line)")
+        }
+    }
+
+    @Test("train writes epoch lines, metrics and a checkpoint; --resume continues; plot draws the file")
+    func trainResumePlot() async throws {
+        let directory = try TemporaryDirectory(prefix: "bnn-e2e-train")
+        defer { directory.remove() }
+        let metricsPath = directory.url.appendingPathComponent("m.jsonl").path
+        let checkpointPath = directory.url.appendingPathComponent("c.ckpt").path
+        let binary = try BNNTUIBinary.path()
+
+        // Two epochs.
+        let first = try await runProcess([binary, "train"] + Self.quick
+                                         + ["--epochs", "2", "--metrics", metricsPath, "--save", checkpointPath],
+                                         timeout: .seconds(120))
+        #expect(first.status == 0 && !first.signaled, "\(first)")
+        let firstEpochs = Self.epochLines(first.stdout)
+        #expect(firstEpochs.count == 2, "\(first)")
+        #expect(firstEpochs.first?.hasPrefix("epoch 1/2") ?? false, "\(first)")
+        #expect(firstEpochs.last?.hasPrefix("epoch 2/2") ?? false, "\(first)")
+        #expect(FileManager.default.fileExists(atPath: checkpointPath))
+
+        let lines = try Self.metrics(metricsPath)
+        #expect(lines.count == 2)
+        for (index, line) in lines.enumerated() {
+            for key in Self.documentedKeys {
+                #expect(line[key] != nil, "metrics line \(index + 1) lacks \(key): \(line.keys.sorted())")
+            }
+            #expect(line["run"] as? String == "det" && line["mode"] as? String == "det")
+            #expect(line["arch"] as? String == "784-64-10")
+            #expect((line["epoch"] as? NSNumber)?.intValue == index + 1)
+            for key in ["train_error", "val_error", "test_error"] {
+                let value = try #require((line[key] as? NSNumber)?.doubleValue, "\(key) is not a number")
+                #expect((0...1).contains(value), "\(key) = \(value) is not a fraction")
+            }
+            for key in ["lr", "epoch_seconds", "samples_per_second", "rss_mb"] {
+                let value = try #require((line[key] as? NSNumber)?.doubleValue, "\(key) is not a number")
+                #expect(value > 0 && value.isFinite, "\(key) = \(value)")
+            }
+            #expect(((line["train_loss"] as? NSNumber)?.doubleValue ?? -1) >= 0)
+            for key in ["clip_fraction", "flip_ratio", "ste_cancel_fraction"] {
+                let values = try #require(line[key] as? [NSNumber], "\(key) is not a list")
+                #expect(values.count == 2, "\(key): one value per layer")
+                #expect(values.allSatisfy { (0...1).contains($0.doubleValue) }, "\(key) = \(values)")
+            }
+        }
+
+        // Resume to a third epoch.
+        let resumed = try await runProcess([binary, "train"] + Self.quick
+                                           + ["--resume", checkpointPath, "--epochs", "3", "--metrics", metricsPath],
+                                           timeout: .seconds(120))
+        #expect(resumed.status == 0 && !resumed.signaled, "\(resumed)")
+        #expect(resumed.stdout.contains("resuming \(checkpointPath) at epoch 3"), "\(resumed)")
+        let resumedEpochs = Self.epochLines(resumed.stdout)
+        #expect(resumedEpochs.count == 1 && resumedEpochs.first?.hasPrefix("epoch 3/3") == true, "\(resumed)")
+        let all = try Self.metrics(metricsPath)
+        #expect(all.map { ($0["epoch"] as? NSNumber)?.intValue } == [1, 2, 3])
+
+        // Plot the three epochs.
+        let plot = try await runProcess([binary, "plot", metricsPath])
+        #expect(plot.status == 0 && !plot.signaled, "\(plot)")
+        for chart in ["Error vs epoch", "Loss vs epoch"] {
+            let area = try #require(ScreenReading.plotArea(of: plot.stdout, title: chart), "no \(chart):\n\(plot.stdout)")
+            #expect(ScreenReading.brailleCount(area) > 0, "\(chart) has no braille:\n\(area)")
+        }
+        let table = try #require(ScreenReading.RunTable(plot.stdout), "no run table:\n\(plot.stdout)")
+        #expect(table.epoch("det") == 3, "\(table)")
+        #expect(plot.stdout.contains("Latent weights · det · layer 1 of 2"), "\(plot.stdout)")
+    }
+
+    @Test("SIGINT during train --save exits 130 and leaves a checkpoint that resumes")
+    func interruptedTrainingResumes() async throws {
+        let directory = try TemporaryDirectory(prefix: "bnn-e2e-sigint")
+        defer { directory.remove() }
+        let checkpointPath = directory.url.appendingPathComponent("long.ckpt").path
+        let binary = try BNNTUIBinary.path()
+
+        let long = try BackgroundProcess([binary, "train"] + Self.quick + ["--epochs", "100000", "--save", checkpointPath])
+        defer { long.close() }
+        try await long.waitUntil("the first checkpoint", timeout: .seconds(120)) {
+            FileManager.default.fileExists(atPath: checkpointPath)
+        }
+        long.send(SIGINT)
+        let interrupted = try await long.waitForExit(timeout: .seconds(30))
+        #expect(interrupted.status == 130 && !interrupted.signaled, "\(interrupted)")
+        let match = try #require(interrupted.stderr.firstMatch(of: /interrupted after (\d+) epochs; last checkpoint: (.+)/),
+                                 "\(interrupted)")
+        let epochs = try #require(Int(match.output.1))
+        #expect(String(match.output.2) == checkpointPath)
+        #expect(epochs >= 1)
+
+        let resumed = try await runProcess([binary, "train"] + Self.quick
+                                           + ["--resume", checkpointPath, "--epochs", "\(epochs + 1)"],
+                                           timeout: .seconds(120))
+        #expect(resumed.status == 0 && !resumed.signaled, "\(resumed)")
+        #expect(resumed.stdout.contains("resuming \(checkpointPath) at epoch \(epochs + 1)"), "\(resumed)")
+        let lines = Self.epochLines(resumed.stdout)
+        #expect(lines.count == 1 && lines.first?.hasPrefix("epoch \(epochs + 1)/\(epochs + 1)") == true, "\(resumed)")
+    }
+}
