@@ -27,32 +27,8 @@ import Testing
     /// Regressions whose bug is reported but not fixed yet, with the report. While the
     /// input still fails, its test records a known issue; once the fix lands, the test
     /// fails with "known issue was not recorded": then delete the entry here.
-    static let open: [String: Comment] = [
-        "checkpoint/nan-latent-weight.ckpt": """
-            RunCheckpoint(contentsOf:) accepts a NaN latent weight (dense0.W[18]); TrainingRun(resumingFrom:) \
-            then traps converting it to Int in DenseLayer.statistics (DenseLayer.swift:90). Found by checkpoint-framed.
-            """,
-        "checkpoint/zero-epochs.ckpt": """
-            RunCheckpoint(contentsOf:) accepts "epochs": 0; TrainingRun(configuration: checkpoint.configuration, \
-            resumingFrom:) then fails its precondition (TrainingRun.swift:45). Found by checkpoint-framed.
-            """,
-        "checkpoint/zero-width-layer.ckpt": """
-            RunCheckpoint(contentsOf:) accepts architecture widths [8, 4, 0, 3]: the synthesized Decodable \
-            init skips Architecture's precondition (at least two positive widths). Found by checkpoint-framed.
-            """,
-        "checkpoint/no-widths.ckpt": """
-            RunCheckpoint(contentsOf:) accepts architecture widths []: Architecture.inputSize then traps \
-            (index out of range). Made by hand from zero-width-layer.ckpt to show the crash.
-            """,
-        "metrics-log/control-characters-in-arch.jsonl": """
-            MetricsLog's error for a bad "arch" quotes the value with its control characters (a CR), \
-            so the message is not one line. Found by metrics-log.
-            """,
-        "metrics-plot/control-characters-in-mode.jsonl": """
-            MetricsLog's error for an unknown "mode" quotes the value with its control characters (a form \
-            feed), so the message `bnn-tui plot` prints is not one line. Found by metrics-plot.
-            """,
-    ]
+    /// (Empty: the six first findings were fixed in c6b0e8b; docs/reliability.md lists them.)
+    static let open: [String: Comment] = [:]
 
     @Test(arguments: all)
     func isRefusedWithATypedError(_ regression: Regression) async {
