@@ -105,7 +105,7 @@ let package = Package(
         // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
-            dependencies: ["BNNData", "BNNEngine", "BNNDashboard", "CZlib"],
+            dependencies: ["BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "CZlib"],
             path: "Fuzz/Sources/BNNFuzzTargets",
             swiftSettings: strictSwift
         ),

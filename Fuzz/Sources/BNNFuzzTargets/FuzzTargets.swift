@@ -13,6 +13,8 @@ public enum FuzzTargets {
         CheckpointTargets.framed,
         MetricsLogTargets.log,
         MetricsLogTargets.plot,
+        PackedModelTargets.file,
+        PackedModelTargets.framed,
     ]
 
     /// The target called `name`, if any.

@@ -1,5 +1,6 @@
 import BNNData
 import BNNEngine
+import BNNKernels
 import Foundation
 
 /// The seed inputs of every fuzz target, made with the product's own writers
@@ -40,6 +41,8 @@ public enum SeedCorpus {
             ("checkpoint-framed", framed(checkpoints)),
             ("metrics-log", metrics),
             ("metrics-plot", metrics),
+            ("packed-model", try packedModels()),
+            ("packed-model-framed", try framedPackedModels()),
         ]
     }
 
@@ -228,6 +231,72 @@ public enum SeedCorpus {
             ("bad-layer-count.jsonl", file([lines[0].replacingAll("\"arch\":\"8-5-3\"", with: "\"arch\":\"8-5-5-3\"")])),
             ("bad-second-line.jsonl", file([lines[0], "{\"run\": 3}"])),
             ("bad-not-utf8.jsonl", Array(lines[0].utf8) + [0xFF, 0xFE, 0x0A]),
+        ]
+    }
+}
+
+extension SeedCorpus {
+    // MARK: - Packed models
+
+    /// A packed model of `widths` with seeded random weights and BatchNorm, as the
+    /// engine would hand over after training.
+    static func packedModel(_ widths: [Int], seed: UInt64) throws -> [UInt8] {
+        var g = SeededGenerator(seed: seed)
+        func values(_ n: Int, _ low: Double, _ high: Double) -> [Float] {
+            (0..<n).map { _ in Float(low + (high - low) * g.nextUnitDouble()) }
+        }
+        let layers = (0..<(widths.count - 1)).map { k in
+            DenseLayerParameters(inputs: widths[k], outputs: widths[k + 1],
+                                 latentWeights: values(widths[k] * widths[k + 1], -1, 1),
+                                 bnGamma: values(widths[k + 1], 0.5, 1.5), bnBeta: values(widths[k + 1], -0.5, 0.5),
+                                 bnRunningMean: values(widths[k + 1], -20, 20), bnRunningVar: values(widths[k + 1], 1, 50),
+                                 bnEpsilon: 1e-4)
+        }
+        return try PackedModel(layers: layers).serialized()
+    }
+
+    static var packedModelShapes: [(name: String, widths: [Int])] {
+        [("valid-8-6-3.bnnpack", [8, 6, 3]), ("valid-16-5-4-3.bnnpack", [16, 5, 4, 3]),
+         ("valid-784-10.bnnpack", [784, 10]), ("valid-65-1-3.bnnpack", [65, 1, 3])]
+    }
+
+    /// Valid models, then broken copies of the first.
+    static func packedModels() throws -> Seeds {
+        let valid = try packedModelShapes.enumerated().map { (name: $1.name, bytes: try packedModel($1.widths, seed: UInt64($0 + 1))) }
+        let model = valid[0].bytes
+        var flipped = model, version = model, length = model
+        flipped[40] ^= 0x04
+        version[8] = 2
+        length[16] &+= 1
+        return valid + [
+            ("bad-empty.bnnpack", []),
+            ("bad-magic-only.bnnpack", Array(model.prefix(8))),
+            ("bad-header-cut.bnnpack", Array(model.prefix(30))),
+            ("bad-truncated.bnnpack", Array(model.dropLast(3))),
+            ("bad-trailing.bnnpack", model + [0]),
+            ("bad-flipped.bnnpack", flipped),
+            ("bad-version.bnnpack", version),
+            ("bad-length.bnnpack", length),
+            ("bad-not-a-model.bnnpack", Array("BNNPACK but not really a model".utf8)),
+        ]
+    }
+
+    /// The `packed-model-framed` form (no CRC) of the valid models, and broken contents
+    /// that a correct CRC and length cannot save.
+    static func framedPackedModels() throws -> Seeds {
+        let valid = try packedModelShapes.enumerated().map {
+            (name: $1.name, bytes: Array(try packedModel($1.widths, seed: UInt64($0 + 1)).dropLast(4)))
+        }
+        let model = valid[0].bytes  // 8-6-3: header 36, widths at 36..<48, layer 0 weights at 48..<54
+        func edited(_ edit: (inout [UInt8]) -> Void) -> [UInt8] { var m = model; edit(&m); return m }
+        return valid + [
+            ("bad-zero-layers", edited { $0[24] = 0 }),
+            ("bad-layer-count", edited { $0[24] = 3 }),
+            ("bad-input-scale", edited { $0[31] ^= 0x01 }),
+            ("bad-zero-width", edited { $0[40] = 0 }),
+            ("bad-width-mismatch", edited { $0[40] = 7 }),
+            ("bad-threshold", edited { $0[57] = 0x7F }),
+            ("bad-cut-body", Array(model.dropLast(10))),
         ]
     }
 }
