@@ -10,8 +10,9 @@ import Foundation
 ///
 /// It lives in `/dev/shm` when that exists (RAM, so one write per input costs
 /// microseconds), else in the system temporary folder, and is named after the
-/// process so parallel fuzzers never share files. `remove()` deletes it;
-/// scripts/fuzz.sh also removes `bnn-fuzz-<pid>` folders of processes that died.
+/// process so parallel fuzzers never share files. `remove()` deletes it (bnn-fuzz
+/// calls it at exit); a process that crashed cannot, so creating a scratch folder
+/// first deletes the folders of processes that no longer exist.
 public final class ScratchFile: @unchecked Sendable {
     /// The folder.
     public let directory: String
@@ -19,6 +20,7 @@ public final class ScratchFile: @unchecked Sendable {
     /// Creates a fresh folder `bnn-fuzz-<pid>-<n>`.
     public init() throws {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        Self.removeFoldersOfDeadProcesses(in: base)
         var n = 0
         var candidate: String
         repeat {
@@ -50,6 +52,17 @@ public final class ScratchFile: @unchecked Sendable {
         }
         close(fd)
         return path
+    }
+
+    /// Deletes `bnn-fuzz-<pid>-<n>` folders in `base` whose process is gone.
+    static func removeFoldersOfDeadProcesses(in base: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix("bnn-fuzz-") {
+            let parts = name.split(separator: "-")
+            guard parts.count == 4, let pid = pid_t(parts[2]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: "\(base)/\(name)")
+            }
+        }
     }
 
     /// Deletes the folder and everything in it.
