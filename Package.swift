@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["CBinaryKernels", "CBLAS", "CZlib"],
+            dependencies: ["BNNData", "CBinaryKernels", "CBLAS"],
             swiftSettings: strictSwift
         ),
         .target(
