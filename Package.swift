@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["CBinaryKernels", "CBLAS", "CZlib"],
+            dependencies: ["BNNData", "CBinaryKernels", "CBLAS"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "BNNDataTests", dependencies: ["BNNData"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels"], swiftSettings: strictSwift),
-        .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNEmbeddedData"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",

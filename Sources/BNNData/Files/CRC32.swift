@@ -1,4 +1,6 @@
-/// CRC-32 (IEEE 802.3, the one zlib and gzip use), computed in Swift.
+import CZlib
+
+/// CRC-32 (IEEE 802.3, the one gzip uses), computed by zlib.
 ///
 /// Checkpoints and packed model files end with this checksum so that a
 /// corrupt or truncated file is rejected with a clear error instead of
@@ -8,18 +10,17 @@ public struct CRC32: Sendable {
 
     public init() {}
 
-    private static let table: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        var c = ~value
-        Self.table.withUnsafeBufferPointer { t in
-            for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        guard var pointer = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        var running = uLong(value)
+        var left = bytes.count
+        while left > 0 {
+            let n = min(left, 1 << 30)
+            running = crc32(running, pointer, uInt(n))
+            pointer += n
+            left -= n
         }
-        value = ~c
+        value = UInt32(truncatingIfNeeded: running)
     }
 
     public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {

@@ -5,7 +5,15 @@
 /// initial weights and stochastic binarization identical on every machine and
 /// OS for the same seed. Its whole state is four words, saved in checkpoints.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codable {
-    public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
+    // Four words, inlinable so that hot loops in other modules (stochastic
+    // binarization draws one number per activation) inline the generator.
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
+
+    /// The whole state, e.g. for a checkpoint.
+    public var state: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
 
     /// Seeds the four state words from `seed` with SplitMix64, as the xoshiro authors recommend.
     public init(seed: UInt64) {
@@ -17,30 +25,30 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        state = (splitMix(&sm), splitMix(&sm), splitMix(&sm), splitMix(&sm))
+        s0 = splitMix(&sm); s1 = splitMix(&sm); s2 = splitMix(&sm); s3 = splitMix(&sm)
     }
 
     /// Restores a generator from a saved state (e.g. from a checkpoint).
     public init(state: (UInt64, UInt64, UInt64, UInt64)) {
         precondition(state != (0, 0, 0, 0), "xoshiro256** state must not be all zero")
-        self.state = state
+        (s0, s1, s2, s3) = state
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
-        let result = rotl(state.1 &* 5, 7) &* 9
-        let t = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= t
-        state.3 = rotl(state.3, 45)
+        let result = (s1 &* 5).rotatedLeft(7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = s3.rotatedLeft(45)
         return result
     }
 
     /// A uniform Float in [0, 1) from the top 24 bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func nextUnitFloat() -> Float {
         Float(next() >> 40) * (1.0 / 16_777_216.0)
     }
@@ -94,7 +102,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         guard s.count == 4, s != [0, 0, 0, 0] else {
             throw DecodingError.dataCorruptedError(forKey: .s, in: c, debugDescription: "bad generator state")
         }
-        state = (s[0], s[1], s[2], s[3])
+        (s0, s1, s2, s3) = (s[0], s[1], s[2], s[3])
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -102,8 +110,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
     }
 }
 
-@inline(__always)
-private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+extension UInt64 {
+    @inlinable @inline(__always)
+    func rotatedLeft(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
+}
 
 #if canImport(Glibc)
 import Glibc

@@ -14,11 +14,11 @@ public enum Binarization {
     public static func sign(_ x: Float) -> Float { x >= 0 ? 1 : -1 }
 
     /// The hard sigmoid σ(x) = clip((x + 1) / 2, 0, 1).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func hardSigmoid(_ x: Float) -> Float { min(max((x + 1) * 0.5, 0), 1) }
 
     /// Stochastic binarization: +1 with probability σ(x), else -1.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func stochastic(_ x: Float, using generator: inout SeededGenerator) -> Float {
         generator.nextUnitFloat() < hardSigmoid(x) ? 1 : -1
     }

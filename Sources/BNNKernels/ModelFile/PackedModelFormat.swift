@@ -1,4 +1,4 @@
-import CZlib
+import BNNData
 import Foundation
 
 /// The packed model file: everything `PackedModel` needs, weights at one bit each.
@@ -45,18 +45,7 @@ public enum PackedModelFormat {
     }
 
     static func crc(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        bytes.withUnsafeBufferPointer { b in
-            var value: uLong = crc32(0, nil, 0)
-            var p = b.baseAddress
-            var left = b.count
-            while left > 0, let base = p {
-                let n = min(left, 1 << 30)
-                value = crc32(value, base, uInt(n))
-                p = base + n
-                left -= n
-            }
-            return UInt32(truncatingIfNeeded: value)
-        }
+        bytes.withUnsafeBytes { CRC32.checksum($0) }
     }
 }
 
@@ -100,8 +89,8 @@ extension PackedModel {
 
     /// Writes the model to `url` atomically (temporary file, then rename).
     public func write(to url: URL) throws(PackedModelFileError) {
-        if let reason = AtomicFile.write(serialized(), to: url.path) {
-            throw .writeFailed(path: url.path, reason: reason)
+        do { try AtomicFile.write(Data(serialized()), to: url.path) } catch {
+            throw .writeFailed(path: url.path, reason: error.reason)
         }
     }
 
