@@ -20,7 +20,7 @@ import Testing
     static let rounds = 50
     static let wantedInsideWrite = 10
 
-    @Test func checkpointsSurviveSIGKILLAtRandomMoments() throws {
+    @Test func checkpointsSurviveSIGKILLAtRandomMoments() async throws {
         let helper = try HelperProcess.executable("bnn-save-loop", override: "BNN_SAVE_LOOP")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-kill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -44,7 +44,7 @@ import Testing
             if enough { break }
             let progress = "\(folder)/progress-\(round)"
             let process = try HelperProcess(helper, [checkpoint, progress])
-            guard waitForLine("ready", in: progress, timeout: 30) else {
+            guard await waitForLine("ready", in: progress, timeout: 30) else {
                 _ = process.kill()
                 Issue.record("round \(round): bnn-save-loop did not start"); return
             }
@@ -55,14 +55,15 @@ import Testing
             if round % 5 == 0 {
                 delay = Int(random.next() % 2_000)
             } else {
-                guard waitForLine("saved 1", in: progress, timeout: 30, prefix: true) else {
+                guard await waitForLine("saved 1", in: progress, timeout: 30, prefix: true) else {
                     _ = process.kill()
                     Issue.record("round \(round): bnn-save-loop did not save"); return
                 }
                 let typical = saveMicroseconds.isEmpty ? 20_000 : saveMicroseconds.sorted()[saveMicroseconds.count / 2]
                 delay = Int(random.next() % UInt64(2 * typical))
             }
-            usleep(UInt32(delay))
+            // Sleeping, not blocking: other tests share the few threads of the test run.
+            try await Task.sleep(for: .microseconds(delay))
             let signal = process.kill()
             #expect(signal == SIGKILL, "round \(round): bnn-save-loop ended by itself (signal \(String(describing: signal)))")
 
@@ -113,12 +114,12 @@ import Testing
     }
 
     /// Polls `path` until it has the line `line` (or one starting with `line` and a space) (true) or `timeout` seconds pass (false).
-    private func waitForLine(_ line: String, in path: String, timeout: Double, prefix: Bool = false) -> Bool {
+    private func waitForLine(_ line: String, in path: String, timeout: Double, prefix: Bool = false) async -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
                text.split(separator: "\n").contains(where: { prefix ? $0.hasPrefix(line + " ") : $0 == line }) { return true }
-            usleep(500)
+            try? await Task.sleep(for: .microseconds(500))
         }
         return false
     }
