@@ -16,6 +16,10 @@ import Testing
 /// behind: the test counts those, to show that kills really land mid-write, then
 /// deletes them. On a fast machine fewer kills land there, so the test goes on
 /// past 50 rounds until 10 have (at most 200 rounds or 25 s) and needs at least 3.
+///
+/// The kill loop blocks (sleeps, waitpid), so it runs on a thread of its own and
+/// reports back: it neither holds one of the test run's few shared threads nor
+/// waits for one while the helper is saving.
 @Suite(.serialized) struct KillDuringSaveTests {
     static let rounds = 50
     static let wantedInsideWrite = 10
@@ -25,28 +29,74 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-kill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let checkpoint = "\(folder)/run.ckpt"
-
         var seed = UInt64.random(in: 1...UInt64.max)
         if let fixed = ProcessInfo.processInfo.environment["BNN_KILL_SEED"].flatMap(UInt64.init) { seed = fixed }
+
+        let report = await withCheckedContinuation { (done: CheckedContinuation<KillReport, Never>) in
+            Thread { [seed] in done.resume(returning: KillLoop(helper: helper, folder: folder, seed: seed).run()) }.start()
+        }
+        for failure in report.failures { Issue.record(Comment(rawValue: failure)) }
+        print("kill -9 test (seed \(seed)): \(report.kills) kills, \(report.beforeFirstSave) before the first save finished, "
+              + "\(report.insideWrite) inside AtomicFile.write (temporary file left), \(report.completedSaves) saves finished, "
+              + "median save \(report.medianSaveMicroseconds) µs, \(report.failures.isEmpty ? "every checkpoint loaded" : "FAILURES")")
+        // The test proves something only if kills really landed inside writes.
+        #expect(report.insideWrite >= 3, "only \(report.insideWrite) of \(report.kills) kills landed inside a write")
+        #expect(report.kills >= Self.rounds || !report.failures.isEmpty)
+        #expect(report.beforeFirstSave <= report.kills / 2)
+
+        // The surviving file is usable: a run resumes from it.
+        let final = try RunCheckpoint(contentsOf: "\(folder)/run.ckpt")
+        let images = ConstantImages(count: 10, featureCount: final.configuration.architecture.inputSize)
+        let run = try TrainingRun(name: final.name, configuration: final.configuration,
+                                  data: TrainingData(train: images, validation: images, test: images),
+                                  resumingFrom: final)
+        #expect(run.snapshot().learningRate == final.learningRate)
+    }
+}
+
+/// What the kill loop saw.
+struct KillReport: Sendable {
+    var kills = 0
+    var beforeFirstSave = 0
+    var insideWrite = 0
+    var completedSaves = 0
+    var medianSaveMicroseconds = 0
+    var failures: [String] = []
+}
+
+/// The rounds of the kill -9 test, blocking, on the calling thread.
+struct KillLoop {
+    let helper: String
+    let folder: String
+    let seed: UInt64
+
+    func run() -> KillReport {
+        let checkpoint = "\(folder)/run.ckpt"
         var random = SplitMix(state: seed)
+        var report = KillReport()
         var saveMicroseconds: [Int] = []
         var previous: Int?  // save number in the file the last round left
-        var tally = (beforeFirstSave: 0, insideWrite: 0, total: 0, completedSaves: 0)
-
         let started = Date()
         var round = -1
+        func finish() -> KillReport {
+            var final = report
+            final.medianSaveMicroseconds = saveMicroseconds.sorted().dropFirst(saveMicroseconds.count / 2).first ?? 0
+            return final
+        }
         while true {
             round += 1
-            let enough = round >= Self.rounds
-                && (tally.insideWrite >= Self.wantedInsideWrite || round >= 4 * Self.rounds
+            let enough = round >= KillDuringSaveTests.rounds
+                && (report.insideWrite >= KillDuringSaveTests.wantedInsideWrite || round >= 4 * KillDuringSaveTests.rounds
                     || Date().timeIntervalSince(started) > 25)
-            if enough { break }
+            if enough { return finish() }
             let progress = "\(folder)/progress-\(round)"
-            let process = try HelperProcess(helper, [checkpoint, progress])
-            guard await waitForLine("ready", in: progress, timeout: 30) else {
+            let process: HelperProcess
+            do { process = try HelperProcess(helper, [checkpoint, progress]) } catch {
+                report.failures.append("round \(round): \(error)"); return finish()
+            }
+            guard waitForLine("ready", in: progress, timeout: 30) else {
                 _ = process.kill()
-                Issue.record("round \(round): bnn-save-loop did not start"); return
+                report.failures.append("round \(round): bnn-save-loop did not start within 30 s"); return finish()
             }
             // Every fifth round kills within 2 ms of start-up, inside the first save (the file
             // is still the previous round's); the others once the first save is done, at a
@@ -55,71 +105,61 @@ import Testing
             if round % 5 == 0 {
                 delay = Int(random.next() % 2_000)
             } else {
-                guard await waitForLine("saved 1", in: progress, timeout: 30, prefix: true) else {
+                guard waitForLine("saved 1", in: progress, timeout: 30, prefix: true) else {
                     _ = process.kill()
-                    Issue.record("round \(round): bnn-save-loop did not save"); return
+                    report.failures.append("round \(round): bnn-save-loop did not save within 30 s"); return finish()
                 }
                 let typical = saveMicroseconds.isEmpty ? 20_000 : saveMicroseconds.sorted()[saveMicroseconds.count / 2]
                 delay = Int(random.next() % UInt64(2 * typical))
             }
-            // Sleeping, not blocking: other tests share the few threads of the test run.
-            try await Task.sleep(for: .microseconds(delay))
+            usleep(UInt32(delay))
             let signal = process.kill()
-            #expect(signal == SIGKILL, "round \(round): bnn-save-loop ended by itself (signal \(String(describing: signal)))")
+            if signal != SIGKILL {
+                report.failures.append("round \(round): bnn-save-loop ended by itself (signal \(String(describing: signal)))")
+            }
 
             let lines = (try? String(contentsOfFile: progress, encoding: .utf8))?.split(separator: "\n") ?? []
             let saved = lines.filter { $0.hasPrefix("saved ") }.map { $0.split(separator: " ") }
             saveMicroseconds += saved.compactMap { Int($0[2]) }
             let finished = saved.last.flatMap { Int($0[1]) } ?? 0
-            tally.completedSaves += finished
-            tally.total += 1
-            if finished == 0 { tally.beforeFirstSave += 1 }
+            report.completedSaves += finished
+            report.kills += 1
+            if finished == 0 { report.beforeFirstSave += 1 }
 
             let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
                 .filter { $0.hasPrefix(".run.ckpt.tmp-\(process.pid)-") }
-            if !leftovers.isEmpty { tally.insideWrite += 1 }
+            if !leftovers.isEmpty { report.insideWrite += 1 }
             for name in leftovers { try? FileManager.default.removeItem(atPath: "\(folder)/\(name)") }
 
             guard FileManager.default.fileExists(atPath: checkpoint) else {
-                #expect(previous == nil && finished == 0, "round \(round): the checkpoint vanished after \(finished) saves")
+                if previous != nil || finished > 0 {
+                    report.failures.append("round \(round): the checkpoint vanished after \(finished) saves")
+                }
                 continue
             }
             do throws(CheckpointError) {
                 let loaded = try RunCheckpoint(contentsOf: checkpoint)
                 let number = Int((loaded.learningRate * 1024).rounded())
                 let allowed = finished == 0 ? [previous, 1].compactMap { $0 } : [finished, finished + 1]
-                #expect(allowed.contains(number),
-                        "round \(round): the file holds save \(number), but \(finished) saves had finished")
+                if !allowed.contains(number) {
+                    report.failures.append("round \(round): the file holds save \(number), but \(finished) saves had finished")
+                }
                 previous = number
             } catch {
-                Issue.record("round \(round) (kill after \(delay) µs, \(finished) saves finished): \(error)")
+                report.failures.append("round \(round) (kill after \(delay) µs, \(finished) saves finished): \(error)")
                 previous = nil
             }
         }
-
-        print("kill -9 test (seed \(seed)): \(tally.total) kills, \(tally.beforeFirstSave) before the first save finished, "
-              + "\(tally.insideWrite) inside AtomicFile.write (temporary file left), \(tally.completedSaves) saves finished, "
-              + "median save \(saveMicroseconds.sorted().dropFirst(saveMicroseconds.count / 2).first ?? 0) µs; every checkpoint loaded")
-        // The test proves something only if kills really landed inside writes.
-        #expect(tally.insideWrite >= 3, "only \(tally.insideWrite) of \(tally.total) kills landed inside a write")
-        #expect(tally.beforeFirstSave <= tally.total / 2)
-
-        // The surviving file is usable: a run resumes from it.
-        let final = try RunCheckpoint(contentsOf: checkpoint)
-        let images = ConstantImages(count: 10, featureCount: final.configuration.architecture.inputSize)
-        let run = try TrainingRun(name: final.name, configuration: final.configuration,
-                                  data: TrainingData(train: images, validation: images, test: images),
-                                  resumingFrom: final)
-        #expect(run.snapshot().learningRate == final.learningRate)
     }
 
-    /// Polls `path` until it has the line `line` (or one starting with `line` and a space) (true) or `timeout` seconds pass (false).
-    private func waitForLine(_ line: String, in path: String, timeout: Double, prefix: Bool = false) async -> Bool {
+    /// Polls `path` until it has the line `line` (or, with `prefix`, one starting with
+    /// `line` and a space): true, or false once `timeout` seconds have passed.
+    private func waitForLine(_ line: String, in path: String, timeout: Double, prefix: Bool = false) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
                text.split(separator: "\n").contains(where: { prefix ? $0.hasPrefix(line + " ") : $0 == line }) { return true }
-            try? await Task.sleep(for: .microseconds(500))
+            usleep(500)
         }
         return false
     }
