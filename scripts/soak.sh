@@ -3,11 +3,11 @@
 # small subset, sampling the process's resident memory. Memory must not grow
 # by more than a few MB once the first epochs are done.
 #
-#   scripts/soak.sh [epochs] [arch]      (default 300 epochs, 784-128-10; release build)
+#   scripts/soak.sh [epochs] [arch]      (default 300 epochs, 784-1024-10; release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 epochs=${1:-300}
-arch=${2:-784-128-10}
+arch=${2:-784-1024-10}
 swift build -c release --product bnn-tui >/dev/null
 bin="$PWD/.build/release/bnn-tui"
 work=$(mktemp -d)
@@ -15,7 +15,8 @@ trap 'tmux -S "$work/sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 tmux -S "$work/sock" new-session -d -x 160 -y 48 \
     "$bin --arch $arch --epochs $epochs --train-limit 2000 --eval-limit 1000 --metrics-dir $work"
 sleep 2
-pid=$(pgrep -f -- "--metrics-dir $work" | head -n 1)
+# The bnn-tui process itself (not the tmux server, whose command line also names the folder).
+pid=$(pgrep -f -- "^$bin --arch .*--metrics-dir $work" | head -n 1)
 [ -n "$pid" ] || { echo "soak: bnn-tui did not start" >&2; exit 1; }
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$pid/status"; }
 epochs_done() { if [ -f "$work/det.jsonl" ]; then wc -l < "$work/det.jsonl"; else echo 0; fi; }
@@ -30,7 +31,7 @@ while kill -0 "$pid" 2>/dev/null; do
     if [ -z "$baseline" ] && [ "$done_epochs" -ge 10 ]; then baseline=$kb; fi
     if [ "$done_epochs" -ge "$epochs" ] && [ "$(wc -l < "$work/float.jsonl")" -ge "$epochs" ] \
         && [ "$(wc -l < "$work/stoch.jsonl")" -ge "$epochs" ]; then break; fi
-    sleep 2
+    sleep 1
 done
 final=$(rss)
 tmux -S "$work/sock" send-keys q
