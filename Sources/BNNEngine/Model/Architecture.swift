@@ -73,7 +73,9 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    /// The string without leading and trailing whitespace (no Foundation needed);
+    /// used for typed values and file lines.
+    public func trimmingWhitespace() -> String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
