@@ -47,6 +47,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return result
     }
 
+    /// Lends the four state words to `body` (e.g. a C loop that draws one number per
+    /// element with the same xoshiro256** steps) and keeps whatever state it leaves.
+    public mutating func withStateWords<R>(_ body: (UnsafeMutablePointer<UInt64>) throws -> R) rethrows -> R {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (s0, s1, s2, s3)
+        defer { (s0, s1, s2, s3) = words }
+        return try withUnsafeMutableBytes(of: &words) { raw in
+            try body(raw.baseAddress!.assumingMemoryBound(to: UInt64.self))
+        }
+    }
+
     /// A uniform Float in [0, 1) from the top 24 bits.
     @inlinable @inline(__always)
     public mutating func nextUnitFloat() -> Float {

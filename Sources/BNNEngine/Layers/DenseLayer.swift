@@ -1,5 +1,6 @@
 import BNNData
 import BNNKernels
+import CTrainingKernels
 
 /// A fully connected layer without bias (BatchNorm's β plays that role),
 /// holding latent real-valued weights W (inputs x outputs, row-major).
@@ -17,17 +18,20 @@ final class DenseLayer {
     let weights: Parameter
     /// W_b, the ±1 weights used by the products (binary modes only).
     private let binaryWeights: FloatBuffer?
+    /// When set, the forward product runs through XNOR-popcount (inputs must be ±1);
+    /// chosen per layer by `Network.tuneForwardProducts`.
+    var xnorForward: BinaryDenseProduct?
     /// Sign of every weight at the start of the epoch (1 = +1), for the flip ratio.
     private var signsAtEpochStart: [UInt8]
 
     init(inputs: Int, outputs: Int, binary: Bool, learningRateScale: Float, index: Int,
-         threads: Int = 1, generator: inout SeededGenerator) {
+         threads: Int = 1, initialization: WeightInitialization = .glorot, generator: inout SeededGenerator) {
         self.threads = threads
         self.inputs = inputs
         self.outputs = outputs
         self.binary = binary
-        // Uniform initialization in [-H, H] with BinaryNet's H = sqrt(1.5 / (fan_in + fan_out)).
-        let h = Float((1.5 / Double(inputs + outputs)).squareRoot())
+        // Uniform initialization in [-H, H] (BinaryNet's H = sqrt(1.5 / (fan_in + fan_out)), or 1).
+        let h = initialization.bound(inputs: inputs, outputs: outputs)
         let value = FloatBuffer(count: inputs * outputs)
         for i in 0..<value.count { value.pointer[i] = (generator.nextUnitFloat() * 2 - 1) * h }
         weights = Parameter(name: "dense\(index).W", value: value,
@@ -49,7 +53,7 @@ final class DenseLayer {
         let w = weights.value.pointer
         let n = weights.count
         if let generator {
-            for i in 0..<n { wb[i] = Binarization.stochastic(w[i], using: &generator.pointee) }
+            _ = generator.pointee.withStateWords { bnn_stochastic_sign($0, w, wb, n) }
         } else {
             for i in 0..<n { wb[i] = w[i] >= 0 ? 1 : -1 }
         }
@@ -57,6 +61,10 @@ final class DenseLayer {
 
     /// out (rows x outputs) = input (rows x inputs) · W_b.
     func forward(input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>) {
+        if let xnorForward {
+            xnorForward.multiply(input: input, rows: rows, weights: effectiveWeights, output: output)
+            return
+        }
         SplitGEMM.gemm(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
                        b: effectiveWeights, ldb: outputs, c: output, ldc: outputs, threads: threads)
     }

@@ -53,6 +53,24 @@ public enum LearningRateSchedule: Sendable, Codable, Equatable {
     }
 }
 
+/// How latent weights are initialized: uniform in [-H, H].
+///
+/// `glorot` takes BinaryNet's H = sqrt(1.5 / (fan_in + fan_out)) (the default);
+/// `unit` takes H = 1, as BinaryNet's MNIST script does (`H = 1.`), where the weights
+/// start spread over the whole clip interval; it is meant to go with `--glorot-lr`.
+public enum WeightInitialization: String, Sendable, Codable, CaseIterable {
+    case glorot
+    case unit
+
+    /// H for a layer with these fan-in and fan-out.
+    public func bound(inputs: Int, outputs: Int) -> Float {
+        switch self {
+        case .glorot: return Float((1.5 / Double(inputs + outputs)).squareRoot())
+        case .unit: return 1
+        }
+    }
+}
+
 /// Everything that defines a training run, apart from the data.
 public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var architecture: Architecture
@@ -64,6 +82,8 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Scale each layer's weight learning rate by 1/H with H = sqrt(1.5 / (fan_in + fan_out)),
     /// as the BinaryNet code does (`W_LR_scale`). Off by default.
     public var glorotLearningRateScale: Bool
+    /// How the latent weights start (see `WeightInitialization`).
+    public var weightInitialization: WeightInitialization
     public var batchSize: Int
     public var epochs: Int
     public var seed: UInt64
@@ -72,6 +92,12 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var batchNormMomentum: Float
     /// Threads for one run's products (BLAS) and large elementwise loops.
     public var threads: Int
+    /// Dropout probabilities during training (inverted dropout: kept values are scaled by
+    /// 1 / (1 - p), nothing changes at test time). `inputDropout` applies to the image,
+    /// `hiddenDropout` to every hidden layer's binarized activation, as in the BinaryNet
+    /// code's MLPs (which used 0.2 and 0.5). Both 0 (off) by default; not in the paper's text.
+    public var inputDropout: Float
+    public var hiddenDropout: Float
 
     /// Why a configuration cannot train, or nil if it can. Files (checkpoints) are
     /// checked with this before a run is built from them.
@@ -80,6 +106,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if batchSize < 2 || batchSize > 1_000_000 { return "batch size \(batchSize) is not in 2...1000000" }
         if threads < 1 || threads > 256 { return "threads \(threads) is not in 1...256" }
         if !(batchNormEpsilon > 0 && batchNormEpsilon.isFinite) { return "BatchNorm epsilon \(batchNormEpsilon) is not positive" }
+        for (name, p) in [("input dropout", inputDropout), ("hidden dropout", hiddenDropout)] where !(p >= 0 && p < 1) {
+            return "\(name) \(p) is not in [0, 1)"
+        }
         if !(batchNormMomentum > 0 && batchNormMomentum <= 1) { return "BatchNorm momentum \(batchNormMomentum) is not in (0, 1]" }
         let rates: [Double]
         switch schedule {
@@ -97,12 +126,43 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
                 schedule: LearningRateSchedule = .exponential(start: 0.003, end: 0.00003),
                 glorotLearningRateScale: Bool = false, batchSize: Int = 100, epochs: Int = 30,
                 seed: UInt64 = 1, batchNormEpsilon: Float = 1e-4, batchNormMomentum: Float = 0.1,
-                threads: Int = 1) {
+                threads: Int = 1, inputDropout: Float = 0, hiddenDropout: Float = 0,
+                weightInitialization: WeightInitialization = .glorot) {
         self.architecture = architecture; self.mode = mode; self.stochasticTarget = stochasticTarget
         self.loss = loss; self.optimizer = optimizer; self.schedule = schedule
         self.glorotLearningRateScale = glorotLearningRateScale; self.batchSize = batchSize
         self.epochs = epochs; self.seed = seed; self.batchNormEpsilon = batchNormEpsilon
         self.batchNormMomentum = batchNormMomentum; self.threads = threads
+        self.inputDropout = inputDropout; self.hiddenDropout = hiddenDropout
+        self.weightInitialization = weightInitialization
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case architecture, mode, stochasticTarget, loss, optimizer, schedule, glorotLearningRateScale
+        case batchSize, epochs, seed, batchNormEpsilon, batchNormMomentum, threads
+        case inputDropout, hiddenDropout, weightInitialization
+    }
+
+    /// Decodes a configuration; checkpoints written before dropout and the initialization
+    /// option existed lack those keys and mean no dropout and `glorot`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        architecture = try c.decode(Architecture.self, forKey: .architecture)
+        mode = try c.decode(BinarizationMode.self, forKey: .mode)
+        stochasticTarget = try c.decode(StochasticTarget.self, forKey: .stochasticTarget)
+        loss = try c.decode(LossKind.self, forKey: .loss)
+        optimizer = try c.decode(OptimizerKind.self, forKey: .optimizer)
+        schedule = try c.decode(LearningRateSchedule.self, forKey: .schedule)
+        glorotLearningRateScale = try c.decode(Bool.self, forKey: .glorotLearningRateScale)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        batchNormEpsilon = try c.decode(Float.self, forKey: .batchNormEpsilon)
+        batchNormMomentum = try c.decode(Float.self, forKey: .batchNormMomentum)
+        threads = try c.decode(Int.self, forKey: .threads)
+        inputDropout = try c.decodeIfPresent(Float.self, forKey: .inputDropout) ?? 0
+        hiddenDropout = try c.decodeIfPresent(Float.self, forKey: .hiddenDropout) ?? 0
+        weightInitialization = try c.decodeIfPresent(WeightInitialization.self, forKey: .weightInitialization) ?? .glorot
     }
 }
 

@@ -1,10 +1,13 @@
 import BNNData
+import BNNKernels
 import CTrainingKernels
 
 /// A BinaryNet multilayer perceptron: for k = 1…L,
 /// s_k = a_{k-1}^b · W_k^b, a_k = BatchNorm(s_k), and for hidden layers
 /// a_k^b = Binarize(a_k) (hardtanh in float mode). The first layer's input is
 /// the real-valued image; the output layer's BatchNorm output is the score.
+/// Optional dropout (the BinaryNet code's, off by default) drops image pixels and
+/// hidden binarized activations in training only.
 ///
 /// `trainStep` runs the paper's Algorithm 1 on one batch: forward,
 /// backward with the straight-through estimator gated at |a| <= 1, and the
@@ -23,6 +26,11 @@ final class Network {
     /// Per layer, rows x outputs: ∂C/∂a, then ∂C/∂s.
     private let outputGradients: [FloatBuffer]
     private let preActivationGradients: [FloatBuffer]
+    /// Dropout (training only): the image after input dropout, and per hidden layer the
+    /// factor each activation was multiplied by (1 / (1 - p) or 0), for the backward pass.
+    private let droppedInput: FloatBuffer?
+    private let inputDropoutMask: FloatBuffer?
+    private let hiddenDropoutMasks: [FloatBuffer]
     /// Pre-activations where the STE cancelled the gradient, and the total seen, per layer this epoch.
     private(set) var steCancelled: [Int]
     private(set) var steSeen: [Int]
@@ -45,6 +53,7 @@ final class Network {
                 ? Float(1 / (1.5 / Double(fanIn + fanOut)).squareRoot()) : 1
             dense.append(DenseLayer(inputs: fanIn, outputs: fanOut, binary: binary,
                                     learningRateScale: scale, index: k, threads: configuration.threads,
+                                    initialization: configuration.weightInitialization,
                                     generator: &generator))
             batchNorms.append(BatchNorm(features: fanOut, maxRows: maxRows,
                                         epsilon: configuration.batchNormEpsilon,
@@ -58,6 +67,10 @@ final class Network {
         activations = sizes.map { FloatBuffer(count: $0) }
         outputGradients = sizes.map { FloatBuffer(count: $0) }
         preActivationGradients = sizes.map { FloatBuffer(count: $0) }
+        let inputCount = maxRows * arch.inputSize
+        droppedInput = configuration.inputDropout > 0 ? FloatBuffer(count: inputCount) : nil
+        inputDropoutMask = configuration.inputDropout > 0 ? FloatBuffer(count: inputCount) : nil
+        hiddenDropoutMasks = configuration.hiddenDropout > 0 ? sizes.dropLast().map { FloatBuffer(count: $0) } : []
         steCancelled = Array(repeating: 0, count: arch.layerCount)
         steSeen = Array(repeating: 0, count: arch.layerCount)
         optimizer = Optimizer(kind: configuration.optimizer, threads: configuration.threads)
@@ -80,7 +93,7 @@ final class Network {
     func forward(input: UnsafePointer<Float>, rows: Int, training: Bool,
                  generator: inout SeededGenerator) -> UnsafeMutablePointer<Float> {
         precondition(rows > 0 && rows <= maxRows)
-        var previous = input
+        var previous = training ? applyInputDropout(input, rows: rows, generator: &generator) : input
         let binary = configuration.mode.isBinary
         for k in 0..<layerCount {
             let s = preActivations[k].pointer, a = normalizedOutputs[k].pointer
@@ -99,18 +112,32 @@ final class Network {
             if !binary {
                 saturated = bnn_hardtanh_activations(a, ab, n)
             } else if training && stochasticActivations {
-                for i in 0..<n { ab[i] = Binarization.stochastic(a[i], using: &generator) }
-                saturated = bnn_count_saturated(a, n)
+                saturated = generator.withStateWords { bnn_stochastic_sign($0, a, ab, n) }
             } else {
                 saturated = bnn_sign_activations(a, ab, n)
             }
             if training {
                 steCancelled[k] += saturated
                 steSeen[k] += n
+                if !hiddenDropoutMasks.isEmpty {
+                    let keep = 1 - configuration.hiddenDropout, mask = hiddenDropoutMasks[k].pointer
+                    generator.withStateWords { bnn_dropout($0, ab, mask, n, keep) }
+                }
             }
             previous = UnsafePointer(ab)
         }
         fatalError("unreachable: a network has at least one layer")
+    }
+
+    /// The first layer's input in training: the image itself, or a copy with input dropout applied.
+    private func applyInputDropout(_ input: UnsafePointer<Float>, rows: Int,
+                                   generator: inout SeededGenerator) -> UnsafePointer<Float> {
+        guard let dropped = droppedInput?.pointer, let mask = inputDropoutMask?.pointer else { return input }
+        let n = rows * configuration.architecture.inputSize
+        dropped.update(from: input, count: n)
+        let keep = 1 - configuration.inputDropout
+        generator.withStateWords { bnn_dropout($0, dropped, mask, n, keep) }
+        return UnsafePointer(dropped)
     }
 
     /// One step of the paper's training algorithm on a batch. Returns the batch's score;
@@ -146,12 +173,15 @@ final class Network {
         for k in stride(from: layerCount - 1, through: 0, by: -1) {
             let ga = outputGradients[k].pointer
             if k < layerCount - 1 {
+                // Dropout's backward: the gradient reaches only the kept activations, scaled alike.
+                if !hiddenDropoutMasks.isEmpty { bnn_multiply(ga, hiddenDropoutMasks[k].pointer, rows * dense[k].outputs) }
                 // Straight-through estimator: g_a = g_{a^b} ∘ 1_{|a| <= 1}.
                 bnn_straight_through_gate(ga, normalizedOutputs[k].pointer, rows * dense[k].outputs)
             }
             let gs = preActivationGradients[k].pointer
             batchNorms[k].backward(outputGradient: ga, rows: rows, inputGradient: gs)
-            let layerInput = k == 0 ? input : UnsafePointer(activations[k - 1].pointer)
+            let firstInput = droppedInput.map { UnsafePointer($0.pointer) } ?? input
+            let layerInput = k == 0 ? firstInput : UnsafePointer(activations[k - 1].pointer)
             dense[k].backward(input: layerInput, outputGradient: gs, rows: rows,
                               inputGradient: k > 0 ? outputGradients[k - 1].pointer : nil)
         }
@@ -164,6 +194,40 @@ final class Network {
         let scores = forward(input: input, rows: rows, training: false, generator: &unused)
         return Loss.evaluate(configuration.loss, scores: scores, labels: labels, rows: rows,
                              classes: classCount, gradient: nil)
+    }
+
+    /// Chooses each binary hidden layer's forward product (see `ForwardProductPolicy`):
+    /// eligible are layers after the first in binary modes without hidden dropout, whose
+    /// inputs are ±1. With `.auto`, times sgemm and XNOR-popcount on `rows` rows of
+    /// (arbitrary) ±1 data and keeps the faster. Changes no parameter and no result.
+    func tuneForwardProducts(rows: Int, policy: ForwardProductPolicy) -> [ForwardProductChoice] {
+        guard configuration.mode.isBinary, configuration.hiddenDropout == 0, policy != .sgemm,
+              let gemm = try? BinaryGEMM(threadCount: configuration.threads) else {
+            for layer in dense { layer.xnorForward = nil }
+            return []
+        }
+        let rows = min(max(rows, 1), maxRows)
+        let timer = BenchmarkTimer(budget: 0.05, minimumRuns: 3, maximumRuns: 50)
+        var choices: [ForwardProductChoice] = []
+        for k in 1..<max(layerCount, 1) {
+            let layer = dense[k]
+            let product = BinaryDenseProduct(maxRows: maxRows, inputs: layer.inputs, outputs: layer.outputs, gemm: gemm)
+            var choice = ForwardProductChoice(layer: k, rows: rows, outputs: layer.outputs, inputs: layer.inputs,
+                                              kernel: gemm.variant, usesXnor: true)
+            if policy == .auto {
+                // Time on this layer's own buffers: a ±1 input pattern and the scratch output.
+                let input = activations[k - 1].pointer, output = preActivations[k].pointer
+                for i in 0..<rows * layer.inputs { input[i] = (i &* 2_654_435_761) & 8 == 0 ? 1 : -1 }
+                layer.xnorForward = nil
+                choice.sgemmSeconds = timer.median { layer.forward(input: input, rows: rows, output: output) }.seconds
+                layer.xnorForward = product
+                choice.xnorSeconds = timer.median { layer.forward(input: input, rows: rows, output: output) }.seconds
+                choice.usesXnor = choice.xnorSeconds! < choice.sgemmSeconds!
+            }
+            layer.xnorForward = choice.usesXnor ? product : nil
+            choices.append(choice)
+        }
+        return choices
     }
 
     /// Starts a new epoch's statistics (flip ratio, STE cancel fraction).

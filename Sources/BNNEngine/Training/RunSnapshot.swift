@@ -63,6 +63,9 @@ public struct RunSnapshot: Sendable, Equatable {
     public var layers: [LayerStatistics]
     /// Seconds spent training (pauses excluded), completed and in-flight epochs.
     public var trainingSeconds: Double
+    /// The forward product each binary hidden layer uses, once the run has chosen (empty before,
+    /// and for runs without eligible layers).
+    public var forwardProducts: [ForwardProductChoice] = []
     /// Bumped on every publish, so a reader can tell cheaply whether anything changed.
     public var version: UInt64
 

@@ -36,17 +36,21 @@ public final class TrainingRun: @unchecked Sendable {
     private var history: [EpochMetrics]
     private var trainingSeconds: Double
     private let evaluationRows: Int
+    private let forwardProductPolicy: ForwardProductPolicy
 
     /// Creates a run, optionally continuing from a checkpoint (same architecture and mode).
+    /// - Parameter forwardProductPolicy: how binary hidden layers pick their forward product.
     /// - Parameter onEpochCompleted: called on the run's queue after every epoch.
     public init(name: String, configuration: TrainingConfiguration, data: TrainingData,
                 resumingFrom checkpoint: RunCheckpoint? = nil,
+                forwardProductPolicy: ForwardProductPolicy = .fromEnvironment,
                 onEpochCompleted: (@Sendable (EpochMetrics) -> Void)? = nil) throws(CheckpointError) {
         precondition(configuration.batchSize >= 1 && configuration.epochs >= 1)
         self.name = name
         self.configuration = configuration
         self.data = data
         self.onEpochCompleted = onEpochCompleted
+        self.forwardProductPolicy = forwardProductPolicy
         queue = DispatchQueue(label: "bnn-tui.run.\(name)", qos: .userInitiated)
         evaluationRows = max(configuration.batchSize, 250)
         // Runs split their products over their own threads (see SplitGEMM); BLAS stays single-threaded.
@@ -187,6 +191,12 @@ public final class TrainingRun: @unchecked Sendable {
         var order = Array(0..<data.train.count)
         let batches = Self.batchCount(examples: data.train.count, batchSize: config.batchSize)
         var finalState = RunState.done
+        // On the run's queue, so that timing the products never blocks the caller.
+        let products = network.tuneForwardProducts(rows: config.batchSize, policy: forwardProductPolicy)
+        condition.lock()
+        published.forwardProducts = products
+        published.version &+= 1
+        condition.unlock()
 
         epochs: while completedEpochs < config.epochs {
             if checkControl() == .stop { finalState = .stopped; break epochs }

@@ -6,6 +6,7 @@
 #ifndef BNN_TRAINING_KERNELS_H
 #define BNN_TRAINING_KERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 
 /// Adam on n parameters, fused with the clip to [-1, 1] (when clip != 0) and,
 /// when binary_out is not NULL, writing sign(w) (+1 for w >= 0, else -1) there.
@@ -24,8 +25,19 @@ size_t bnn_sign_activations(const float *a, float *out, size_t n);
 /// The float baseline's activation: out[i] = clip(a[i], -1, 1). Returns how many |a[i]| > 1.
 size_t bnn_hardtanh_activations(const float *a, float *out, size_t n);
 
-/// Counts |a[i]| > 1 (for stochastic binarization, which draws in Swift).
+/// Counts |a[i]| > 1.
 size_t bnn_count_saturated(const float *a, size_t n);
+
+/// Stochastic binarization: out[i] = +1 with probability hard_sigmoid(a[i]) = clip((a[i] + 1) / 2, 0, 1),
+/// else -1, drawing from the xoshiro256** state (advanced in place). Returns how many |a[i]| > 1.
+size_t bnn_stochastic_sign(uint64_t state[4], const float *a, float *out, size_t n);
+
+/// Inverted dropout: keeps each x[i] with probability `keep` and scales it by 1 / keep,
+/// zeroes it otherwise; mask[i] receives the factor applied (1 / keep or 0) for the backward pass.
+void bnn_dropout(uint64_t state[4], float *x, float *mask, size_t n, float keep);
+
+/// x[i] *= y[i] (the backward pass of dropout).
+void bnn_multiply(float *x, const float *y, size_t n);
 
 /// The straight-through estimator: g[i] = 0 where |a[i]| > 1, unchanged elsewhere.
 void bnn_straight_through_gate(float *g, const float *a, size_t n);

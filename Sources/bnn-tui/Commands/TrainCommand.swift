@@ -95,12 +95,18 @@ struct TrainCommand: ParsableCommand {
         var printedEpochs = checkpoint?.completedEpochs ?? 0
         var progressShown = false
         var lastState = run.snapshot().state
+        var productsShown = false
         while true {
             let finished = run.waitUntilFinished(timeout: 0.1)
             let s = run.snapshot()
             if let failure = failures.take() {
                 run.stop(); run.waitUntilFinished()
                 throw CommandFailure.runtime(failure)
+            }
+            if !productsShown && !s.forwardProducts.isEmpty {
+                for choice in s.forwardProducts { print("forward product: \(choice.summary)") }
+                fflush(nil)
+                productsShown = true
             }
             while printedEpochs < s.history.count {
                 if progressShown { print("\r\u{1B}[2K", terminator: ""); progressShown = false }

@@ -35,6 +35,15 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("glorot-lr"), help: "Scale each layer's weight learning rate by 1/sqrt(1.5/(fan_in+fan_out)), as the BinaryNet code does.")
     var glorotLearningRate = false
 
+    @Option(name: .customLong("init"), help: "Latent weight initialization, uniform in [-H, H]: glorot (H = sqrt(1.5/(fan_in+fan_out)), BinaryNet's) or unit (H = 1, BinaryNet's MNIST script; pair it with --glorot-lr).")
+    var initialization: WeightInitialization = .glorot
+
+    @Option(name: .customLong("dropout-in"), help: "Dropout probability on the input image in training (BinaryNet's MLP code: 0.2). Default 0: off.")
+    var dropoutIn: Float = 0
+
+    @Option(name: .customLong("dropout-hidden"), help: "Dropout probability on every hidden layer's binarized activation in training (BinaryNet's MLP code: 0.5). Default 0: off.")
+    var dropoutHidden: Float = 0
+
     @Option(help: "Random seed (same seed and thread count, same numbers).")
     var seed: UInt64 = 1
 
@@ -56,6 +65,9 @@ struct TrainingOptions: ParsableArguments {
         if let lrEnd { guard lrEnd.isFinite && lrEnd > 0 else { throw ValidationError("--lr-end must be a positive finite number (got \(lrEnd))") } }
         if let lrDecay { guard lrDecay.isFinite && lrDecay > 0 else { throw ValidationError("--lr-decay must be a positive finite number (got \(lrDecay))") } }
         if lrEnd != nil && lrDecay != nil { throw ValidationError("give --lr-end or --lr-decay, not both") }
+        for (flag, p) in [("--dropout-in", dropoutIn), ("--dropout-hidden", dropoutHidden)] {
+            guard p >= 0 && p < 1 else { throw ValidationError("\(flag) must be a probability in [0, 1) (got \(p))") }
+        }
         if let trainLimit { guard trainLimit >= 2 else { throw ValidationError("--train-limit must be at least 2 (got \(trainLimit))") } }
         if let evalLimit { guard evalLimit >= 1 else { throw ValidationError("--eval-limit must be at least 1 (got \(evalLimit))") } }
     }
@@ -75,7 +87,9 @@ struct TrainingOptions: ParsableArguments {
         TrainingConfiguration(architecture: try parsedArchitecture(), mode: mode,
                               stochasticTarget: stochasticTarget, loss: loss, optimizer: optimizer,
                               schedule: schedule, glorotLearningRateScale: glorotLearningRate,
-                              batchSize: batch, epochs: epochs, seed: seed, threads: threads)
+                              batchSize: batch, epochs: epochs, seed: seed, threads: threads,
+                              inputDropout: dropoutIn, hiddenDropout: dropoutHidden,
+                              weightInitialization: initialization)
     }
 }
 
@@ -83,3 +97,4 @@ extension LossKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension StochasticTarget: ExpressibleByArgument {}
 extension BinarizationMode: ExpressibleByArgument {}
+extension WeightInitialization: ExpressibleByArgument {}

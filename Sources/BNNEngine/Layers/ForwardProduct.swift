@@ -1,0 +1,57 @@
+import BNNKernels
+import Foundation
+
+/// How a run picks the forward product of its binary hidden layers.
+///
+/// A binary layer whose input is a binarized activation multiplies two ±1 matrices,
+/// which the XNOR-popcount kernels do exactly (see `BinaryDenseProduct`); sgemm does it
+/// exactly too. Which one is faster depends on the shape and the CPU, so by default each
+/// run times both on its own shapes when it starts and keeps the winner. The results are
+/// bit-identical either way, so the choice never changes a metric.
+public enum ForwardProductPolicy: String, Sendable, CaseIterable {
+    /// Time both on each eligible layer, keep the faster.
+    case auto
+    /// Always sgemm (OpenBLAS).
+    case sgemm
+    /// Always XNOR-popcount where the layer allows it.
+    case xnor
+
+    /// The environment variable that overrides the policy: `auto`, `sgemm` or `xnor`.
+    public static let environmentVariable = "BNN_TRAIN_PRODUCT"
+
+    /// The policy `BNN_TRAIN_PRODUCT` names; `auto` when it is unset, empty or unknown.
+    public static var fromEnvironment: ForwardProductPolicy {
+        let value = ProcessInfo.processInfo.environment[environmentVariable]?
+            .trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return ForwardProductPolicy(rawValue: value) ?? .auto
+    }
+}
+
+/// The forward product one binary layer uses in training, and the timings that chose it.
+public struct ForwardProductChoice: Sendable, Equatable {
+    /// Layer index (0 is the first dense layer).
+    public var layer: Int
+    /// Rows (the batch), outputs and inputs: the M x N x K of the product.
+    public var rows: Int
+    public var outputs: Int
+    public var inputs: Int
+    /// The XNOR-popcount kernel variant that was timed.
+    public var kernel: KernelVariant
+    /// Median seconds per forward product with sgemm and with XNOR-popcount (packing included);
+    /// nil when the policy forced a product without timing.
+    public var sgemmSeconds: Double?
+    public var xnorSeconds: Double?
+    /// Whether the layer uses XNOR-popcount.
+    public var usesXnor: Bool
+
+    /// One line for logs, e.g. "layer 2 · 100x1024x1024 · xnor/avx2 0.21 ms vs sgemm 0.93 ms → xnor".
+    public var summary: String {
+        var line = "layer \(layer + 1) · \(rows)x\(outputs)x\(inputs) · "
+        if let x = xnorSeconds, let s = sgemmSeconds {
+            line += String(format: "xnor/%@ %.3f ms vs sgemm %.3f ms", kernel.rawValue, x * 1e3, s * 1e3)
+        } else {
+            line += "forced"
+        }
+        return line + " → " + (usesXnor ? "xnor/\(kernel.rawValue)" : "sgemm")
+    }
+}
