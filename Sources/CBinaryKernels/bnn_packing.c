@@ -24,15 +24,68 @@ void bnn_pack_rows_f32(size_t m, size_t k, const float *x, size_t ldx, uint64_t 
     }
 }
 
-void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw, uint64_t *out, size_t ldo) {
-    for (size_t j = 0; j < n; j++) memset(out + j * ldo, 0, ldo * sizeof(uint64_t));
-    // Walk w row by row (sequential reads); the n words being filled stay in cache.
-    for (size_t kk = 0; kk < k; kk++) {
-        const float *wk = w + kk * ldw;
-        const size_t word = kk / 64;
-        const unsigned shift = (unsigned)(kk % 64);
-        for (size_t j = 0; j < n; j++) out[j * ldo + word] |= (uint64_t)(wk[j] >= 0.0f) << shift;
+// Transposes an 8x8 bit matrix held in a word (byte r = row r, bit c of a byte = column c)
+// so that byte c holds column c (bit r = row r). Hacker's Delight, "transpose8".
+static inline uint64_t bnn_transpose8x8(uint64_t x) {
+    uint64_t t;
+    t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAULL;  x ^= t ^ (t << 7);
+    t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCULL; x ^= t ^ (t << 14);
+    t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ULL; x ^= t ^ (t << 28);
+    return x;
+}
+
+// Columns j0..j0+cols-1 (cols <= 64) of w, rows base..base+count-1, one bit at a time.
+static void bnn_pack_columns_scalar(size_t base, size_t count, size_t j0, size_t cols, const float *w,
+                                    size_t ldw, uint64_t *out, size_t ldo, size_t word) {
+    for (size_t c = 0; c < cols; c++) {
+        uint64_t bits = 0;
+        for (size_t t = 0; t < count; t++) bits |= (uint64_t)(w[(base + t) * ldw + j0 + c] >= 0.0f) << t;
+        out[(j0 + c) * ldo + word] = bits;
     }
+}
+
+void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw, uint64_t *out, size_t ldo) {
+    const size_t kw = (k + 63) / 64;
+    size_t j = 0;
+#if defined(__SSE2__)
+    // Strips of 16 columns (one cache line of each row): per 8 rows, the sign masks of
+    // 8 columns form an 8x8 bit matrix, transposed in registers into 8 bits per column.
+    const __m128 zero = _mm_setzero_ps();
+    for (; j + 16 <= n; j += 16) {
+        for (size_t word = 0; word < kw; word++) {
+            const size_t base = word * 64, count = bnn_min(64, k - base);
+            if (count < 64) { bnn_pack_columns_scalar(base, count, j, 16, w, ldw, out, ldo, word); continue; }
+            uint64_t acc[16] = {0};
+            for (size_t r0 = 0; r0 < 64; r0 += 8) {
+                uint64_t lo = 0, hi = 0;
+                for (size_t r = 0; r < 8; r++) {
+                    const float *row = w + (base + r0 + r) * ldw + j;
+                    const uint64_t m0 = (uint64_t)_mm_movemask_ps(_mm_cmpge_ps(_mm_loadu_ps(row), zero));
+                    const uint64_t m1 = (uint64_t)_mm_movemask_ps(_mm_cmpge_ps(_mm_loadu_ps(row + 4), zero));
+                    const uint64_t m2 = (uint64_t)_mm_movemask_ps(_mm_cmpge_ps(_mm_loadu_ps(row + 8), zero));
+                    const uint64_t m3 = (uint64_t)_mm_movemask_ps(_mm_cmpge_ps(_mm_loadu_ps(row + 12), zero));
+                    lo |= (m0 | (m1 << 4)) << (8 * r);
+                    hi |= (m2 | (m3 << 4)) << (8 * r);
+                }
+                lo = bnn_transpose8x8(lo);
+                hi = bnn_transpose8x8(hi);
+                for (size_t c = 0; c < 8; c++) {
+                    acc[c] |= ((lo >> (8 * c)) & 0xFF) << r0;
+                    acc[8 + c] |= ((hi >> (8 * c)) & 0xFF) << r0;
+                }
+            }
+            for (size_t c = 0; c < 16; c++) out[(j + c) * ldo + word] = acc[c];
+        }
+    }
+#endif
+    for (; j < n; j += 64) {
+        const size_t cols = bnn_min(64, n - j);
+        for (size_t word = 0; word < kw; word++) {
+            const size_t base = word * 64;
+            bnn_pack_columns_scalar(base, bnn_min(64, k - base), j, cols, w, ldw, out, ldo, word);
+        }
+    }
+    for (size_t jj = 0; jj < n; jj++) bnn_zero_tail(out + jj * ldo, kw, ldo);
 }
 
 void bnn_pack_bitplanes_u8(size_t m, size_t k, const uint8_t *p, size_t ldp, uint64_t *out, size_t ldo) {

@@ -27,13 +27,17 @@ struct BitPackingTests {
     @Test("packing columns of an inputs x outputs matrix equals packing rows of its transpose", arguments: widths)
     func columnsAreTransposedRows(inputs: Int) {
         var rng = TestRandom(seed: 100 + UInt64(inputs))
-        let outputs = 9
-        let w = rng.floats(inputs * outputs)
+        // 16-column strips, the scalar remainder, and both together.
+        for outputs in [1, 9, 16, 17, 40, 70] {
+        var w = rng.floats(inputs * outputs)
+        w[0] = 0
+        if w.count > 2 { w[2] = -0.0 }
         var transposed = [Float](repeating: 0, count: w.count)
         for k in 0..<inputs { for j in 0..<outputs { transposed[j * inputs + k] = w[k * outputs + j] } }
         let byColumns = BitPackedMatrix(packingColumnsOf: w, inputs: inputs, outputs: outputs)
         #expect(byColumns == BitPackedMatrix(packingRowsOf: transposed, rows: outputs, columns: inputs))
         #expect(byColumns.unpacked() == signs(transposed))
+        }
     }
 
     @Test("bit planes hold bit q of every pixel", arguments: [1, 15, 16, 17, 64, 100, 784])

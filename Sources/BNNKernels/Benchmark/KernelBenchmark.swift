@@ -66,6 +66,39 @@ public struct KernelBenchmark {
                           binarySeconds: binary, sgemmSeconds: float, ratio: float / binary)
     }
 
+    /// One training forward product (s = x_b · W_b of a binary hidden layer): XNOR-popcount
+    /// including the packing of both float ±1 operands, against sgemm on the same floats.
+    public struct TrainingForwardResult: Sendable, Codable, Equatable {
+        public let m: Int, n: Int, k: Int
+        public let kernel: String
+        public let threads: Int
+        public let xnorSeconds: Double
+        public let sgemmSeconds: Double
+        /// sgemm seconds / XNOR seconds: above 1, the engine's `auto` policy picks XNOR.
+        public let ratio: Double
+    }
+
+    /// Times `BinaryDenseProduct` (pack x by rows, W by columns, XNOR GEMM, convert) against
+    /// sgemm for a batch of m rows through a layer of k inputs and n outputs.
+    public func measureTrainingForward(m: Int, n: Int, k: Int,
+                                       using rng: inout some RandomNumberGenerator) -> TrainingForwardResult {
+        FloatGEMM.setThreadCount(gemm.threadCount)
+        var fast = FastRandom(seed: rng.next())
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
+        let w = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+        defer { x.deallocate(); w.deallocate(); out.deallocate() }
+        for i in 0..<(m * k) { x[i] = fast.next() & 1 == 0 ? 1 : -1 }
+        for i in 0..<(k * n) { w[i] = fast.next() & 1 == 0 ? 1 : -1 }
+        let product = BinaryDenseProduct(maxRows: m, inputs: k, outputs: n, gemm: gemm)
+        let xnor = timer.median { product.multiply(input: x, rows: m, weights: w, output: out) }.seconds
+        let sgemm = timer.median {
+            FloatGEMM.gemm(m: m, n: n, k: k, a: x, lda: k, b: w, ldb: n, c: out, ldc: n)
+        }.seconds
+        return TrainingForwardResult(m: m, n: n, k: k, kernel: gemm.variant.rawValue, threads: gemm.threadCount,
+                                     xnorSeconds: xnor, sgemmSeconds: sgemm, ratio: sgemm / xnor)
+    }
+
     /// Images per second of a random network (Glorot-range weights, BatchNorm near
     /// the statistics of s) on random 8-bit images, packed against float.
     public func measureInference(widths: [Int], batch: Int,

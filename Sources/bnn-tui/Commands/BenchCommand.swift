@@ -7,7 +7,8 @@ import Foundation
 /// packed against float inference, on this machine.
 ///
 /// Prints the OpenBLAS core, the kernel variant (BNN_KERNEL applies) and the
-/// thread count, then a GEMM table and an inference table (or one JSON object
+/// thread count, then a GEMM table, an inference table and the training forward
+/// products of binary hidden layers (or one JSON object
 /// with `--json`). Times are medians of repeated runs after a warm-up; all
 /// operands and network parameters are random.
 struct BenchCommand: ParsableCommand {
@@ -36,6 +37,9 @@ struct BenchCommand: ParsableCommand {
     static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 4096, 4096), (64, 4096, 4096), (100, 1024, 1024), (4096, 4096, 4096)]
     static let networks: [[Int]] = [[784, 1024, 10], [784, 4096, 4096, 4096, 10]]
     static let batches = [1, 256]
+    /// Training forward products of binary hidden layers at batch 100: 784-1024-10's output
+    /// layer, a 1024-wide and a 4096-wide hidden layer.
+    static let trainingShapes: [(m: Int, n: Int, k: Int)] = [(100, 10, 1024), (100, 1024, 1024), (100, 4096, 4096)]
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) is out of range 1-256") }
@@ -104,9 +108,24 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
+        if !json {
+            print("")
+            print(column("Training forward M x N x K", 28) + column("xnor", 12, right: true) + column("sgemm", 12, right: true)
+                  + column("sgemm/xnor", 12, right: true) + "  (xnor includes packing both float ±1 operands)")
+        }
+        var trainingResults: [KernelBenchmark.TrainingForwardResult] = []
+        for shape in Self.trainingShapes {
+            let r = bench.measureTrainingForward(m: shape.m, n: shape.n, k: shape.k, using: &rng)
+            trainingResults.append(r)
+            if !json {
+                print(column("\(r.m) x \(r.n) x \(r.k)", 28) + column(duration(r.xnorSeconds), 12, right: true)
+                      + column(duration(r.sgemmSeconds), 12, right: true)
+                      + column(String(format: "%.1fx", r.ratio), 12, right: true) + "  \(r.kernel)")
+            }
+        }
         if json {
             let report = Report(openblasCore: core, kernel: gemm.variant.rawValue, threads: gemm.threadCount,
-                                gemm: gemmResults, inference: inferenceResults)
+                                gemm: gemmResults, inference: inferenceResults, trainingForward: trainingResults)
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.sortedKeys]
@@ -121,6 +140,7 @@ struct BenchCommand: ParsableCommand {
         let threads: Int
         let gemm: [KernelBenchmark.GEMMResult]
         let inference: [KernelBenchmark.InferenceResult]
+        let trainingForward: [KernelBenchmark.TrainingForwardResult]
     }
 
     private func printError(_ line: String) {

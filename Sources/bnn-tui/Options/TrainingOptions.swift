@@ -38,6 +38,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("init"), help: "Latent weight initialization, uniform in [-H, H]: glorot (H = sqrt(1.5/(fan_in+fan_out)), BinaryNet's) or unit (H = 1, BinaryNet's MNIST script; pair it with --glorot-lr).")
     var initialization: WeightInitialization = .glorot
 
+    @Option(name: .customLong("bn-momentum"), help: "Weight of each batch in BatchNorm's running averages (BinaryNet: 0.1; smaller averages over more batches).")
+    var bnMomentum: Float = 0.1
+
     @Option(name: .customLong("dropout-in"), help: "Dropout probability on the input image in training (BinaryNet's MLP code: 0.2). Default 0: off.")
     var dropoutIn: Float = 0
 
@@ -65,6 +68,7 @@ struct TrainingOptions: ParsableArguments {
         if let lrEnd { guard lrEnd.isFinite && lrEnd > 0 else { throw ValidationError("--lr-end must be a positive finite number (got \(lrEnd))") } }
         if let lrDecay { guard lrDecay.isFinite && lrDecay > 0 else { throw ValidationError("--lr-decay must be a positive finite number (got \(lrDecay))") } }
         if lrEnd != nil && lrDecay != nil { throw ValidationError("give --lr-end or --lr-decay, not both") }
+        guard bnMomentum > 0 && bnMomentum <= 1 else { throw ValidationError("--bn-momentum must be in (0, 1] (got \(bnMomentum))") }
         for (flag, p) in [("--dropout-in", dropoutIn), ("--dropout-hidden", dropoutHidden)] {
             guard p >= 0 && p < 1 else { throw ValidationError("\(flag) must be a probability in [0, 1) (got \(p))") }
         }
@@ -87,7 +91,7 @@ struct TrainingOptions: ParsableArguments {
         TrainingConfiguration(architecture: try parsedArchitecture(), mode: mode,
                               stochasticTarget: stochasticTarget, loss: loss, optimizer: optimizer,
                               schedule: schedule, glorotLearningRateScale: glorotLearningRate,
-                              batchSize: batch, epochs: epochs, seed: seed, threads: threads,
+                              batchSize: batch, epochs: epochs, seed: seed, batchNormMomentum: bnMomentum, threads: threads,
                               inputDropout: dropoutIn, hiddenDropout: dropoutHidden,
                               weightInitialization: initialization)
     }
