@@ -112,6 +112,18 @@ struct DashboardRendererTests {
         #expect(grid[lx, ly].style.color == .run1)
     }
 
+    /// The weight panel names the product the selected layer's forward pass runs.
+    @Test func weightPanelShowsTheForwardProduct() {
+        var snapshots = runs
+        snapshots[0].forwardProducts = [ForwardProductChoice(layer: 1, rows: 100, outputs: 10, inputs: 1024,
+                                                             kernel: .portable, sgemmSeconds: 2e-4,
+                                                             xnorSeconds: 1e-4, usesXnor: true)]
+        let first = render(DashboardState(selectedLayer: 0), snapshots: snapshots).text()
+        #expect(first.contains("forward    sgemm"))
+        let second = render(DashboardState(selectedLayer: 1), snapshots: snapshots).text()
+        #expect(second.contains("forward     xnor"))
+    }
+
     @Test func transientMessageDisappears() {
         var state = DashboardState()
         state.post("exported to /tmp/bnn-tui-export.txt", now: 100)

@@ -44,6 +44,13 @@ public struct ForwardProductChoice: Sendable, Equatable {
     /// Whether the layer uses XNOR-popcount.
     public var usesXnor: Bool
 
+    public init(layer: Int, rows: Int, outputs: Int, inputs: Int, kernel: KernelVariant,
+                sgemmSeconds: Double? = nil, xnorSeconds: Double? = nil, usesXnor: Bool) {
+        self.layer = layer; self.rows = rows; self.outputs = outputs; self.inputs = inputs
+        self.kernel = kernel; self.sgemmSeconds = sgemmSeconds; self.xnorSeconds = xnorSeconds
+        self.usesXnor = usesXnor
+    }
+
     /// One line for logs, e.g. "layer 2 · 100x1024x1024 · xnor/avx2 0.21 ms vs sgemm 0.93 ms → xnor".
     public var summary: String {
         var line = "layer \(layer + 1) · \(rows)x\(outputs)x\(inputs) · "

@@ -139,7 +139,7 @@ struct TrainCommand: ParsableCommand {
         let s = run.snapshot()
         if case .diverged = lastState { throw ExitCode(1) }
         if let best = s.bestValidation {
-            print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) · final test error \(EpochLine.percent(s.history.last!.testError))")
+            print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * (s.history.first { $0.epoch == best.epoch }?.testError ?? .nan)))) · final test error \(EpochLine.percent(s.history.last!.testError))")
         }
     }
 }

@@ -3,7 +3,7 @@ import BNNEngine
 /// The weight-clip panel of one run's layer: the latent-weight histogram over
 /// [-1, 1] and beside it (or under it, when narrow) the numbers that say
 /// whether the layer still learns: clip fraction, flip ratio, STE-cancel
-/// fraction, shape, and which layer of how many.
+/// fraction, the forward product (xnor or sgemm), shape, and which layer of how many.
 public struct WeightPanel: Sendable {
     public var snapshot: RunSnapshot
     public var run: Int
@@ -60,9 +60,16 @@ public struct WeightPanel: Sendable {
             ("clip", Format.percentCompact(l.clipFraction), clipStyle),
             ("flip/epoch", Format.percentCompact(l.flipRatio), .plain),
             ("STE cancel", Format.percentCompact(l.steCancelFraction), .plain),
+            ("forward", forwardProduct, .plain),
             ("shape", "\(l.inputs)\(glyphs.times)\(l.outputs)", .plain),
             ("layer", "\(layer + 1) of \(snapshot.layers.count)", .plain),
         ]
+    }
+
+    /// The product the layer's training forward pass runs: XNOR-popcount where the run chose it
+    /// (binary hidden layers where it timed faster), else sgemm.
+    private var forwardProduct: String {
+        snapshot.forwardProducts.contains { $0.layer == layer && $0.usesXnor } ? "xnor" : "sgemm"
     }
 
     /// The stats packed into lines of at most `width` columns, for the narrow arrangement.
