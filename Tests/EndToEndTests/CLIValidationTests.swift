@@ -19,6 +19,11 @@ struct CLIValidationTests {
         Mistake(arguments: ["train", "--arch", "784-0-10"], mentions: ["784-0-10"]),
         Mistake(arguments: ["train", "--arch", "abc"], mentions: ["abc"]),
         Mistake(arguments: ["train", "--arch", "100-10"], mentions: ["100-10", "784"]),
+        Mistake(arguments: ["train", "--dropout-in", "1"], mentions: ["--dropout-in"]),
+        Mistake(arguments: ["train", "--dropout-hidden", "-0.1"], mentions: ["--dropout-hidden"]),
+        Mistake(arguments: ["train", "--dropout-hidden", "nan"], mentions: ["--dropout-hidden"]),
+        Mistake(arguments: ["train", "--bn-momentum", "0"], mentions: ["--bn-momentum"]),
+        Mistake(arguments: ["train", "--init", "zeros"], mentions: ["--init", "zeros"]),
         Mistake(arguments: ["train", "--lr", "0"], mentions: ["--lr"]),
         // ArgumentParser reads "-1" as an option: "Missing value for '--lr <lr>'".
         Mistake(arguments: ["train", "--lr", "-1"], mentions: ["--lr"]),

@@ -26,6 +26,29 @@ struct TrainCommandTests {
         }
     }
 
+    /// The forward product does not change a number: the same run with BLAS and with
+    /// XNOR-popcount prints the same epoch lines (timings aside), and says which it used.
+    @Test("BNN_TRAIN_PRODUCT=xnor and =sgemm give the same epochs; train names the product")
+    func forwardProductsAgree() async throws {
+        let binary = try BNNTUIBinary.path()
+        let arguments = [binary, "train", "--arch", "784-64-48-10", "--train-limit", "1000", "--eval-limit", "300",
+                         "--epochs", "2", "--dropout-in", "0.1"]
+        var outputs: [String: ProcessResult] = [:]
+        for product in ["sgemm", "xnor"] {
+            let result = try await runProcess(arguments, environment: ["BNN_TRAIN_PRODUCT": product], timeout: .seconds(120))
+            #expect(result.status == 0, "\(result)")
+            outputs[product] = result
+        }
+        let xnor = try #require(outputs["xnor"]), blas = try #require(outputs["sgemm"])
+        #expect(xnor.stdout.contains("forward product: layer 2 · 100x48x64"), "\(xnor.stdout)")
+        #expect(xnor.stdout.contains("forward product: layer 3 · 100x10x48"), "\(xnor.stdout)")
+        #expect(!blas.stdout.contains("forward product:"), "\(blas.stdout)")
+        // Everything before the timing columns ("… lr 3.00e-03") must agree.
+        let numbers = { (text: String) in Self.epochLines(text).map { $0.components(separatedBy: "  lr ")[0] } }
+        #expect(numbers(xnor.stdout).count == 2)
+        #expect(numbers(xnor.stdout) == numbers(blas.stdout))
+    }
+
     @Test("train writes epoch lines, metrics and a checkpoint; --resume continues; plot draws the file")
     func trainResumePlot() async throws {
         let directory = try TemporaryDirectory(prefix: "bnn-e2e-train")
