@@ -49,6 +49,32 @@ struct TrainCommandTests {
         #expect(numbers(xnor.stdout) == numbers(blas.stdout))
     }
 
+    /// --save-best keeps the checkpoint of the epoch with the lowest validation error.
+    @Test("--save-best holds the best validation epoch, which --resume continues from")
+    func saveBestKeepsTheBestEpoch() async throws {
+        let directory = try TemporaryDirectory(prefix: "bnn-e2e-best")
+        defer { directory.remove() }
+        let best = directory.url.appendingPathComponent("best.ckpt").path
+        let metricsPath = directory.url.appendingPathComponent("m.jsonl").path
+        let binary = try BNNTUIBinary.path()
+        // A high constant learning rate makes the validation error go up and down.
+        let result = try await runProcess([binary, "train"] + Self.quick
+                                          + ["--epochs", "5", "--lr", "0.2", "--lr-decay", "1", "--seed", "1", "--threads", "2", "--save-best", best,
+                                             "--metrics", metricsPath], timeout: .seconds(120))
+        #expect(result.status == 0, "\(result)")
+        let validation = try Self.metrics(metricsPath).map { try #require(($0["val_error"] as? NSNumber)?.doubleValue) }
+        #expect(validation.count == 5)
+        // With this seed the best epoch is not the last (today: epoch 2), so saving every epoch would fail.
+        #expect(validation.last! > validation.min()!, "\(validation)")
+        let bestEpoch = (validation.indices.min { validation[$0] < validation[$1] } ?? 0) + 1
+        #expect(result.stdout.contains("at epoch \(bestEpoch) (test error there"), "\(result.stdout)")
+        #expect(result.stdout.contains("saved in \(best)"), "\(result.stdout)")
+        let resumed = try await runProcess([binary, "train"] + Self.quick + ["--resume", best, "--epochs", "6"],
+                                           timeout: .seconds(120))
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(resumed.stdout.contains("at epoch \(bestEpoch + 1)"), "\(resumed.stdout)")
+    }
+
     @Test("train writes epoch lines, metrics and a checkpoint; --resume continues; plot draws the file")
     func trainResumePlot() async throws {
         let directory = try TemporaryDirectory(prefix: "bnn-e2e-train")

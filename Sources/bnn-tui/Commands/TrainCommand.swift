@@ -33,6 +33,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Save a checkpoint here after every epoch (atomically).")
     var save: String?
 
+    @Option(name: .customLong("save-best"), help: "Save a checkpoint here whenever the validation error reaches a new low (atomically): the model BinaryNet's protocol would report and export.")
+    var saveBest: String?
+
     @Option(help: "Continue a run from this checkpoint (its architecture, mode and settings; --epochs is the new total).")
     var resume: String?
 
@@ -41,7 +44,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
-        for (flag, path) in [("--metrics", metrics), ("--save", save)] {
+        for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
             guard let path else { continue }
             do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error.description)") }
         }
@@ -70,19 +73,25 @@ struct TrainCommand: ParsableCommand {
         let log: MetricsLogWriter?
         do { log = try metrics.map { try MetricsLogWriter(path: $0) } } catch { throw CommandFailure.usage("\(error)") }
 
-        print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")")
+        print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
+              + Self.nonDefaultSettings(configuration).map { " · " + $0 }.joined())
         print("data: \(splits.source) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
         if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
         fflush(nil)
 
         let failures = FailureBox()
         let box = RunReference()
+        box.bestValidationError = checkpoint?.history.map(\.valError).min() ?? .infinity
         let run: TrainingRun
         do {
             run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint) { m in
                 do { try log?.append(m) } catch { failures.record("\(error)") }
                 if let save {
                     do { try box.run?.saveCheckpoint(to: save) } catch { failures.record("\(error)") }
+                }
+                if let saveBest, m.valError < box.bestValidationError {
+                    box.bestValidationError = m.valError
+                    do { try box.run?.saveCheckpoint(to: saveBest) } catch { failures.record("\(error)") }
                 }
             }
         } catch { throw CommandFailure.usage("\(error)") }
@@ -139,14 +148,32 @@ struct TrainCommand: ParsableCommand {
         let s = run.snapshot()
         if case .diverged = lastState { throw ExitCode(1) }
         if let best = s.bestValidation {
-            print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * (s.history.first { $0.epoch == best.epoch }?.testError ?? .nan)))) · final test error \(EpochLine.percent(s.history.last!.testError))")
+            print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * (s.history.first { $0.epoch == best.epoch }?.testError ?? .nan)))\(saveBest.map { ", saved in \($0)" } ?? "")) · final test error \(EpochLine.percent(s.history.last!.testError))")
         }
     }
 }
 
-/// Lets the epoch callback reach the run it belongs to.
+/// Lets the epoch callback reach the run it belongs to. Set before the run starts;
+/// afterwards touched only by the epoch callback, which runs on the run's queue, one at a time.
 private final class RunReference: @unchecked Sendable {
     var run: TrainingRun?
+    /// The lowest validation error so far (for --save-best).
+    var bestValidationError = Double.infinity
+}
+
+extension TrainCommand {
+    /// The settings that differ from the paper's defaults, for the header line
+    /// (so that a log says how its numbers were made).
+    static func nonDefaultSettings(_ c: TrainingConfiguration) -> [String] {
+        var items: [String] = []
+        if c.weightInitialization != .glorot { items.append("init \(c.weightInitialization.rawValue)") }
+        if c.glorotLearningRateScale { items.append("glorot-lr") }
+        if c.inputDropout > 0 { items.append("dropout-in \(c.inputDropout)") }
+        if c.hiddenDropout > 0 { items.append("dropout-hidden \(c.hiddenDropout)") }
+        if c.batchNormMomentum != 0.1 { items.append("bn-momentum \(c.batchNormMomentum)") }
+        if c.mode == .stochastic && c.stochasticTarget != .activations { items.append("stochastic \(c.stochasticTarget.rawValue)") }
+        return items
+    }
 }
 
 /// Collects a failure from the run's queue for the main thread to report.
