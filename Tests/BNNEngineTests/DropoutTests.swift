@@ -55,24 +55,7 @@ import CTrainingKernels
                 }
             }.meanLoss
         }
-        _ = loss()
-        var checked = 0, failures: [String] = []
-        for p in net.allParameters {
-            let analytic = p.gradient.array
-            for i in 0..<p.count {
-                let original = p.value.pointer[i], h: Float = 1e-3
-                p.value.pointer[i] = original + h
-                let plus = loss()
-                p.value.pointer[i] = original - h
-                let minus = loss()
-                p.value.pointer[i] = original
-                let numeric = (plus - minus) / Double(2 * h), a = Double(analytic[i])
-                if abs(a - numeric) > 2e-3 + 0.05 * max(abs(a), abs(numeric)) {
-                    failures.append("\(p.name)[\(i)]: analytic \(a) numeric \(numeric)")
-                }
-                checked += 1
-            }
-        }
+        let (checked, failures) = FiniteDifferences.compare(net.allParameters, loss: loss)
         #expect(checked > 60)
         #expect(failures.count <= checked / 50, "\(failures.count) of \(checked) disagree: \(failures.prefix(8))")
     }

@@ -37,26 +37,7 @@ import BNNData
                 bn.beta.value.pointer[j] = Float(rng.nextUnitDouble()) * 0.2 - 0.1
             }
         }
-        _ = meanLoss(net, x, y, rows: rows)
-        var checked = 0, failures: [String] = []
-        for p in net.allParameters {
-            let analytic = p.gradient.array
-            for i in 0..<p.count {
-                let original = p.value.pointer[i]
-                let h: Float = 1e-3
-                p.value.pointer[i] = original + h
-                let plus = meanLoss(net, x, y, rows: rows)
-                p.value.pointer[i] = original - h
-                let minus = meanLoss(net, x, y, rows: rows)
-                p.value.pointer[i] = original
-                let numeric = (plus - minus) / Double(2 * h)
-                let a = Double(analytic[i])
-                let tolerance = 2e-3 + 0.05 * max(abs(a), abs(numeric))
-                if abs(a - numeric) > tolerance { failures.append("\(p.name)[\(i)]: analytic \(a) numeric \(numeric)") }
-                checked += 1
-            }
-        }
-        _ = meanLoss(net, x, y, rows: rows)
+        let (checked, failures) = FiniteDifferences.compare(net.allParameters) { meanLoss(net, x, y, rows: rows) }
         // A kink (hardtanh edge or hinge margin) crossed by the ±h probe can make a few entries disagree.
         #expect(checked > 60)
         #expect(failures.count <= checked / 50, "\(failures.count) of \(checked) disagree: \(failures.prefix(8))")
