@@ -1,0 +1,703 @@
+// Checks every public function of the two C targets (CBinaryKernels and
+// CTrainingKernels) against plain C references written here, on random inputs
+// from the program's own seeded generator. C11, libc and the two public headers
+// only, so it builds with any C compiler for any architecture:
+// scripts/arm64-kernels.sh runs it for arm64 under qemu-aarch64 and natively.
+//
+// Every XNOR / bit-plane / threshold check runs for each variant that
+// bnn_variant_supported reports (on arm64 only `portable`); the others must be
+// refused with BNN_ERROR_UNSUPPORTED. Prints one line per check, then
+// "ok: N checks" (exit 0), or each failure and "FAILED: F of N checks" (exit 1).
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bnn_kernels.h"
+#include "bnn_training_kernels.h"
+
+// MARK: - Bookkeeping
+
+static int checks, failures;
+static int has_error;
+static char first_error[256];
+
+/// Records the first mismatch of the check in progress.
+static void mismatch(const char *fmt, ...) {
+    if (has_error) return;
+    has_error = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(first_error, sizeof first_error, fmt, ap);
+    va_end(ap);
+}
+
+/// Ends the check in progress (named by fmt) and prints its line.
+static void finish(const char *fmt, ...) {
+    char name[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    checks++;
+    if (has_error) {
+        failures++;
+        printf("FAIL %s: %s\n", name, first_error);
+    } else {
+        printf("pass %s\n", name);
+    }
+    has_error = 0;
+}
+
+static void *xalloc(size_t count, size_t size) {
+    void *p = calloc(count ? count : 1, size);
+    if (!p) { fprintf(stderr, "out of memory\n"); exit(2); }
+    return p;
+}
+
+static int same_bits(float x, float y) { return memcmp(&x, &y, sizeof x) == 0; }
+
+// MARK: - The test's own input generator (SplitMix64, independent of the kernels' xoshiro)
+
+static uint64_t test_state = 0x243F6A8885A308D3u;
+
+static uint64_t rnd(void) {
+    uint64_t z = (test_state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static size_t below(size_t n) { return (size_t)(rnd() % n); }
+
+static float uniform(float lo, float hi) { return lo + (hi - lo) * ((float)(rnd() >> 40) / 16777216.0f); }
+
+/// A random float in [-scale, scale], or often one of the edge values (signed zeros,
+/// exactly ±1 and its neighbours, tiny and subnormal values, infinities); NaNs only when asked.
+static float edgy(float scale, int with_nan) {
+    static const float specials[] = {0.0f, -0.0f, 1.0f, -1.0f, 0x1.000002p0f, -0x1.000002p0f,
+                                     0x1.fffffep-1f, -0x1.fffffep-1f, 1e-30f, -1e-30f,
+                                     0x1p-149f, -0x1p-149f, INFINITY, -INFINITY};
+    switch (below(6)) {
+    case 0: return specials[below(sizeof specials / sizeof specials[0])];
+    case 1: return with_nan && below(2) ? (below(2) ? NAN : -NAN) : (below(2) ? 0.0f : -0.0f);
+    default: return uniform(-scale, scale);
+    }
+}
+
+// MARK: - Bit helpers (the layout of the header: bit k of a row at word k/64, bit k%64)
+
+static int bit_at(const uint64_t *row, size_t k) { return (int)((row[k / 64] >> (k % 64)) & 1u); }
+
+static size_t words_for(size_t bits) { return (bits + 63) / 64; }
+
+/// rows x k random bits, ld words per row: pad bits past k zero, pad words past
+/// ceil(k/64) random (a kernel must not read them). Some rows are all ones or all
+/// zeros; with 3 rows or more, row 0 is all ones and row 1 all zeros, so that two
+/// such operands have a row pair that differs in every bit (the largest popcounts).
+static uint64_t *random_bit_rows(size_t rows, size_t k, size_t ld) {
+    uint64_t *out = xalloc(rows * ld, sizeof *out);
+    const size_t kw = words_for(k);
+    for (size_t r = 0; r < rows; r++) {
+        const size_t kind = rows >= 3 && r < 2 ? r : below(8);
+        for (size_t w = 0; w < ld; w++) {
+            uint64_t word = kind == 0 ? ~(uint64_t)0 : (kind == 1 ? 0 : rnd());
+            if (w >= kw) word = rnd();
+            else if (w == kw - 1 && k % 64) word &= ((uint64_t)1 << (k % 64)) - 1;
+            out[r * ld + w] = word;
+        }
+    }
+    return out;
+}
+
+static const char *variant_names[] = {"portable", "popcnt", "avx2", "avx512"};
+#define SENTINEL32 ((int32_t)0x5A5A5A5A)
+#define SENTINEL64 0xA5A5A5A5DEADBEEFu
+
+// MARK: - bnn_variant_supported
+
+static void check_variant_support(void) {
+    if (bnn_variant_supported(BNN_VARIANT_PORTABLE) != 1) mismatch("portable not supported");
+    if (bnn_variant_supported(-1) != 0 || bnn_variant_supported(4) != 0) mismatch("an out-of-range variant is supported");
+#if !defined(__x86_64__)
+    for (int v = BNN_VARIANT_POPCNT; v <= BNN_VARIANT_AVX512; v++)
+        if (bnn_variant_supported(v) != 0) mismatch("x86 variant %s reported supported off x86-64", variant_names[v]);
+#endif
+    char list[64] = "";
+    for (int v = 0; v < 4; v++)
+        if (bnn_variant_supported(v)) {
+            strcat(list, list[0] ? "," : "");
+            strcat(list, variant_names[v]);
+        }
+    finish("bnn_variant_supported: %s", list);
+}
+
+// MARK: - bnn_xnor_gemm
+
+static void check_xnor_gemm(int variant, size_t m, size_t n, size_t k) {
+    const size_t kw = words_for(k), lda = kw + below(3), ldb = kw + below(3), ldc = n + below(3);
+    uint64_t *a = random_bit_rows(m, k, lda), *b = random_bit_rows(n, k, ldb);
+    int32_t *c = xalloc(m * ldc, sizeof *c);
+    for (size_t t = 0; t < m * ldc; t++) c[t] = SENTINEL32;
+    const int status = bnn_xnor_gemm(variant, m, n, k, a, lda, b, ldb, c, ldc);
+    if (status != BNN_OK) mismatch("status %d", status);
+    for (size_t i = 0; i < m && !has_error; i++)
+        for (size_t j = 0; j < ldc && !has_error; j++) {
+            int32_t want = SENTINEL32;
+            if (j < n) {
+                want = 0;
+                for (size_t kk = 0; kk < k; kk++) want += bit_at(a + i * lda, kk) == bit_at(b + j * ldb, kk) ? 1 : -1;
+            }
+            if (c[i * ldc + j] != want) mismatch("c[%zu][%zu] = %d, want %d", i, j, c[i * ldc + j], want);
+        }
+    finish("bnn_xnor_gemm %s m=%zu n=%zu k=%zu", variant_names[variant], m, n, k);
+    free(a); free(b); free(c);
+}
+
+// MARK: - bnn_pack_bitplanes_u8 and bnn_bitplane_gemm
+
+/// Reference bit planes: word w of plane q of image i at out[i*ldo + 8*w + q]; pad words random.
+static uint64_t *reference_planes(size_t m, size_t k, const uint8_t *p, size_t ldp, size_t ldo) {
+    uint64_t *out = xalloc(m * ldo, sizeof *out);
+    for (size_t i = 0; i < m; i++) {
+        for (size_t t = 0; t < ldo; t++) out[i * ldo + t] = rnd();
+        for (size_t w = 0; w < words_for(k); w++)
+            for (unsigned q = 0; q < 8; q++) {
+                uint64_t word = 0;
+                for (size_t t = 0; t < 64 && 64 * w + t < k; t++)
+                    word |= (uint64_t)((p[i * ldp + 64 * w + t] >> q) & 1u) << t;
+                out[i * ldo + 8 * w + q] = word;
+            }
+    }
+    return out;
+}
+
+static uint8_t random_pixel(void) {
+    switch (below(4)) {
+    case 0: return 0;
+    case 1: return 255;
+    default: return (uint8_t)rnd();
+    }
+}
+
+static void check_pack_bitplanes(size_t m, size_t k) {
+    const size_t ldp = k + below(4), ldo = 8 * words_for(k) + below(3);
+    uint8_t *p = xalloc(m * ldp, 1);
+    for (size_t t = 0; t < m * ldp; t++) p[t] = random_pixel();
+    uint64_t *out = xalloc(m * ldo, sizeof *out);
+    for (size_t t = 0; t < m * ldo; t++) out[t] = SENTINEL64;
+    bnn_pack_bitplanes_u8(m, k, p, ldp, out, ldo);
+    for (size_t i = 0; i < m && !has_error; i++)
+        for (size_t t = 0; t < ldo && !has_error; t++) {
+            const size_t w = t / 8, q = t % 8;
+            uint64_t want = 0;  // pad words must be zero
+            if (w < words_for(k))
+                for (size_t b = 0; b < 64 && 64 * w + b < k; b++)
+                    want |= (uint64_t)((p[i * ldp + 64 * w + b] >> q) & 1u) << b;
+            if (out[i * ldo + t] != want)
+                mismatch("image %zu word %zu = %016llx, want %016llx", i, t,
+                         (unsigned long long)out[i * ldo + t], (unsigned long long)want);
+        }
+    finish("bnn_pack_bitplanes_u8 m=%zu k=%zu", m, k);
+    free(p); free(out);
+}
+
+static void check_bitplane_gemm(int variant, size_t m, size_t n, size_t k) {
+    const size_t kw = words_for(k), ldpx = k + below(4), ldp = 8 * kw + below(3), ldb = kw + below(3),
+                 ldc = n + below(3);
+    uint8_t *pixels = xalloc(m * ldpx, 1);
+    for (size_t t = 0; t < m * ldpx; t++) pixels[t] = random_pixel();
+    if (m >= 3) memset(pixels, 255, k);  // image 0 all 255: every plane differs from the all-zero weights row 1
+    uint64_t *planes = reference_planes(m, k, pixels, ldpx, ldp);
+    uint64_t *b = random_bit_rows(n, k, ldb);
+    int32_t *popcounts = xalloc(n, sizeof *popcounts);
+    for (size_t j = 0; j < n; j++)
+        for (size_t kk = 0; kk < k; kk++) popcounts[j] += bit_at(b + j * ldb, kk);
+    int32_t *c = xalloc(m * ldc, sizeof *c);
+    for (size_t t = 0; t < m * ldc; t++) c[t] = SENTINEL32;
+    const int status = bnn_bitplane_gemm(variant, m, n, k, planes, ldp, b, ldb, popcounts, c, ldc);
+    if (status != BNN_OK) mismatch("status %d", status);
+    for (size_t i = 0; i < m && !has_error; i++)
+        for (size_t j = 0; j < ldc && !has_error; j++) {
+            int32_t want = SENTINEL32;
+            if (j < n) {  // sum_k pixel * (±1 weight)
+                want = 0;
+                for (size_t kk = 0; kk < k; kk++)
+                    want += bit_at(b + j * ldb, kk) ? pixels[i * ldpx + kk] : -(int32_t)pixels[i * ldpx + kk];
+            }
+            if (c[i * ldc + j] != want) mismatch("c[%zu][%zu] = %d, want %d", i, j, c[i * ldc + j], want);
+        }
+    finish("bnn_bitplane_gemm %s m=%zu n=%zu k=%zu", variant_names[variant], m, n, k);
+    free(pixels); free(planes); free(b); free(popcounts); free(c);
+}
+
+// MARK: - bnn_threshold_pack
+
+static int32_t random_threshold(void) {  // in (INT32_MIN, INT32_MAX), extremes included
+    switch (below(6)) {
+    case 0: return INT32_MIN + 1;
+    case 1: return INT32_MAX - 1;
+    case 2: return (int32_t)below(41) - 20;
+    default: {
+        const int32_t t = (int32_t)(uint32_t)rnd();
+        return (t == INT32_MIN || t == INT32_MAX) ? 0 : t;
+    }
+    }
+}
+
+static void check_threshold_pack(int variant, size_t m, size_t n) {
+    const size_t nw = words_for(n), lds = n + below(3), ldo = nw + below(3);
+    int32_t *t = xalloc(n, sizeof *t), *s = xalloc(m * lds, sizeof *s);
+    for (size_t j = 0; j < n; j++) t[j] = random_threshold();
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < lds; j++) {
+            int32_t v = (int32_t)(uint32_t)rnd();
+            if (j < n) switch (below(6)) {  // t - 1, t, t + 1 are in range since t is strictly inside
+                case 0: v = t[j]; break;
+                case 1: v = t[j] - 1; break;
+                case 2: v = t[j] + 1; break;
+                case 3: v = below(2) ? INT32_MIN : INT32_MAX; break;
+                default: break;
+                }
+            s[i * lds + j] = v;
+        }
+    uint64_t *flip = random_bit_rows(1, n, nw);
+    uint64_t *out = xalloc(m * ldo, sizeof *out);
+    for (size_t x = 0; x < m * ldo; x++) out[x] = SENTINEL64;
+    const int status = bnn_threshold_pack(variant, m, n, s, lds, t, flip, out, ldo);
+    if (status != BNN_OK) mismatch("status %d", status);
+    for (size_t i = 0; i < m && !has_error; i++)
+        for (size_t w = 0; w < ldo && !has_error; w++) {
+            uint64_t want = SENTINEL64;  // words past ceil(n/64) are left untouched
+            if (w < nw) {
+                want = 0;
+                for (size_t j = 64 * w; j < n && j < 64 * w + 64; j++)
+                    want |= (uint64_t)((s[i * lds + j] >= t[j]) ^ bit_at(flip, j)) << (j % 64);
+            }
+            if (out[i * ldo + w] != want)
+                mismatch("row %zu word %zu = %016llx, want %016llx", i, w,
+                         (unsigned long long)out[i * ldo + w], (unsigned long long)want);
+        }
+    finish("bnn_threshold_pack %s m=%zu n=%zu", variant_names[variant], m, n);
+    free(t); free(s); free(flip); free(out);
+}
+
+// MARK: - Unsupported variants and argument errors
+
+static void check_refused(int variant) {
+    uint64_t a[2] = {1, 2}, planes[8] = {0}, out[1] = {SENTINEL64};
+    int32_t c[1] = {SENTINEL32}, pop[1] = {1}, s[1] = {0}, t[1] = {0};
+    if (bnn_xnor_gemm(variant, 1, 1, 64, a, 1, a + 1, 1, c, 1) != BNN_ERROR_UNSUPPORTED) mismatch("xnor_gemm ran");
+    if (bnn_bitplane_gemm(variant, 1, 1, 64, planes, 8, a, 1, pop, c, 1) != BNN_ERROR_UNSUPPORTED)
+        mismatch("bitplane_gemm ran");
+    if (bnn_threshold_pack(variant, 1, 1, s, 1, t, a, out, 1) != BNN_ERROR_UNSUPPORTED) mismatch("threshold_pack ran");
+    if (c[0] != SENTINEL32 || out[0] != SENTINEL64) mismatch("an output was written");
+    finish("unsupported %s refused with BNN_ERROR_UNSUPPORTED", variant_names[variant]);
+}
+
+static void check_argument_errors(int variant) {
+    uint64_t a[16] = {0}, out[4] = {SENTINEL64, SENTINEL64, SENTINEL64, SENTINEL64};
+    int32_t c[4] = {SENTINEL32, SENTINEL32, SENTINEL32, SENTINEL32}, pop[4] = {0}, s[4] = {0}, t[4] = {0};
+    // Leading dimensions shorter than a row.
+    if (bnn_xnor_gemm(variant, 1, 1, 65, a, 1, a, 2, c, 1) != BNN_ERROR_BAD_ARGUMENT) mismatch("xnor lda < kw accepted");
+    if (bnn_xnor_gemm(variant, 1, 1, 65, a, 2, a, 1, c, 1) != BNN_ERROR_BAD_ARGUMENT) mismatch("xnor ldb < kw accepted");
+    if (bnn_bitplane_gemm(variant, 1, 1, 65, a, 15, a, 2, pop, c, 1) != BNN_ERROR_BAD_ARGUMENT)
+        mismatch("bitplane ldp < 8*kw accepted");
+    if (bnn_threshold_pack(variant, 1, 4, s, 3, t, a, out, 1) != BNN_ERROR_BAD_ARGUMENT) mismatch("threshold lds < n accepted");
+    if (bnn_threshold_pack(variant, 1, 65, s, 65, t, a, out, 1) != BNN_ERROR_BAD_ARGUMENT)
+        mismatch("threshold ldo < ceil(n/64) accepted");
+    // Empty products succeed without writing.
+    if (bnn_xnor_gemm(variant, 0, 4, 64, a, 1, a, 1, c, 4) != BNN_OK) mismatch("xnor m=0 failed");
+    if (bnn_xnor_gemm(variant, 4, 0, 64, a, 1, a, 1, c, 1) != BNN_OK) mismatch("xnor n=0 failed");
+    if (bnn_bitplane_gemm(variant, 0, 4, 64, a, 8, a, 1, pop, c, 4) != BNN_OK) mismatch("bitplane m=0 failed");
+    for (int x = 0; x < 4; x++)
+        if (c[x] != SENTINEL32 || out[x] != SENTINEL64) mismatch("an output was written");
+    finish("argument errors and empty products %s", variant_names[variant]);
+}
+
+// MARK: - bnn_pack_rows_f32, bnn_pack_columns_f32, bnn_popcount_words
+
+static void check_pack_rows(size_t m, size_t k) {
+    const size_t ldx = k + below(4), ldo = words_for(k) + below(3);
+    float *x = xalloc(m * ldx, sizeof *x);
+    for (size_t t = 0; t < m * ldx; t++) x[t] = edgy(2.0f, 1);
+    uint64_t *out = xalloc(m * ldo, sizeof *out);
+    for (size_t t = 0; t < m * ldo; t++) out[t] = SENTINEL64;
+    bnn_pack_rows_f32(m, k, x, ldx, out, ldo);
+    for (size_t i = 0; i < m && !has_error; i++)
+        for (size_t w = 0; w < ldo && !has_error; w++) {
+            uint64_t want = 0;  // pad bits and pad words zero
+            for (size_t b = 0; b < 64 && 64 * w + b < k; b++) want |= (uint64_t)(x[i * ldx + 64 * w + b] >= 0.0f) << b;
+            if (out[i * ldo + w] != want)
+                mismatch("row %zu word %zu = %016llx, want %016llx", i, w,
+                         (unsigned long long)out[i * ldo + w], (unsigned long long)want);
+        }
+    finish("bnn_pack_rows_f32 m=%zu k=%zu", m, k);
+    free(x); free(out);
+}
+
+static void check_pack_columns(size_t k, size_t n) {
+    const size_t ldw = n + below(4), ldo = words_for(k) + below(3);
+    float *wt = xalloc(k * ldw, sizeof *wt);
+    for (size_t t = 0; t < k * ldw; t++) wt[t] = edgy(1.5f, 1);
+    uint64_t *out = xalloc(n * ldo, sizeof *out);
+    for (size_t t = 0; t < n * ldo; t++) out[t] = SENTINEL64;
+    bnn_pack_columns_f32(k, n, wt, ldw, out, ldo);
+    for (size_t j = 0; j < n && !has_error; j++)
+        for (size_t w = 0; w < ldo && !has_error; w++) {
+            uint64_t want = 0;
+            for (size_t b = 0; b < 64 && 64 * w + b < k; b++) want |= (uint64_t)(wt[(64 * w + b) * ldw + j] >= 0.0f) << b;
+            if (out[j * ldo + w] != want)
+                mismatch("column %zu word %zu = %016llx, want %016llx", j, w,
+                         (unsigned long long)out[j * ldo + w], (unsigned long long)want);
+        }
+    finish("bnn_pack_columns_f32 k=%zu n=%zu", k, n);
+    free(wt); free(out);
+}
+
+/// Signed zeros pack as +1 (bit 1), in both packers and on both the vector and the scalar paths.
+static void check_signed_zeros(void) {
+    enum { K = 64, N = 17 };
+    float rows[2 * K], cols[K * N];
+    for (size_t t = 0; t < 2 * K; t++) rows[t] = (t % 2) ? -0.0f : 0.0f;
+    for (size_t t = 0; t < K * N; t++) cols[t] = (t % 3) ? -0.0f : 0.0f;
+    uint64_t out[N] = {0};
+    bnn_pack_rows_f32(2, K, rows, K, out, 1);
+    if (out[0] != ~(uint64_t)0 || out[1] != ~(uint64_t)0) mismatch("pack_rows of ±0 gave %016llx", (unsigned long long)out[0]);
+    bnn_pack_columns_f32(K, N, cols, N, out, 1);
+    for (size_t j = 0; j < N; j++)
+        if (out[j] != ~(uint64_t)0) mismatch("pack_columns of ±0, column %zu = %016llx", j, (unsigned long long)out[j]);
+    bnn_pack_columns_f32(3, 1, cols, N, out, 1);
+    if (out[0] != 7u) mismatch("pack_columns of ±0, k=3 = %016llx", (unsigned long long)out[0]);
+    finish("0.0f and -0.0f pack as +1");
+}
+
+static void check_popcount_words(size_t count) {
+    uint64_t *words = xalloc(count, sizeof *words);
+    uint64_t want = 0;
+    for (size_t i = 0; i < count; i++) {
+        words[i] = below(5) == 0 ? ~(uint64_t)0 : rnd() & rnd();
+        for (int b = 0; b < 64; b++) want += (words[i] >> b) & 1u;
+    }
+    const uint64_t got = bnn_popcount_words(words, count);
+    if (got != want) mismatch("%llu, want %llu", (unsigned long long)got, (unsigned long long)want);
+    finish("bnn_popcount_words count=%zu", count);
+    free(words);
+}
+
+// MARK: - bnn_adam_step and bnn_sgd_momentum_step (float tolerance)
+
+static int close_to(float got, float want) {
+    if (got == want) return 1;
+    return fabsf(got - want) <= 1e-6f + 1e-5f * fabsf(want);
+}
+
+static float sign_pm1(float x) { return x >= 0.0f ? 1.0f : -1.0f; }
+
+static float clip1(float x) { return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x); }
+
+/// Compares the kernel's new weights and sign outputs with the reference ones.
+static void compare_weights(const float *w, const float *want, const float *binary, size_t n, int clip) {
+    size_t outside = 0;
+    for (size_t i = 0; i < n && !has_error; i++) {
+        if (!close_to(w[i], want[i])) mismatch("w[%zu] = %.9g, want %.9g", i, w[i], want[i]);
+        if (clip && (w[i] < -1.0f || w[i] > 1.0f)) mismatch("w[%zu] = %.9g not clipped", i, w[i]);
+        if (!clip && fabsf(want[i]) > 1.0f) outside++;
+        if (binary) {
+            if (!same_bits(binary[i], sign_pm1(w[i]))) mismatch("binary[%zu] = %g for w = %g", i, binary[i], w[i]);
+            if (fabsf(want[i]) > 1e-5f && binary[i] != sign_pm1(want[i]))
+                mismatch("binary[%zu] = %g, want %g", i, binary[i], sign_pm1(want[i]));
+        }
+    }
+    // Elements 0 and 1 are w = -0.0 and +0.0 with no update: sign(0) = +1. Elements 2 and 3 leave [-1, 1].
+    if (n >= 4 && binary && (binary[0] != 1.0f || binary[1] != 1.0f)) mismatch("sign(0) = %g, %g", binary[0], binary[1]);
+    if (n >= 4 && clip && (w[2] != 1.0f || w[3] != -1.0f)) mismatch("clip gave %.9g, %.9g", w[2], w[3]);
+    if (n >= 4 && !clip && outside < 2) mismatch("test data never left [-1, 1]");
+}
+
+static void check_adam(size_t n, int clip, int with_binary) {
+    float *w = xalloc(n, 4), *g = xalloc(n, 4), *m = xalloc(n, 4), *v = xalloc(n, 4), *binary = xalloc(n, 4);
+    float *rw = xalloc(n, 4), *rm = xalloc(n, 4), *rv = xalloc(n, 4);
+    const float step = 0.05f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+    for (size_t i = 0; i < n; i++) {
+        w[i] = below(8) ? uniform(-1.1f, 1.1f) : edgy(1.0f, 0);
+        g[i] = below(8) ? uniform(-1.0f, 1.0f) : 0.0f;
+        m[i] = uniform(-0.1f, 0.1f);
+        v[i] = m[i] * m[i] * uniform(1.0f, 2.0f) + uniform(0.0f, 1e-4f);
+        binary[i] = 7.0f;
+    }
+    if (n >= 4) {
+        w[0] = -0.0f; w[1] = 0.0f; g[0] = g[1] = m[0] = m[1] = v[0] = v[1] = 0.0f;
+        w[2] = 1.0f; g[2] = -1.0f; m[2] = -0.1f; v[2] = 0.01f;  // pushed above 1
+        w[3] = -1.0f; g[3] = 1.0f; m[3] = 0.1f; v[3] = 0.01f;   // pushed below -1
+    }
+    for (size_t i = 0; i < n; i++) {  // the reference: one element at a time, as in the paper
+        const float mi = beta1 * m[i] + (1.0f - beta1) * g[i];
+        const float vi = beta2 * v[i] + (1.0f - beta2) * g[i] * g[i];
+        float wi = w[i] - step * mi / (sqrtf(vi) + eps);
+        rm[i] = mi; rv[i] = vi; rw[i] = clip ? clip1(wi) : wi;
+    }
+    bnn_adam_step(w, g, m, v, with_binary ? binary : NULL, n, step, beta1, beta2, eps, clip);
+    for (size_t i = 0; i < n && !has_error; i++) {
+        if (!close_to(m[i], rm[i])) mismatch("m[%zu] = %.9g, want %.9g", i, m[i], rm[i]);
+        if (!close_to(v[i], rv[i])) mismatch("v[%zu] = %.9g, want %.9g", i, v[i], rv[i]);
+        if (!with_binary && binary[i] != 7.0f) mismatch("binary written although NULL");
+    }
+    compare_weights(w, rw, with_binary ? binary : NULL, n, clip);
+    finish("bnn_adam_step n=%zu clip=%d sign=%s", n, clip, with_binary ? "yes" : "NULL");
+    free(w); free(g); free(m); free(v); free(binary); free(rw); free(rm); free(rv);
+}
+
+static void check_sgd(size_t n, int clip, int with_binary) {
+    float *w = xalloc(n, 4), *g = xalloc(n, 4), *vel = xalloc(n, 4), *binary = xalloc(n, 4);
+    float *rw = xalloc(n, 4), *rvel = xalloc(n, 4);
+    const float lr = 0.1f, momentum = 0.9f;
+    for (size_t i = 0; i < n; i++) {
+        w[i] = below(8) ? uniform(-1.1f, 1.1f) : edgy(1.0f, 0);
+        g[i] = below(8) ? uniform(-1.0f, 1.0f) : 0.0f;
+        vel[i] = uniform(-0.2f, 0.2f);
+        binary[i] = 7.0f;
+    }
+    if (n >= 4) {
+        w[0] = -0.0f; w[1] = 0.0f; g[0] = g[1] = vel[0] = vel[1] = 0.0f;
+        w[2] = 1.0f; g[2] = -1.0f; vel[2] = 0.5f;
+        w[3] = -1.0f; g[3] = 1.0f; vel[3] = -0.5f;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const float vi = momentum * vel[i] - lr * g[i];
+        const float wi = w[i] + vi;
+        rvel[i] = vi; rw[i] = clip ? clip1(wi) : wi;
+    }
+    bnn_sgd_momentum_step(w, g, vel, with_binary ? binary : NULL, n, lr, momentum, clip);
+    for (size_t i = 0; i < n && !has_error; i++) {
+        if (!close_to(vel[i], rvel[i])) mismatch("velocity[%zu] = %.9g, want %.9g", i, vel[i], rvel[i]);
+        if (!with_binary && binary[i] != 7.0f) mismatch("binary written although NULL");
+    }
+    compare_weights(w, rw, with_binary ? binary : NULL, n, clip);
+    finish("bnn_sgd_momentum_step n=%zu clip=%d sign=%s", n, clip, with_binary ? "yes" : "NULL");
+    free(w); free(g); free(vel); free(binary); free(rw); free(rvel);
+}
+
+// MARK: - Activations, saturation, straight-through gate, multiply (exact)
+
+static void check_activations(size_t n) {
+    float *a = xalloc(n, 4), *an = xalloc(n, 4), *out = xalloc(n, 4), *g = xalloc(n, 4), *g0 = xalloc(n, 4);
+    size_t saturated = 0, saturated_nan = 0;
+    for (size_t i = 0; i < n; i++) {
+        a[i] = edgy(2.0f, 0);
+        an[i] = edgy(2.0f, 1);
+        g[i] = g0[i] = edgy(3.0f, 0);
+    }
+    if (n >= 2) { an[0] = -0.0f; an[1] = 0.0f; }
+    for (size_t i = 0; i < n; i++) {
+        saturated += fabsf(a[i]) > 1.0f;
+        saturated_nan += fabsf(an[i]) > 1.0f;
+    }
+
+    size_t got = bnn_sign_activations(an, out, n);  // NaN >= 0 is false: -1, and not saturated
+    if (got != saturated_nan) mismatch("returned %zu, want %zu", got, saturated_nan);
+    for (size_t i = 0; i < n && !has_error; i++)
+        if (!same_bits(out[i], an[i] >= 0.0f ? 1.0f : -1.0f)) mismatch("out[%zu] = %g for a = %g", i, out[i], an[i]);
+    finish("bnn_sign_activations n=%zu", n);
+
+    got = bnn_hardtanh_activations(a, out, n);
+    if (got != saturated) mismatch("returned %zu, want %zu", got, saturated);
+    for (size_t i = 0; i < n && !has_error; i++)
+        if (!same_bits(out[i], clip1(a[i]))) mismatch("out[%zu] = %g for a = %g", i, out[i], a[i]);
+    finish("bnn_hardtanh_activations n=%zu", n);
+
+    got = bnn_count_saturated(a, n);
+    if (got != saturated) mismatch("returned %zu, want %zu", got, saturated);
+    finish("bnn_count_saturated n=%zu", n);
+
+    bnn_straight_through_gate(g, a, n);
+    for (size_t i = 0; i < n && !has_error; i++)
+        if (!same_bits(g[i], fabsf(a[i]) > 1.0f ? 0.0f : g0[i]))
+            mismatch("g[%zu] = %g for a = %g, g = %g", i, g[i], a[i], g0[i]);
+    finish("bnn_straight_through_gate n=%zu", n);
+
+    for (size_t i = 0; i < n; i++) g[i] = g0[i];
+    bnn_multiply(g, a, n);
+    for (size_t i = 0; i < n && !has_error; i++)
+        if (!same_bits(g[i], g0[i] * a[i])) mismatch("x[%zu] = %g, want %g", i, g[i], g0[i] * a[i]);
+    finish("bnn_multiply n=%zu", n);
+    free(a); free(an); free(out); free(g); free(g0);
+}
+
+static void check_training_variant(void) {
+    const char *name = bnn_training_kernels_variant();
+    if (strcmp(name, "baseline") && strcmp(name, "avx2") && strcmp(name, "avx512")) mismatch("unknown name");
+#if !defined(__x86_64__)
+    if (strcmp(name, "baseline")) mismatch("%s off x86-64", name);
+#endif
+    finish("bnn_training_kernels_variant: %s", name);
+}
+
+// MARK: - bnn_stochastic_sign and bnn_dropout (exact, against xoshiro256** written here)
+
+static uint64_t ref_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t ref_next(uint64_t s[4]) {  // xoshiro256** (Blackman and Vigna)
+    const uint64_t result = ref_rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = ref_rotl(s[3], 45);
+    return result;
+}
+
+/// SeededGenerator.nextUnitFloat: the top 24 bits as a float in [0, 1).
+static float ref_unit(uint64_t s[4]) { return (float)(ref_next(s) >> 40) / 16777216.0f; }
+
+static void random_state(uint64_t s[4]) {
+    do { for (int i = 0; i < 4; i++) s[i] = rnd(); } while (!(s[0] | s[1] | s[2] | s[3]));
+}
+
+static void check_xoshiro_reference(void) {
+    // The published outputs from the state {1, 2, 3, 4} (rand_xoshiro's reference test).
+    static const uint64_t want[10] = {11520u, 0u, 1509978240u, 1215971899390074240u, 1216172134540287360u,
+                                      607988272756665600u, 16172922978634559625u, 8476171486693032832u,
+                                      10595114339597558777u, 2904607092377533576u};
+    uint64_t s[4] = {1, 2, 3, 4};
+    for (int i = 0; i < 10; i++) {
+        const uint64_t got = ref_next(s);
+        if (got != want[i]) mismatch("output %d = %llu", i, (unsigned long long)got);
+    }
+    finish("xoshiro256** reference matches the published vector");
+}
+
+static void check_stochastic_sign(size_t n) {
+    float *a = xalloc(n, 4), *out = xalloc(n, 4);
+    for (size_t i = 0; i < n; i++) a[i] = edgy(1.5f, 0);
+    uint64_t state[4], ref[4];
+    random_state(state);
+    memcpy(ref, state, sizeof ref);
+    const size_t got = bnn_stochastic_sign(state, a, out, n);
+    size_t saturated = 0;
+    for (size_t i = 0; i < n; i++) {
+        float p = (a[i] + 1.0f) / 2.0f;  // hard sigmoid
+        p = p < 0.0f ? 0.0f : (p > 1.0f ? 1.0f : p);
+        const float want = ref_unit(ref) < p ? 1.0f : -1.0f;
+        if (!has_error && !same_bits(out[i], want)) mismatch("out[%zu] = %g, want %g (a = %g)", i, out[i], want, a[i]);
+        saturated += fabsf(a[i]) > 1.0f;
+    }
+    if (got != saturated) mismatch("returned %zu, want %zu", got, saturated);
+    if (memcmp(state, ref, sizeof ref)) mismatch("final state differs");
+    finish("bnn_stochastic_sign n=%zu (outputs, count, final state)", n);
+    free(a); free(out);
+}
+
+static void check_dropout(size_t n, float keep) {
+    float *x = xalloc(n, 4), *x0 = xalloc(n, 4), *mask = xalloc(n, 4);
+    for (size_t i = 0; i < n; i++) x[i] = x0[i] = edgy(3.0f, 0);
+    uint64_t state[4], ref[4];
+    random_state(state);
+    memcpy(ref, state, sizeof ref);
+    bnn_dropout(state, x, mask, n, keep);
+    const float scale = 1.0f / keep;
+    for (size_t i = 0; i < n && !has_error; i++) {
+        const float factor = ref_unit(ref) < keep ? scale : 0.0f;
+        if (!same_bits(mask[i], factor)) mismatch("mask[%zu] = %g, want %g", i, mask[i], factor);
+        if (!same_bits(x[i], x0[i] * factor)) mismatch("x[%zu] = %g, want %g", i, x[i], x0[i] * factor);
+    }
+    if (!has_error && memcmp(state, ref, sizeof ref)) mismatch("final state differs");
+    finish("bnn_dropout n=%zu keep=%g (outputs, mask, final state)", n, keep);
+    free(x); free(x0); free(mask);
+}
+
+/// The draws are also right in distribution (not only equal to the reference).
+static void check_random_frequencies(void) {
+    enum { N = 100000 };
+    float *a = xalloc(N, 4), *out = xalloc(N, 4);
+    uint64_t state[4];
+    random_state(state);
+    for (size_t i = 0; i < N; i++) a[i] = 0.5f;  // P(+1) = 0.75
+    bnn_stochastic_sign(state, a, out, N);
+    size_t plus = 0;
+    for (size_t i = 0; i < N; i++) plus += out[i] > 0;
+    if (fabs((double)plus / N - 0.75) > 0.01) mismatch("stochastic_sign P(+1) = %.4f, want 0.75", (double)plus / N);
+    for (size_t i = 0; i < N; i++) a[i] = 1.0f;
+    bnn_dropout(state, a, out, N, 0.8f);
+    size_t kept = 0;
+    for (size_t i = 0; i < N; i++) kept += out[i] != 0.0f;
+    if (fabs((double)kept / N - 0.8) > 0.01) mismatch("dropout kept %.4f, want 0.8", (double)kept / N);
+    finish("frequencies of stochastic_sign and dropout (n=%d)", N);
+    free(a); free(out);
+}
+
+// MARK: - main
+
+int main(void) {
+    check_variant_support();
+
+    static const size_t xnor_shapes[][3] = {  // m, n, k: K edges, M = 1, N = 1, odd tile edges
+        {1, 1, 1}, {1, 1, 64}, {1, 3, 63}, {1, 8, 65}, {1, 9, 127}, {1, 17, 784}, {1, 5, 1000},
+        {2, 4, 1}, {3, 5, 63}, {4, 4, 64}, {5, 7, 65}, {7, 9, 127}, {8, 8, 784}, {9, 11, 1000},
+        {13, 1, 784}, {6, 1, 65}, {5, 13, 4096},
+        {3, 5, 10000},    // long enough for the AVX2 byte counters to be flushed (every 124 words)
+        {3, 2100, 1000},  // more rows of B than one L2 block (2032 at K = 1000)
+    };
+    static const size_t plane_shapes[][3] = {
+        {1, 1, 1}, {1, 3, 63}, {1, 5, 64}, {1, 7, 65}, {2, 2, 127}, {3, 5, 784}, {5, 3, 1000},
+        {4, 9, 784}, {7, 1, 65}, {1, 1, 784},
+        {3, 5, 2560},    // long enough for the AVX2 byte counters to be flushed (every 31 words)
+        {3, 2600, 784},  // more than one L2 block (2496 rows at K = 784)
+    };
+    static const size_t threshold_n[] = {1, 7, 63, 64, 65, 100, 128, 129, 200};
+    for (int variant = 0; variant < 4; variant++) {
+        if (!bnn_variant_supported(variant)) {
+            check_refused(variant);
+            continue;
+        }
+        for (size_t s = 0; s < sizeof xnor_shapes / sizeof xnor_shapes[0]; s++)
+            check_xnor_gemm(variant, xnor_shapes[s][0], xnor_shapes[s][1], xnor_shapes[s][2]);
+        for (size_t s = 0; s < sizeof plane_shapes / sizeof plane_shapes[0]; s++)
+            check_bitplane_gemm(variant, plane_shapes[s][0], plane_shapes[s][1], plane_shapes[s][2]);
+        for (size_t s = 0; s < sizeof threshold_n / sizeof threshold_n[0]; s++)
+            check_threshold_pack(variant, 1 + s % 3, threshold_n[s]);
+        check_argument_errors(variant);
+    }
+
+    static const size_t pack_k[] = {1, 9, 63, 64, 65, 127, 784, 1000};
+    for (size_t s = 0; s < sizeof pack_k / sizeof pack_k[0]; s++) check_pack_rows(1 + s % 3, pack_k[s]);
+    static const size_t column_k[] = {1, 63, 64, 65, 130, 784}, column_n[] = {1, 9, 16, 17, 40, 70};
+    for (size_t a = 0; a < 6; a++)
+        for (size_t b = 0; b < 6; b++) check_pack_columns(column_k[a], column_n[b]);
+    check_signed_zeros();
+    static const size_t plane_k[] = {1, 15, 16, 17, 63, 64, 65, 784, 1000};
+    for (size_t s = 0; s < sizeof plane_k / sizeof plane_k[0]; s++) check_pack_bitplanes(1 + s % 3, plane_k[s]);
+    static const size_t popcount_n[] = {0, 1, 7, 64, 1000};
+    for (size_t s = 0; s < 5; s++) check_popcount_words(popcount_n[s]);
+
+    check_training_variant();
+    static const size_t loop_n[] = {1, 4, 7, 8, 16, 17, 33, 64, 1003};
+    for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++)
+        for (int clip = 0; clip < 2; clip++)
+            for (int binary = 0; binary < 2; binary++) {
+                check_adam(loop_n[s], clip, binary);
+                check_sgd(loop_n[s], clip, binary);
+            }
+    for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++) check_activations(loop_n[s]);
+    check_activations(0);
+
+    check_xoshiro_reference();
+    static const size_t random_n[] = {0, 1, 7, 100, 1000};
+    static const float keeps[] = {0.5f, 0.8f, 0.9f, 1.0f};
+    for (size_t s = 0; s < 5; s++) {
+        check_stochastic_sign(random_n[s]);
+        for (size_t k = 0; k < 4; k++) check_dropout(random_n[s], keeps[k]);
+    }
+    check_random_frequencies();
+
+    if (failures) {
+        printf("FAILED: %d of %d checks\n", failures, checks);
+        return 1;
+    }
+    printf("ok: %d checks\n", checks);
+    return 0;
+}
