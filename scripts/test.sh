@@ -6,13 +6,25 @@
 #     drive are not starved by the rest of the suite running in parallel;
 #  4. the concurrency tests again under ThreadSanitizer (own build folder), with the
 #     forward-product tests (parallel packing and XNOR products inside training runs);
-#  5. with FUZZ_SECONDS=N (CI sets it), every fuzz target for N seconds (docs/reliability.md).
+#  5. the C kernels against plain C references, natively and (when the cross compiler
+#     and qemu are installed, as in CI) built for arm64 and run under qemu;
+#  6. with FUZZ_SECONDS=N (CI sets it), every fuzz target for N seconds (docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product bnn-tui
 swift test --skip EndToEndTests
 swift test --skip-build --filter EndToEndTests
 swift test --sanitize=thread --scratch-path .build-tsan --filter 'TrainingRunTests|ConcurrencyTests|ForwardProductTests'
+if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
+    bash scripts/arm64-kernels.sh
+else
+    echo "test.sh: arm64 check skipped (apt-get install gcc-aarch64-linux-gnu qemu-user); native C check only"
+    tmp=$(mktemp -d)
+    cc -O2 -fno-math-errno -ISources/CBinaryKernels/include -ISources/CTrainingKernels/include \
+        Sources/CBinaryKernels/*.c Sources/CTrainingKernels/*.c Tests/CKernels/kernel_check.c -lm -o "$tmp/kernel_check"
+    "$tmp/kernel_check" | tail -n 1
+    rm -rf "$tmp"
+fi
 if [ -n "${FUZZ_SECONDS:-}" ]; then
     bash scripts/fuzz.sh "$FUZZ_SECONDS"
 fi

@@ -58,6 +58,19 @@ struct CLIValidationTests {
         #expect(first.hasPrefix("bnn-tui: error: "), "\(result)")
     }
 
+    /// The kernel environment variables are checked like options: a typo is one line and 64.
+    @Test("a bad BNN_TRAIN_PRODUCT or BNN_KERNEL is one error line, status 64",
+          arguments: [["BNN_TRAIN_PRODUCT": "fast"], ["BNN_KERNEL": "neon9"]])
+    func badKernelEnvironment(_ environment: [String: String]) async throws {
+        let result = try await runProcess([try BNNTUIBinary.path(), "train", "--epochs", "1"],
+                                          environment: environment, timeout: .seconds(60))
+        #expect(result.status == 64 && !result.signaled, "\(result)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 1, "\(result)")
+        #expect(lines.first?.hasPrefix("bnn-tui: error: ") == true, "\(result)")
+        #expect(lines.first?.contains(environment.values.first!) == true, "\(result)")
+    }
+
     @Test("the dashboard refuses a non-terminal with one line pointing to `bnn-tui train`",
           arguments: [[], ["dashboard"]])
     func dashboardNeedsATerminal(_ arguments: [String]) async throws {

@@ -19,11 +19,17 @@ public enum ForwardProductPolicy: String, Sendable, CaseIterable {
     /// The environment variable that overrides the policy: `auto`, `sgemm` or `xnor`.
     public static let environmentVariable = "BNN_TRAIN_PRODUCT"
 
-    /// The policy `BNN_TRAIN_PRODUCT` names; `auto` when it is unset, empty or unknown.
+    /// The policy `BNN_TRAIN_PRODUCT` names; `auto` when it is unset, empty or unknown
+    /// (the commands reject an unknown value up front, see `select(environmentValue:)`).
     public static var fromEnvironment: ForwardProductPolicy {
-        let value = ProcessInfo.processInfo.environment[environmentVariable]?
-            .trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        return ForwardProductPolicy(rawValue: value) ?? .auto
+        select(environmentValue: ProcessInfo.processInfo.environment[environmentVariable]) ?? .auto
+    }
+
+    /// The policy a `BNN_TRAIN_PRODUCT` value asks for: `auto` for nil or empty, the named
+    /// policy (case-insensitive), or nil when the value names none.
+    public static func select(environmentValue value: String?) -> ForwardProductPolicy? {
+        let name = value?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return name.isEmpty ? .auto : ForwardProductPolicy(rawValue: name)
     }
 }
 

@@ -39,7 +39,7 @@ void bnn_dropout(uint64_t state[4], float *x, float *mask, size_t n, float keep)
 /// x[i] *= y[i] (the backward pass of dropout).
 void bnn_multiply(float *x, const float *y, size_t n);
 
-/// The straight-through estimator: g[i] = 0 where |a[i]| > 1, unchanged elsewhere.
+/// The straight-through estimator: g[i] = 0 where |a[i]| > 1 (or a[i] is NaN), unchanged elsewhere.
 void bnn_straight_through_gate(float *g, const float *a, size_t n);
 
 /// The instruction set the loops above use: "avx512", "avx2" or "baseline".

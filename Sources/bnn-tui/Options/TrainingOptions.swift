@@ -1,5 +1,7 @@
 import ArgumentParser
 import BNNEngine
+import BNNKernels
+import Foundation
 
 /// The options every training command shares (`train`, the dashboard, `report`):
 /// the network, the schedule, the data. Parsed once here so that every command
@@ -72,6 +74,13 @@ struct TrainingOptions: ParsableArguments {
         for (flag, p) in [("--dropout-in", dropoutIn), ("--dropout-hidden", dropoutHidden)] {
             guard p >= 0 && p < 1 else { throw ValidationError("\(flag) must be a probability in [0, 1) (got \(p))") }
         }
+        // The kernels' environment variables, read by every training run: a typo is an error, not a silent default.
+        let environment = ProcessInfo.processInfo.environment
+        if let value = environment[ForwardProductPolicy.environmentVariable],
+           ForwardProductPolicy.select(environmentValue: value) == nil {
+            throw ValidationError("\(ForwardProductPolicy.environmentVariable)=\(value) is not one of auto, sgemm, xnor")
+        }
+        do { _ = try KernelVariant.current } catch { throw ValidationError(error.description) }
         if let trainLimit { guard trainLimit >= 2 else { throw ValidationError("--train-limit must be at least 2 (got \(trainLimit))") } }
         if let evalLimit { guard evalLimit >= 1 else { throw ValidationError("--eval-limit must be at least 1 (got \(evalLimit))") } }
     }
