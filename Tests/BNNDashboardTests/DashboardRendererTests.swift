@@ -112,6 +112,16 @@ struct DashboardRendererTests {
         #expect(grid[lx, ly].style.color == .run1)
     }
 
+    /// Settings beyond the paper's defaults appear in the header line, after the seed.
+    @Test func headerNamesNonDefaultSettings() {
+        var withSettings = header
+        withSettings.settings = ["init unit", "glorot-lr"]
+        let line = DashboardRenderer.render(snapshots: runs, state: DashboardState(), header: withSettings,
+                                            width: 160, height: 48, now: 221).text().split(separator: "\n")[0]
+        #expect(line.contains("seed 1 · init unit · glorot-lr"), "\(line)")
+        #expect(!render().text().split(separator: "\n")[0].contains("glorot-lr"))
+    }
+
     /// The weight panel names the product the selected layer's forward pass runs.
     @Test func weightPanelShowsTheForwardProduct() {
         var snapshots = runs

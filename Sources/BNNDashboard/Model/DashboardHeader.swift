@@ -10,10 +10,13 @@ public struct DashboardHeader: Sendable, Equatable {
     /// When the session started, on the same clock as the `now` given to the renderer;
     /// nil shows the longest run's training time instead.
     public var startedAt: Double?
+    /// Settings that differ from the paper's defaults (e.g. "init unit", "glorot-lr"),
+    /// shown after the seed so that a screen or an export says how its numbers were made.
+    public var settings: [String]
 
     public init(dataset: String = "Fashion-MNIST", batchSize: Int? = nil, optimizer: String? = nil,
-                seed: UInt64? = nil, startedAt: Double? = nil) {
+                seed: UInt64? = nil, startedAt: Double? = nil, settings: [String] = []) {
         self.dataset = dataset; self.batchSize = batchSize; self.optimizer = optimizer
-        self.seed = seed; self.startedAt = startedAt
+        self.seed = seed; self.startedAt = startedAt; self.settings = settings
     }
 }

@@ -137,6 +137,21 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         self.weightInitialization = weightInitialization
     }
 
+    /// The settings that differ from the paper's defaults, as short labels for headers
+    /// and logs ("init unit", "glorot-lr", "dropout-in 0.1", ...), so that a screen or a
+    /// log says how its numbers were made. Empty for the paper's configuration.
+    public var nonDefaultSettings: [String] {
+        var items: [String] = []
+        if weightInitialization != .glorot { items.append("init \(weightInitialization.rawValue)") }
+        if glorotLearningRateScale { items.append("glorot-lr") }
+        if inputDropout > 0 { items.append("dropout-in \(inputDropout)") }
+        if hiddenDropout > 0 { items.append("dropout-hidden \(hiddenDropout)") }
+        if batchNormMomentum != 0.1 { items.append("bn-momentum \(batchNormMomentum)") }
+        if loss != .squareHinge { items.append("loss \(loss.rawValue)") }
+        if mode == .stochastic && stochasticTarget != .activations { items.append("stochastic \(stochasticTarget.rawValue)") }
+        return items
+    }
+
     private enum CodingKeys: String, CodingKey {
         case architecture, mode, stochasticTarget, loss, optimizer, schedule, glorotLearningRateScale
         case batchSize, epochs, seed, batchNormEpsilon, batchNormMomentum, threads

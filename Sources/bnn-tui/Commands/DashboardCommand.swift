@@ -86,7 +86,9 @@ struct DashboardCommand: ParsableCommand {
         let header = DashboardHeader(
             dataset: splits.source.isEmbeddedSubset ? "Fashion-MNIST subset" : "Fashion-MNIST",
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
-            seed: training.seed, startedAt: Date().timeIntervalSince1970)
+            seed: training.seed, startedAt: Date().timeIntervalSince1970,
+            // As the stoch run sees them: that includes a non-default stochastic target.
+            settings: try training.configuration(mode: .stochastic, threads: 1).nonDefaultSettings)
 
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal: Terminal

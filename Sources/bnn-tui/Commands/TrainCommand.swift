@@ -74,7 +74,7 @@ struct TrainCommand: ParsableCommand {
         do { log = try metrics.map { try MetricsLogWriter(path: $0) } } catch { throw CommandFailure.usage("\(error)") }
 
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
-              + Self.nonDefaultSettings(configuration).map { " · " + $0 }.joined())
+              + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.source) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
         if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
         fflush(nil)
@@ -159,21 +159,6 @@ private final class RunReference: @unchecked Sendable {
     var run: TrainingRun?
     /// The lowest validation error so far (for --save-best).
     var bestValidationError = Double.infinity
-}
-
-extension TrainCommand {
-    /// The settings that differ from the paper's defaults, for the header line
-    /// (so that a log says how its numbers were made).
-    static func nonDefaultSettings(_ c: TrainingConfiguration) -> [String] {
-        var items: [String] = []
-        if c.weightInitialization != .glorot { items.append("init \(c.weightInitialization.rawValue)") }
-        if c.glorotLearningRateScale { items.append("glorot-lr") }
-        if c.inputDropout > 0 { items.append("dropout-in \(c.inputDropout)") }
-        if c.hiddenDropout > 0 { items.append("dropout-hidden \(c.hiddenDropout)") }
-        if c.batchNormMomentum != 0.1 { items.append("bn-momentum \(c.batchNormMomentum)") }
-        if c.mode == .stochastic && c.stochasticTarget != .activations { items.append("stochastic \(c.stochasticTarget.rawValue)") }
-        return items
-    }
 }
 
 /// Collects a failure from the run's queue for the main thread to report.

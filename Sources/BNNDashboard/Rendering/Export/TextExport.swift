@@ -43,6 +43,7 @@ public enum TextExport {
         if let b = header.batchSize { facts.append("batch \(b)") }
         if let o = header.optimizer { facts.append(o) }
         if let s = header.seed { facts.append("seed \(s)") }
+        facts += header.settings
         facts.append("\(snapshots.count) run\(snapshots.count == 1 ? "" : "s"): " + snapshots.map(\.name).joined(separator: ", "))
         title.put(facts.joined(separator: sep), x: 0, y: 0, style: titleStyle)
         grids.append(title)

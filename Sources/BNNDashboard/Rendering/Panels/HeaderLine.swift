@@ -31,6 +31,7 @@ public struct HeaderLine: Sendable {
         if let b = header.batchSize { items.append(TextSpan("batch \(b)")) }
         if let o = header.optimizer { items.append(TextSpan(o)) }
         if let seed = header.seed { items.append(TextSpan("seed \(seed)")) }
+        items += header.settings.map { TextSpan($0) }
         var right: [TextSpan] = []
         if let s = selected {
             right += [TextSpan("\(s.name) epoch \(s.epoch)/\(s.totalEpochs)"), sep]
