@@ -40,6 +40,12 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("init"), help: "Latent weight initialization for every run: glorot (default) or unit (BinaryNet's MNIST script; pair with --glorot-lr).")
+    var initialization: WeightInitialization = .glorot
+
+    @Flag(name: .customLong("glorot-lr"), help: "Scale each layer's weight learning rate by 1/sqrt(1.5/(fan_in+fan_out)) in every run, as the BinaryNet code does.")
+    var glorotLearningRate = false
+
     @Option(help: "Threads per run.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -112,6 +118,8 @@ struct ReportCommand: ParsableCommand {
                 if let trainLimit { arguments += ["--train-limit", "\(trainLimit)"] }
                 if let evalLimit { arguments += ["--eval-limit", "\(evalLimit)"] }
                 if let data { arguments += ["--data", data] }
+                if initialization != .glorot { arguments += ["--init", initialization.rawValue] }
+                if glorotLearningRate { arguments.append("--glorot-lr") }
                 let status = try runChild(executable, arguments, prefix: "      ")
                 if let signal = TerminationSignals.pending { throw ExitCode(TerminationSignals.exitStatus(for: signal)) }
                 guard status == 0 else {
@@ -172,7 +180,9 @@ struct ReportCommand: ParsableCommand {
             } catch { throw CommandFailure.runtime("\(error)") }
         }
         let markdown = ReportMarkdown(runs: results, epochs: epochs, trainLimit: trainLimit, batch: batch, lr: lr,
-                                      seed: seed, threads: threads, elapsed: elapsed).render()
+                                      seed: seed, threads: threads, elapsed: elapsed,
+                                      settings: (initialization != .glorot ? ["initialization \(initialization.rawValue)"] : [])
+                                          + (glorotLearningRate ? ["Glorot learning-rate scaling"] : [])).render()
         do { try AtomicFile.write(Data(markdown.utf8), to: (output as NSString).appendingPathComponent("report.md")) }
         catch { throw CommandFailure.runtime("\(error)") }
     }

@@ -13,6 +13,8 @@ struct ReportMarkdown {
     let seed: UInt64
     let threads: Int
     let elapsed: Double
+    /// Options beyond the paper's defaults that every run used (e.g. "initialization unit").
+    var settings: [String] = []
 
     /// The source report's figures (shared/seeds/001_03f23012d591ecbb.txt, section III),
     /// by architecture: mode → (train s, s/epoch, train acc %, test acc %, memory MB, epochs).
@@ -34,7 +36,9 @@ struct ReportMarkdown {
         var out = "# bnn-tui report: binary vs non-binary, deterministic vs stochastic\n\n"
         let limit = trainLimit.map { "the first \($0) training images" } ?? "the full training split"
         out += "Fashion-MNIST, \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit), batch \(batch), Adam, "
-        out += "learning rate \(lr) decaying exponentially to \(lr / 100), square hinge loss, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s") per run. "
+        out += "learning rate \(lr) decaying exponentially to \(lr / 100), square hinge loss, "
+        out += settings.map { $0 + ", " }.joined()
+        out += "seed \(seed), \(threads) thread\(threads == 1 ? "" : "s") per run. "
         out += "Runs trained one at a time, each in its own process; total wall time \(String(format: "%.0f", elapsed)) s.\n\n"
         out += "Accuracy = 1 - error. Train accuracy is averaged over the last epoch's batches as they trained; "
         out += "test accuracy is measured in evaluation mode after the last epoch. Peak memory is the peak resident set "
