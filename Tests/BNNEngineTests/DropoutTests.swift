@@ -79,15 +79,6 @@ import CTrainingKernels
         #expect(a != c)
     }
 
-    @Test func nonDefaultSettingsNameWhatDiffersFromThePaper() {
-        var c = TrainingConfiguration(architecture: Architecture(widths: [4, 3, 2]))
-        #expect(c.nonDefaultSettings.isEmpty)
-        c.weightInitialization = .unit
-        c.glorotLearningRateScale = true
-        c.hiddenDropout = 0.25
-        #expect(c.nonDefaultSettings == ["init unit", "glorot-lr", "dropout-hidden 0.25"])
-    }
-
     /// Checkpoints written before the dropout and initialization options existed still load.
     @Test func configurationsWithoutNewKeysDecode() throws {
         let config = TrainingConfiguration(architecture: Architecture(widths: [4, 3, 2]))

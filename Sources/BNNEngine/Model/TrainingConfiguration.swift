@@ -80,9 +80,11 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var optimizer: OptimizerKind
     public var schedule: LearningRateSchedule
     /// Scale each layer's weight learning rate by 1/H with H = sqrt(1.5 / (fan_in + fan_out)),
-    /// as the BinaryNet code does (`W_LR_scale`). Off by default.
+    /// as the BinaryNet code does (`W_LR_scale`). Off by default; binary modes only (the
+    /// float baseline keeps plain steps, as BinaryNet's non-binary layers do).
     public var glorotLearningRateScale: Bool
-    /// How the latent weights start (see `WeightInitialization`).
+    /// How the latent weights start (see `WeightInitialization`); binary modes only, the
+    /// float baseline always starts from `glorot`.
     public var weightInitialization: WeightInitialization
     public var batchSize: Int
     public var epochs: Int
@@ -142,8 +144,8 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// log says how its numbers were made. Empty for the paper's configuration.
     public var nonDefaultSettings: [String] {
         var items: [String] = []
-        if weightInitialization != .glorot { items.append("init \(weightInitialization.rawValue)") }
-        if glorotLearningRateScale { items.append("glorot-lr") }
+        if mode.isBinary && weightInitialization != .glorot { items.append("init \(weightInitialization.rawValue)") }
+        if mode.isBinary && glorotLearningRateScale { items.append("glorot-lr") }
         if inputDropout > 0 { items.append("dropout-in \(inputDropout)") }
         if hiddenDropout > 0 { items.append("dropout-hidden \(hiddenDropout)") }
         if batchNormMomentum != 0.1 { items.append("bn-momentum \(batchNormMomentum)") }

@@ -48,12 +48,13 @@ final class Network {
         var batchNorms: [BatchNorm] = []
         for k in 0..<arch.layerCount {
             let (fanIn, fanOut) = arch.layerShape(k)
-            // BinaryNet's W_LR_scale = 1/H, H = sqrt(1.5 / (fan_in + fan_out)).
-            let scale: Float = configuration.glorotLearningRateScale
+            // BinaryNet's W_LR_scale = 1/H, H = sqrt(1.5 / (fan_in + fan_out)). Like the
+            // initialization option, it applies to binary layers only, as in BinaryNet's code.
+            let scale: Float = configuration.glorotLearningRateScale && binary
                 ? Float(1 / (1.5 / Double(fanIn + fanOut)).squareRoot()) : 1
             dense.append(DenseLayer(inputs: fanIn, outputs: fanOut, binary: binary,
                                     learningRateScale: scale, index: k, threads: configuration.threads,
-                                    initialization: configuration.weightInitialization,
+                                    initialization: binary ? configuration.weightInitialization : .glorot,
                                     generator: &generator))
             batchNorms.append(BatchNorm(features: fanOut, maxRows: maxRows,
                                         epsilon: configuration.batchNormEpsilon,

@@ -34,10 +34,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("stochastic"), help: "What 'stoch' binarizes stochastically: activations (BinaryNet), weights (BinaryConnect) or both.")
     var stochasticTarget: StochasticTarget = .activations
 
-    @Flag(name: .customLong("glorot-lr"), help: "Scale each layer's weight learning rate by 1/sqrt(1.5/(fan_in+fan_out)), as the BinaryNet code does.")
+    @Flag(name: .customLong("glorot-lr"), help: "Scale each binary layer's weight learning rate by 1/sqrt(1.5/(fan_in+fan_out)), as the BinaryNet code does (float runs keep plain steps).")
     var glorotLearningRate = false
 
-    @Option(name: .customLong("init"), help: "Latent weight initialization, uniform in [-H, H]: glorot (H = sqrt(1.5/(fan_in+fan_out)), BinaryNet's) or unit (H = 1, BinaryNet's MNIST script; pair it with --glorot-lr).")
+    @Option(name: .customLong("init"), help: "Latent weight initialization, uniform in [-H, H]: glorot (H = sqrt(1.5/(fan_in+fan_out)), BinaryNet's) or unit (H = 1, BinaryNet's MNIST script; pair it with --glorot-lr). Binary modes only: float runs start from glorot.")
     var initialization: WeightInitialization = .glorot
 
     @Option(name: .customLong("bn-momentum"), help: "Weight of each batch in BatchNorm's running averages (BinaryNet: 0.1; smaller averages over more batches).")
