@@ -43,10 +43,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("bn-momentum"), help: "Weight of each batch in BatchNorm's running averages (BinaryNet: 0.1; smaller averages over more batches).")
     var bnMomentum: Float = 0.1
 
-    @Option(name: .customLong("dropout-in"), help: "Dropout probability on the input image in training (BinaryNet's MLP code: 0.2). Default 0: off.")
+    @Option(name: .customLong("dropout-in"), help: "Dropout probability on the input image in training (BinaryNet's MLP code: 0.2); 0 is off.")
     var dropoutIn: Float = 0
 
-    @Option(name: .customLong("dropout-hidden"), help: "Dropout probability on every hidden layer's binarized activation in training (BinaryNet's MLP code: 0.5). Default 0: off.")
+    @Option(name: .customLong("dropout-hidden"), help: "Dropout probability on every hidden layer's binarized activation in training (BinaryNet's MLP code: 0.5); 0 is off.")
     var dropoutHidden: Float = 0
 
     @Option(help: "Random seed (same seed and thread count, same numbers).")
