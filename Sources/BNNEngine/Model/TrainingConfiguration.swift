@@ -143,14 +143,15 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// and logs ("init unit", "glorot-lr", "dropout-in 0.1", ...), so that a screen or a
     /// log says how its numbers were made. Empty for the paper's configuration.
     public var nonDefaultSettings: [String] {
+        let paper = TrainingConfiguration(architecture: architecture)
         var items: [String] = []
-        if mode.isBinary && weightInitialization != .glorot { items.append("init \(weightInitialization.rawValue)") }
-        if mode.isBinary && glorotLearningRateScale { items.append("glorot-lr") }
-        if inputDropout > 0 { items.append("dropout-in \(inputDropout)") }
-        if hiddenDropout > 0 { items.append("dropout-hidden \(hiddenDropout)") }
-        if batchNormMomentum != 0.1 { items.append("bn-momentum \(batchNormMomentum)") }
-        if loss != .squareHinge { items.append("loss \(loss.rawValue)") }
-        if mode == .stochastic && stochasticTarget != .activations { items.append("stochastic \(stochasticTarget.rawValue)") }
+        if mode.isBinary && weightInitialization != paper.weightInitialization { items.append("init \(weightInitialization.rawValue)") }
+        if mode.isBinary && glorotLearningRateScale != paper.glorotLearningRateScale { items.append("glorot-lr") }
+        if inputDropout != paper.inputDropout { items.append("dropout-in \(inputDropout)") }
+        if hiddenDropout != paper.hiddenDropout { items.append("dropout-hidden \(hiddenDropout)") }
+        if batchNormMomentum != paper.batchNormMomentum { items.append("bn-momentum \(batchNormMomentum)") }
+        if loss != paper.loss { items.append("loss \(loss.rawValue)") }
+        if mode == .stochastic && stochasticTarget != paper.stochasticTarget { items.append("stochastic \(stochasticTarget.rawValue)") }
         return items
     }
 

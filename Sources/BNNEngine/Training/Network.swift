@@ -171,6 +171,7 @@ final class Network {
 
     /// Backward pass from ∂C/∂y in `outputGradients[last]`.
     private func backward(input: UnsafePointer<Float>, rows: Int) {
+        let firstInput = droppedInput.map { UnsafePointer($0.pointer) } ?? input
         for k in stride(from: layerCount - 1, through: 0, by: -1) {
             let ga = outputGradients[k].pointer
             if k < layerCount - 1 {
@@ -181,7 +182,6 @@ final class Network {
             }
             let gs = preActivationGradients[k].pointer
             batchNorms[k].backward(outputGradient: ga, rows: rows, inputGradient: gs)
-            let firstInput = droppedInput.map { UnsafePointer($0.pointer) } ?? input
             let layerInput = k == 0 ? firstInput : UnsafePointer(activations[k - 1].pointer)
             dense[k].backward(input: layerInput, outputGradient: gs, rows: rows,
                               inputGradient: k > 0 ? outputGradients[k - 1].pointer : nil)
@@ -210,7 +210,7 @@ final class Network {
         let rows = min(max(rows, 1), maxRows)
         let timer = BenchmarkTimer(budget: 0.05, minimumRuns: 3, maximumRuns: 50)
         var choices: [ForwardProductChoice] = []
-        for k in 1..<max(layerCount, 1) {
+        for k in 1..<layerCount {
             let layer = dense[k]
             let product = BinaryDenseProduct(maxRows: maxRows, inputs: layer.inputs, outputs: layer.outputs, gemm: gemm)
             var choice = ForwardProductChoice(layer: k, rows: rows, outputs: layer.outputs, inputs: layer.inputs,

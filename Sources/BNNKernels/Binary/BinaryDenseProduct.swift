@@ -19,6 +19,8 @@ public final class BinaryDenseProduct {
     private let packedInput: AlignedWords
     private let packedWeights: AlignedWords
     private let sums: UnsafeMutablePointer<Int32>
+    /// Column bands of W packed in parallel (each task owns whole rows of the packed matrix).
+    private let columnBands: [Range<Int>]
 
     /// Buffers for up to `maxRows` rows of `inputs` ±1 values times an inputs x outputs ±1 matrix.
     public init(maxRows: Int, inputs: Int, outputs: Int, gemm: BinaryGEMM) {
@@ -32,6 +34,7 @@ public final class BinaryDenseProduct {
         packedInput = AlignedWords(count: maxRows * wordsPerRow)
         packedWeights = AlignedWords(count: outputs * wordsPerRow)
         sums = .allocate(capacity: maxRows * outputs)
+        columnBands = WorkPartition.bands(count: outputs, parts: gemm.threadCount, alignment: 64)
     }
 
     deinit { sums.deallocate() }
@@ -45,9 +48,9 @@ public final class BinaryDenseProduct {
         let a = SendablePointer(packedInput.pointer), b = SendablePointer(packedWeights.pointer)
         let x = SendablePointer(UnsafeMutablePointer(mutating: input))
         let w = SendablePointer(UnsafeMutablePointer(mutating: weights))
-        // Pack the rows of x and the columns of W in one parallel pass: column bands of W
-        // (each task owns whole output rows of the packed matrix), rows of x on the first task.
-        let bands = WorkPartition.bands(count: n, parts: gemm.threadCount, alignment: 64)
+        // Pack the rows of x and the columns of W in one parallel pass: a column band of W
+        // per task, the rows of x on the first task.
+        let bands = columnBands
         DispatchQueue.concurrentPerform(iterations: bands.count) { t in
             let band = bands[t]
             bnn_pack_columns_f32(k, band.count, w.pointer + band.lowerBound, n,
