@@ -57,7 +57,7 @@ public struct ForwardProductChoice: Sendable, Equatable {
         self.usesXnor = usesXnor
     }
 
-    /// One line for logs, e.g. "layer 2 · 100x1024x1024 · xnor/avx2 0.21 ms vs sgemm 0.93 ms → xnor".
+    /// One line for logs, e.g. "layer 2 · 100x4096x4096 · xnor/avx2 28.612 ms vs sgemm 58.664 ms → xnor/avx2".
     public var summary: String {
         var line = "layer \(layer + 1) · \(rows)x\(outputs)x\(inputs) · "
         if let x = xnorSeconds, let s = sgemmSeconds {
