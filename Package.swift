@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
-        .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], swiftSettings: strictSwift),
+        .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "bnn-fuzz", "bnn-save-loop"],
                     exclude: ["Regressions"], swiftSettings: strictSwift),
