@@ -8,6 +8,7 @@
 //   → BNNData (IDX files, splits, batches)
 //   → BNNKernels (bit packing, XNOR-popcount GEMM, sgemm)
 //   → BNNEngine (layers, binarization, losses, optimizers, runs)
+//   → BNNDeploy (packed model → C source for microcontrollers; model summary, energy)
 //   → BNNDashboard (pure renderer + ncurses terminal)
 //   → bnn-tui (the command line).
 // Nothing below imports anything above.
@@ -29,6 +30,7 @@ let package = Package(
         .library(name: "BNNKernels", targets: ["BNNKernels"]),
         .library(name: "BNNEngine", targets: ["BNNEngine"]),
         .library(name: "BNNDashboard", targets: ["BNNDashboard"]),
+        .library(name: "BNNDeploy", targets: ["BNNDeploy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +86,13 @@ let package = Package(
             dependencies: ["BNNData", "BNNKernels", "CTrainingKernels"],
             swiftSettings: strictSwift
         ),
+        // A packed model to C99 for microcontrollers (no float, no malloc); the model summary
+        // with operation counts and energy estimates. Reads BNNKernels' packed model only.
+        .target(
+            name: "BNNDeploy",
+            dependencies: ["BNNData", "BNNKernels"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "BNNDashboard",
             dependencies: ["BNNData", "BNNEngine", "CNcursesw"],
@@ -94,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "bnn-tui",
             dependencies: [
-                "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard",
+                "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNDeploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -128,6 +137,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNEmbeddedData"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNDeployTests", dependencies: ["BNNDeploy", "BNNKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
