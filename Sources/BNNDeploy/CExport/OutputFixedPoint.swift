@@ -1,4 +1,5 @@
 import BNNKernels
+import BNNSupport
 
 /// The output layer's BatchNorm as integer arithmetic: score_j = scale_j · s + offset_j.
 ///
@@ -56,7 +57,7 @@ public struct OutputFixedPoint: Sendable, Equatable {
             let weights = model.weights(layer: 0)
             for j in 0..<bn.count {
                 shift[j] += Double(2 * weights.popcount(row: j) - inputs)
-                slopes[j] = gain[j] / Double(PixelEncoding.scale)
+                slopes[j] = gain[j] / Double(PixelScaling.scale)
             }
             largestSum = 255 * inputs
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BNNData
+import BNNSupport
 import BNNDeploy
 import BNNKernels
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BNNData
+import BNNSupport
 import Foundation
 
 /// `eval --predictions FILE`: one predicted class per line, in test-set order.
