@@ -24,9 +24,11 @@ public enum CModelGenerator {
     public enum GenerationError: Error, CustomStringConvertible {
         case outputLayer(OutputFixedPoint.Unrepresentable)
         case classNames(expected: Int, actual: Int)
+        case unsupported(SupportedModels.Unsupported)
 
         public var description: String {
             switch self {
+            case .unsupported(let e): return e.description
             case .outputLayer(let e): return e.description
             case let .classNames(expected, actual): return "\(actual) class names for a model with \(expected) classes"
             }
@@ -34,6 +36,7 @@ public enum CModelGenerator {
     }
 
     public static func generate(_ model: PackedModel, provenance: ModelProvenance) throws(GenerationError) -> CModelSource {
+        do { try SupportedModels.check(model) } catch { throw .unsupported(error) }
         if let names = provenance.classNames, names.count != model.classCount {
             throw .classNames(expected: model.classCount, actual: names.count)
         }

@@ -12,6 +12,7 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
     case pixelProduct
     case binaryProduct
     case thresholdBit
+    case classScore
     case denseHiddenFromPixels
     case denseHiddenFromBits
     case denseOutputFromPixels
@@ -22,12 +23,12 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
     /// The functions this one calls (emitted before it).
     var dependencies: [CRuntimeFunction] {
         switch self {
-        case .popcount, .bitPlanes, .thresholdBit: return []
+        case .popcount, .bitPlanes, .thresholdBit, .classScore: return []
         case .pixelProduct, .binaryProduct: return [.popcount]
         case .denseHiddenFromPixels: return [.pixelProduct, .thresholdBit]
         case .denseHiddenFromBits: return [.binaryProduct, .thresholdBit]
-        case .denseOutputFromPixels: return [.pixelProduct]
-        case .denseOutputFromBits: return [.binaryProduct]
+        case .denseOutputFromPixels: return [.pixelProduct, .classScore]
+        case .denseOutputFromBits: return [.binaryProduct, .classScore]
         }
     }
 
@@ -113,6 +114,17 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
                 out[j >> 5] |= fires << (j & 31);
             }
             """
+        case .classScore:
+            return """
+            /* Class j's fixed-point score scale_j s + offset_j; keeps it in *best when it is larger than
+               every score before it (strict >: the first class wins ties, as eval). */
+            static void bnn_class_score(int32_t j, int32_t s, const int32_t *scale, const int64_t *offset,
+                                        int *best, int64_t *best_score)
+            {
+                int64_t score = (int64_t)scale[j] * s + offset[j];
+                if (j == 0 || score > *best_score) { *best = (int)j; *best_score = score; }
+            }
+            """
         case .denseHiddenFromPixels:
             return """
             /* A first dense layer: n binarized outputs from the image's bit planes. */
@@ -143,8 +155,7 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
             """
         case .denseOutputFromPixels:
             return """
-            /* A network of one dense layer: the class whose fixed-point score scale_j P + offset_j is largest
-               (the first on ties, as eval). */
+            /* A network of one dense layer: the class with the largest fixed-point score of P. */
             static int bnn_dense_output_from_pixels(const uint32_t *planes, int32_t in_words, int32_t pixel_sum,
                                                     const uint32_t *weights, const int32_t *scale,
                                                     const int64_t *offset, int32_t n)
@@ -153,16 +164,14 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
                 int64_t best_score = 0;
                 for (int32_t j = 0; j < n; j++) {
                     int32_t s = bnn_pixel_product(planes, in_words, pixel_sum, weights + j * in_words);
-                    int64_t score = (int64_t)scale[j] * s + offset[j];
-                    if (j == 0 || score > best_score) { best = (int)j; best_score = score; }
+                    bnn_class_score(j, s, scale, offset, &best, &best_score);
                 }
                 return best;
             }
             """
         case .denseOutputFromBits:
             return """
-            /* The output layer: the class whose fixed-point score scale_j s + offset_j is largest
-               (the first on ties, as eval). */
+            /* The output layer: the class with the largest fixed-point score of s. */
             static int bnn_dense_output_from_bits(const uint32_t *in, int32_t in_words, int32_t k,
                                                   const uint32_t *weights, const int32_t *scale,
                                                   const int64_t *offset, int32_t n)
@@ -171,8 +180,7 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
                 int64_t best_score = 0;
                 for (int32_t j = 0; j < n; j++) {
                     int32_t s = bnn_binary_product(in, weights + j * in_words, in_words, k);
-                    int64_t score = (int64_t)scale[j] * s + offset[j];
-                    if (j == 0 || score > best_score) { best = (int)j; best_score = score; }
+                    bnn_class_score(j, s, scale, offset, &best, &best_score);
                 }
                 return best;
             }

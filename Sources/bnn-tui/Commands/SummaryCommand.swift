@@ -42,6 +42,7 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let (model, source) = try load()
+            do { try SupportedModels.check(model) } catch { throw CommandFailure.usage("\(target): \(error)") }
             var latency: LatencyMeasurement?
             if !noLatency {
                 do { latency = try LatencyMeasurement(model: model, pixels: pixels(for: model)) } catch {
