@@ -50,14 +50,18 @@ let package = Package(
         ),
 
         // MARK: - Binary kernels compiled for several instruction sets (C)
+        // The one variant choice (BNN_KERNEL or the best) both kernel libraries follow.
+        .target(name: "CKernelDispatch"),
         .target(
             name: "CBinaryKernels",
+            dependencies: ["CKernelDispatch"],
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
         // Fused elementwise training loops (optimizer + clip + sign), same scheme.
         .target(
             name: "CTrainingKernels",
+            dependencies: ["CKernelDispatch"],
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
@@ -76,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["BNNData", "CBinaryKernels", "CBLAS"],
+            dependencies: ["BNNData", "CKernelDispatch", "CBinaryKernels", "CBLAS"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -126,7 +130,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "BNNDataTests", dependencies: ["BNNData"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
-        .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "CTrainingKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
