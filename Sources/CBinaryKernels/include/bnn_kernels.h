@@ -6,33 +6,22 @@
 // to 0 and never contributes, so dot(a, b) = K - 2 * popcount(a XOR b) exactly.
 //
 // The products are compiled for several instruction sets (portable C, POPCNT,
-// AVX2, AVX-512 VPOPCNTDQ) and the caller names the variant; asking for one the
-// CPU lacks returns BNN_ERROR_UNSUPPORTED instead of faulting.
+// AVX2, AVX-512 VPOPCNTDQ; bnn_kernel_dispatch.h) and the caller names the variant,
+// usually bnn_active_variant(); asking for one the CPU lacks returns
+// BNN_ERROR_UNSUPPORTED instead of faulting.
 #ifndef BNN_KERNELS_H
 #define BNN_KERNELS_H
 #include <stdint.h>
 #include <stddef.h>
+#include "bnn_kernel_dispatch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// The instruction-set variants of the kernels, slowest to fastest.
-typedef enum {
-    BNN_VARIANT_PORTABLE = 0,
-    BNN_VARIANT_POPCNT = 1,
-    BNN_VARIANT_AVX2 = 2,
-    BNN_VARIANT_AVX512 = 3,
-} bnn_variant;
-
-enum {
-    BNN_OK = 0,
-    BNN_ERROR_UNSUPPORTED = -1,
-    BNN_ERROR_BAD_ARGUMENT = -2,
-};
-
-/// 1 if this CPU (and this build) can run `variant`, else 0.
-int bnn_variant_supported(int variant);
+/// The variant the process runs (BNN_KERNEL or the best one, see
+/// bnn_kernel_dispatch.h): the name of the row of this library's table it uses.
+const char *bnn_binary_kernels_variant(void);
 
 /// c[i*ldc + j] = dot(row i of a, row j of b) = k_bits - 2 * popcount(a_i XOR b_j)
 /// for i < m, j < n. `a` is m x k_bits, `b` is n x k_bits (one row per output).
@@ -50,6 +39,21 @@ int bnn_bitplane_gemm(int variant, size_t m, size_t n, size_t k_bits,
                       const uint64_t *b, size_t ldb,
                       const int32_t *weight_popcounts,
                       int32_t *c, size_t ldc);
+
+/// The same integer first-layer product straight from the raw pixels, by table
+/// lookup (bnn_pixel_product.c): c[i*ldc + j] = sum_k p[i*ldp + k] * w_j[k] for
+/// i < m, j < n, with the weights in the nibble layout of bnn_pack_weight_nibbles
+/// (column j of `nibbles` is neuron j; offset the pointer to start at another neuron).
+int bnn_pixel_gemm(int variant, size_t m, size_t n, size_t k,
+                   const uint8_t *p, size_t ldp,
+                   const uint8_t *nibbles, size_t ldn,
+                   int32_t *c, size_t ldc);
+
+/// The weights of bnn_pixel_gemm: n packed rows of k_bits ±1 weights (ld ldb words)
+/// as ceil(k_bits/4) rows of ldn >= n bytes, out[g*ldn + j] = bits 4g..4g+3 of row j;
+/// bytes n..ldn-1 of each row are zeroed.
+void bnn_pack_weight_nibbles(size_t n, size_t k_bits, const uint64_t *b, size_t ldb,
+                             uint8_t *out, size_t ldn);
 
 /// Packs rows of a row-major float matrix (m x k, leading dimension ldx):
 /// bit = x >= 0. Pad bits and pad words up to ldo are zeroed.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNNData
 import BNNDashboard
 import BNNEngine
 import Foundation
@@ -76,7 +77,10 @@ struct DashboardCommand: ParsableCommand {
         let trainingRuns = try modes.map { mode in
             let log: MetricsLogWriter?
             do {
-                log = try metricsDirectory.map { try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl")) }
+                log = try metricsDirectory.map {
+                    try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
+                                         dataset: splits.dataset.name)
+                }
             } catch { throw CommandFailure.usage("\(error)") }
             return try TrainingRun(name: mode.rawValue,
                                    configuration: training.configuration(mode: mode, threads: threadsPerRun),
@@ -84,7 +88,7 @@ struct DashboardCommand: ParsableCommand {
         }
         let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
         let header = DashboardHeader(
-            dataset: splits.source.isEmbeddedSubset ? "Fashion-MNIST subset" : "Fashion-MNIST",
+            dataset: splits.datasetLabel,
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
             seed: training.seed, startedAt: Date().timeIntervalSince1970,
             // As the stoch run sees them: that includes a non-default stochastic target.
@@ -97,7 +101,7 @@ struct DashboardCommand: ParsableCommand {
         }
         var state = DashboardState(monochrome: monochrome, ascii: ascii || !terminal.unicode)
         if splits.source.isEmbeddedSubset {
-            state.post("full Fashion-MNIST not found: training on the embedded subset (see --help for --data)",
+            state.post("full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",
                        kind: .error, now: Date().timeIntervalSince1970)
         }
         group.startAll()
