@@ -9,6 +9,7 @@
 //   → BNNKernels (bit packing, XNOR-popcount GEMM, sgemm)
 //   → BNNEngine (layers, binarization, losses, optimizers, runs)
 //   → BNNDashboard (pure renderer + ncurses terminal)
+//   → BNNSession (control sockets for attach, metrics-file following for watch)
 //   → bnn-tui (the command line).
 // Nothing below imports anything above.
 
@@ -29,6 +30,7 @@ let package = Package(
         .library(name: "BNNKernels", targets: ["BNNKernels"]),
         .library(name: "BNNEngine", targets: ["BNNEngine"]),
         .library(name: "BNNDashboard", targets: ["BNNDashboard"]),
+        .library(name: "BNNSession", targets: ["BNNSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -90,11 +92,18 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // Control sockets (train --control, attach) and metrics-file following (watch).
+        .target(
+            name: "BNNSession",
+            dependencies: ["BNNEngine", "BNNKernels", "BNNDashboard"],
+            swiftSettings: strictSwift
+        ),
+
         // MARK: - The command line
         .executableTarget(
             name: "bnn-tui",
             dependencies: [
-                "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard",
+                "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -129,6 +138,7 @@ let package = Package(
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNSessionTests", dependencies: ["BNNSession", "BNNEngine"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "bnn-fuzz", "bnn-save-loop"],
