@@ -27,7 +27,9 @@ public final class RemoteRuns: RunController, @unchecked Sendable {
 
     /// Checkpoints of every run still connected (a run that ended has nothing new to save).
     public func saveCheckpoints() throws -> [String] {
-        try clients.filter { $0.ended == nil }.map { try $0.saveCheckpoint(directory: checkpointDirectory) }
+        let live = clients.filter { $0.ended == nil }
+        guard !live.isEmpty else { throw SocketError(path: clients.first?.path ?? "", reason: "every run has ended; nothing to save") }
+        return try live.map { try $0.saveCheckpoint(directory: checkpointDirectory) }
     }
 
     /// Detaches from every run; they keep training.
