@@ -8,7 +8,7 @@ struct BNNTUI: ParsableCommand {
         commandName: "bnn-tui",
         abstract: "Train Binarized Neural Networks on Fashion-MNIST and watch them learn in the terminal.",
         version: "0.1.0",
-        subcommands: [DashboardCommand.self, TrainCommand.self, AttachCommand.self, PlotCommand.self, ReportCommand.self, BenchCommand.self, ExportCommand.self, EvalCommand.self],
+        subcommands: [DashboardCommand.self, TrainCommand.self, AttachCommand.self, WatchCommand.self, PlotCommand.self, ReportCommand.self, BenchCommand.self, ExportCommand.self, EvalCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 
