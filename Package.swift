@@ -123,7 +123,7 @@ let package = Package(
         // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
-            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "CZlib"],
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNSession", "CZlib"],
             path: "Fuzz/Sources/BNNFuzzTargets",
             swiftSettings: strictSwift
         ),
