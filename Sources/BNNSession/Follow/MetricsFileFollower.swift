@@ -34,7 +34,7 @@ public final class MetricsFileFollower {
     private var partial: [UInt8] = []
     private var skippingLongLine = false
     private var lineNumber = 0
-    private let decoder = MetricsLog.makeDecoder()
+    private let decoder = MetricsSchema.makeDecoder()
 
     public init(path: String) { self.path = path }
 
@@ -104,15 +104,15 @@ public final class MetricsFileFollower {
     /// Decodes one complete line; true when it added an epoch or a warning.
     private func take(line bytes: [UInt8]) -> Bool {
         lineNumber += 1
-        let metrics: EpochMetrics?
+        let decoded: (EpochMetrics, String?)?
         do {
-            metrics = try MetricsLog.decodeLine(String(decoding: bytes, as: UTF8.self), decoder: decoder,
+            decoded = try MetricsLog.decodeLine(String(decoding: bytes, as: UTF8.self), decoder: decoder,
                                                 source: (path as NSString).lastPathComponent, line: lineNumber)
         } catch {
             warning = error.description
             return true
         }
-        guard let metrics else { return false }
+        guard let (metrics, _) = decoded else { return false }
         if let r = runs.firstIndex(where: { $0.name == metrics.run }) {
             if let e = runs[r].epochs.firstIndex(where: { $0.epoch >= metrics.epoch }) {
                 if runs[r].epochs[e].epoch == metrics.epoch { runs[r].epochs[e] = metrics } else { runs[r].epochs.insert(metrics, at: e) }

@@ -50,8 +50,9 @@ public struct MessageError: Error, Equatable, CustomStringConvertible {
 
 // MARK: - Encoding
 
-/// One JSON object per message: "type" plus the fields of its case. NaN and
-/// infinities travel as the strings "nan", "inf", "-inf", as in metrics files.
+/// One JSON object per message: "type" plus the fields of its case. Epochs use
+/// `EpochMetrics`' keys, and NaN and infinities travel as the strings "nan",
+/// "inf", "-inf": the rules of `MetricsSchema`, with its encoder and decoder.
 private struct Envelope: Codable {
     var type: String
     var version: Int?
@@ -72,19 +73,8 @@ private struct Envelope: Codable {
 }
 
 private enum MessageCoding {
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
-
-    static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
+    static func encoder() -> JSONEncoder { MetricsSchema.makeEncoder() }
+    static func decoder() -> JSONDecoder { MetricsSchema.makeDecoder() }
 
     static func encode(_ envelope: Envelope) -> [UInt8] {
         // Every field is a plain value, so encoding cannot fail.

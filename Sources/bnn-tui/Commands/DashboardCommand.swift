@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNNData
 import BNNDashboard
 import BNNEngine
 import Foundation
@@ -72,7 +73,10 @@ struct DashboardCommand: ParsableCommand {
         let trainingRuns = try modes.map { mode in
             let log: MetricsLogWriter?
             do {
-                log = try metricsDirectory.map { try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl")) }
+                log = try metricsDirectory.map {
+                    try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
+                                         dataset: splits.dataset.name)
+                }
             } catch { throw CommandFailure.usage("\(error)") }
             return try TrainingRun(name: mode.rawValue,
                                    configuration: training.configuration(mode: mode, threads: threadsPerRun),
@@ -80,14 +84,14 @@ struct DashboardCommand: ParsableCommand {
         }
         let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
         let header = DashboardHeader(
-            dataset: splits.source.isEmbeddedSubset ? "Fashion-MNIST subset" : "Fashion-MNIST",
+            dataset: splits.datasetLabel,
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
             seed: training.seed, startedAt: Date().timeIntervalSince1970,
             // As the stoch run sees them: that includes a non-default stochastic target.
             settings: try training.configuration(mode: .stochastic, threads: 1).nonDefaultSettings)
 
         let notice = splits.source.isEmbeddedSubset
-            ? (text: "full Fashion-MNIST not found: training on the embedded subset (see --help for --data)",
+            ? (text: "full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",
                kind: TransientMessage.Kind.error) : nil
         try DashboardLoop.run(group, header: { header }, display: display, notice: notice, start: group.startAll)
     }

@@ -79,11 +79,11 @@ struct TrainCommand: ParsableCommand {
         let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
         let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let log: MetricsLogWriter?
-        do { log = try metrics.map { try MetricsLogWriter(path: $0) } } catch { throw CommandFailure.usage("\(error)") }
+        do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch { throw CommandFailure.usage("\(error)") }
 
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
-        print("data: \(splits.source) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
+        print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
         if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
         fflush(nil)
 
@@ -105,7 +105,7 @@ struct TrainCommand: ParsableCommand {
         } catch { throw CommandFailure.usage("\(error)") }
         box.run = run
         let server = try serveControl(run: run, configuration: configuration,
-                                      dataset: splits.source.isEmbeddedSubset ? "Fashion-MNIST subset" : "Fashion-MNIST")
+                                      dataset: splits.datasetLabel)
         defer { server?.finish() }
 
         var signals = TerminationSignals.install()

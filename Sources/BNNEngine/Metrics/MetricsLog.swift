@@ -1,22 +1,30 @@
 import Foundation
-import BNNEngine
 
-/// The runs recorded in metrics JSONL files (one `EpochMetrics` JSON object
-/// per line, snake_case keys, as `bnn-tui train --metrics` writes them), and
-/// the snapshots that let the dashboard's panels draw them after the fact.
+/// The runs recorded in metrics JSONL files (`MetricsSchema`: one `EpochMetrics`
+/// JSON object per line, as `bnn-tui train --metrics` writes them), and the
+/// snapshots that let the dashboard's panels draw them after the fact. The
+/// reader lives beside the writer so both follow the one schema.
 ///
 /// A file may hold several runs (told apart by "run"); the same run name in
 /// two files stays two runs (the second shown as "name#2"). A repeated epoch
 /// of a run (a resumed run rewriting it) keeps the later line.
 public struct MetricsLog: Sendable {
-    /// One recorded run: its display name, the file it came from, its epochs in order.
+    /// One recorded run: its display name, the file it came from, its epochs in order,
+    /// and the dataset its lines name (nil when they name none).
     public struct Run: Sendable, Equatable {
         public var name: String
         public var source: String
         public var epochs: [EpochMetrics]
+        public var dataset: String?
     }
 
     public private(set) var runs: [Run] = []
+
+    /// The dataset every run names, if they all name the same one.
+    public var dataset: String? {
+        let names = Set(runs.map(\.dataset))
+        return names.count == 1 ? names.first! : nil
+    }
 
     public init() {}
 
@@ -29,15 +37,17 @@ public struct MetricsLog: Sendable {
 
     /// Adds the runs in `text`, the content of the file named `source` (used in messages).
     public mutating func append(text: String, source: String) throws(MetricsLogError) {
-        let decoder = Self.makeDecoder()
+        let decoder = MetricsSchema.makeDecoder()
         var byName: [String: [Int: EpochMetrics]] = [:]
+        var datasets: [String: String] = [:]
         var order: [String] = []
         var lineNumber = 0
         // Split on the byte: "\r\n" is a single Character to Swift and would not split on "\n".
         for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            guard let metrics = try Self.decodeLine(String(decoding: rawLine, as: UTF8.self), decoder: decoder,
-                                                    source: source, line: lineNumber) else { continue }
+            guard let (metrics, dataset) = try Self.decodeLine(String(decoding: rawLine, as: UTF8.self), decoder: decoder,
+                                                               source: source, line: lineNumber) else { continue }
+            if let dataset { datasets[metrics.run] = dataset }
             if byName[metrics.run] == nil { order.append(metrics.run) }
             byName[metrics.run, default: [:]][metrics.epoch] = metrics
         }
@@ -48,7 +58,7 @@ public struct MetricsLog: Sendable {
             var k = 2
             while taken.contains(display) { display = "\(name)#\(k)"; k += 1 }
             let epochs = byName[name]!.values.sorted { $0.epoch < $1.epoch }
-            runs.append(Run(name: display, source: source, epochs: epochs))
+            runs.append(Run(name: display, source: source, epochs: epochs, dataset: datasets[name]))
         }
     }
 
@@ -58,7 +68,8 @@ public struct MetricsLog: Sendable {
         runs.map { Self.snapshot(name: $0.name, epochs: $0.epochs, state: .done) }
     }
 
-    /// The snapshot of a recorded run with these epochs (in order, at least one), in `state`.
+    /// The snapshot of a recorded run with these epochs (in order, at least one), in `state`:
+    /// every epoch in the history, the last epoch's layer statistics, training time the sum of epoch times.
     public static func snapshot(name: String, epochs: [EpochMetrics], state: RunState) -> RunSnapshot {
         let last = epochs[epochs.count - 1]
         let architecture = (try? Architecture(parsing: last.arch)) ?? Architecture(widths: [1, 1])
@@ -84,29 +95,33 @@ public struct MetricsLog: Sendable {
 
     // MARK: - One line
 
-    /// The decoder for metrics lines ("nan", "inf", "-inf" strings as numbers).
-    public static func makeDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
-
-    /// Decodes and checks line number `line` of `source`; nil for a blank line.
+    /// Decodes and checks line number `line` of `source` (a decoder from
+    /// `MetricsSchema.makeDecoder()`): its metrics and the dataset it names; nil for a blank line.
     public static func decodeLine(_ text: String, decoder: JSONDecoder, source: String,
-                                  line: Int) throws(MetricsLogError) -> EpochMetrics? {
-        let trimmed = text.trimmingWhitespace()
-        if trimmed.isEmpty { return nil }
+                                  line lineNumber: Int) throws(MetricsLogError) -> (EpochMetrics, String?)? {
+        let line = text.trimmingWhitespace()
+        if line.isEmpty { return nil }
         let metrics: EpochMetrics
+        let record: MetricsRecord
         do {
-            metrics = try decoder.decode(EpochMetrics.self, from: Data(trimmed.utf8))
+            record = try decoder.decode(MetricsRecord.self, from: Data(line.utf8))
+            metrics = record.metrics
+            if let dataset = record.dataset {
+                guard (1...80).contains(dataset.count),
+                      dataset.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+                    throw MetricsLogError.malformedLine(path: source, line: lineNumber,
+                                                       reason: "'\(MetricsSchema.datasetKey)' must be 1-80 printable characters")
+                }
+            }
+        } catch let error as MetricsLogError {
+            throw error
         } catch let error as DecodingError {
-            throw .malformedLine(path: source, line: line, reason: Self.explain(error))
+            throw .malformedLine(path: source, line: lineNumber, reason: Self.explain(error))
         } catch {
-            throw .malformedLine(path: source, line: line, reason: "not a metrics record")
+            throw .malformedLine(path: source, line: lineNumber, reason: "not a metrics record")
         }
-        try Self.check(metrics, path: source, line: line)
-        return metrics
+        try Self.check(metrics, path: source, line: lineNumber)
+        return (metrics, record.dataset)
     }
 
     // MARK: - Reading and checking
@@ -136,14 +151,16 @@ public struct MetricsLog: Sendable {
         do { architecture = try Architecture(parsing: m.arch) } catch { throw bad(error.description) }
         guard (1...1_000_000).contains(m.epoch) else { throw bad("epoch \(m.epoch) is out of range 1-1000000") }
         let layers = architecture.layerCount
-        for (name, count) in [("clip_fraction", m.clipFraction.count), ("flip_ratio", m.flipRatio.count),
-                              ("ste_cancel_fraction", m.steCancelFraction.count),
-                              ("weight_histogram", m.weightHistogram.count)] where count != layers {
-            throw bad("\(name) has \(count) entries but \(m.arch) has \(layers) layers")
+        typealias Field = EpochMetrics.CodingKeys
+        for (field, count) in [(Field.clipFraction, m.clipFraction.count), (.flipRatio, m.flipRatio.count),
+                               (.steCancelFraction, m.steCancelFraction.count),
+                               (.weightHistogram, m.weightHistogram.count)] where count != layers {
+            throw bad("\(field.stringValue) has \(count) entries but \(m.arch) has \(layers) layers")
         }
+        let histogram = Field.weightHistogram.stringValue
         for (i, bins) in m.weightHistogram.enumerated() {
-            guard bins.count >= 2 else { throw bad("weight_histogram[\(i)] has \(bins.count) bins; needs the two clip edges at least") }
-            guard bins.allSatisfy({ $0 >= 0 }) else { throw bad("weight_histogram[\(i)] has a negative count") }
+            guard bins.count >= 2 else { throw bad("\(histogram)[\(i)] has \(bins.count) bins; needs the two clip edges at least") }
+            guard bins.allSatisfy({ $0 >= 0 }) else { throw bad("\(histogram)[\(i)] has a negative count") }
         }
     }
 
@@ -162,6 +179,7 @@ public struct MetricsLog: Sendable {
                 : (type == Double.self ? "a number" : "a \(type)")
             return "'\(path(context))' is not \(what)"
         case .dataCorrupted(let context):
+            if context.codingPath.last?.stringValue == MetricsSchema.schemaKey { return context.debugDescription }
             return context.codingPath.isEmpty ? "not valid JSON" : "'\(path(context))' is invalid"
         @unknown default: return "not a metrics record"
         }
