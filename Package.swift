@@ -12,6 +12,7 @@
 //   → BNNEngine (layers, binarization, losses, optimizers, runs)
 //   → BNNDeploy (packed model → C source for microcontrollers; model summary, energy)
 //   → BNNDashboard (pure renderer + ncurses terminal)
+//   → BNNSession (control sockets for attach, metrics-file following for watch)
 //   → bnn-tui (the command line).
 // Nothing below imports anything above.
 
@@ -34,6 +35,7 @@ let package = Package(
         .library(name: "BNNEngine", targets: ["BNNEngine"]),
         .library(name: "BNNDashboard", targets: ["BNNDashboard"]),
         .library(name: "BNNDeploy", targets: ["BNNDeploy"]),
+        .library(name: "BNNSession", targets: ["BNNSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -112,11 +114,18 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // Control sockets (train --control, attach) and metrics-file following (watch).
+        .target(
+            name: "BNNSession",
+            dependencies: ["BNNSupport", "BNNEngine", "BNNKernels", "BNNDashboard"],
+            swiftSettings: strictSwift
+        ),
+
         // MARK: - The command line
         .executableTarget(
             name: "bnn-tui",
             dependencies: [
-                "BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNDeploy",
+                "BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNDeploy", "BNNSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -127,7 +136,7 @@ let package = Package(
         // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
-            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "CZlib"],
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNSession", "CZlib"],
             path: "Fuzz/Sources/BNNFuzzTargets",
             swiftSettings: strictSwift
         ),
@@ -152,6 +161,7 @@ let package = Package(
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNSupport", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDeployTests", dependencies: ["BNNDeploy", "BNNKernels", "BNNSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNSessionTests", dependencies: ["BNNSession", "BNNEngine"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "bnn-fuzz", "bnn-save-loop"],
