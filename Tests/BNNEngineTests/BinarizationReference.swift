@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 
 /// Plain scalar references for the binarization functions of Courbariaux et al. 2016 (the C loops
 /// of `CTrainingKernels` are what training runs; tests check them against these).

@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 
 /// Batch normalization (Ioffe & Szegedy 2015) after every dense layer (per feature) and
 /// every convolution (per channel: the statistics run over the batch and all positions).

@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import CTrainingKernels
 
 /// The activation after a hidden layer's BatchNorm: a^b = sign(a) (`det`, and `stoch` at

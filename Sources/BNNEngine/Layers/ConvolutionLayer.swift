@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import BNNKernels
 
 /// A 3×3 convolution, stride 1, padding 1, without bias, on NHWC tensors: the patches of

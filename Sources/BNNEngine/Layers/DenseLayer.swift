@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import BNNKernels
 
 /// A fully connected layer without bias (BatchNorm's β plays that role): s = x · W_b with

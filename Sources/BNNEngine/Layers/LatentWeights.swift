@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import CTrainingKernels
 
 /// The latent real-valued weights W of a dense or convolution layer, their binary

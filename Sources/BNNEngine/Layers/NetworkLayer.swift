@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 
 /// One step of a `Network`'s sequential stack (mlx-swift's `UnaryLayer` is the model):
 /// dense, 3×3 convolution, 2×2 max-pool, BatchNorm, binarization and dropout are peers.

@@ -1,4 +1,5 @@
 import BNNKernels
+import BNNSupport
 
 /// The loss a run minimizes.
 ///
@@ -195,8 +196,3 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

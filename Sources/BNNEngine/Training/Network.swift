@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import BNNKernels
 
 /// A BinaryNet network as a sequential stack of `NetworkLayer`s, built from an

@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import BNNKernels
 
 /// Turns an `Architecture` and a configuration into a `Network`'s stack of layers, drawing

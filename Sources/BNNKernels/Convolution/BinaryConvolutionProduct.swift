@@ -1,3 +1,4 @@
+import BNNSupport
 import CBinaryKernels
 import Dispatch
 
@@ -45,9 +46,9 @@ public final class BinaryConvolutionProduct {
         precondition(rows > 0 && rows <= maxRows)
         let g = geometry, k = g.patchLength, n = g.outputChannels, ld = wordsPerRow
         let m = rows * g.outputPositions
-        let a = UncheckedBox(packedPatches.pointer), x = UncheckedBox(columns)
+        let a = SendablePointer(packedPatches.pointer), x = SendablePointer(readOnly: columns)
         ImageBands.run(count: m, threads: gemm.threadCount, work: m * k) { band in
-            bnn_pack_rows_f32(band.count, k, x.value + band.lowerBound * k, k, a.value + band.lowerBound * ld, ld)
+            bnn_pack_rows_f32(band.count, k, x.pointer + band.lowerBound * k, k, a.pointer + band.lowerBound * ld, ld)
         }
         bnn_pack_rows_f32(n, k, weights, k, packedWeights.pointer, ld)
         gemm.multiply(m: m, n: n, kBits: k, a: packedPatches.pointer, lda: ld,

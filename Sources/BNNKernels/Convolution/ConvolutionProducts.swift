@@ -1,3 +1,4 @@
+import BNNSupport
 /// The float products of a 3×3 convolution through im2col and BLAS sgemm, split over a
 /// run's threads by bands of rows (output positions), which are many for a convolution.
 ///
@@ -10,10 +11,10 @@ public enum ConvolutionProducts {
     public static func forward(columns: UnsafePointer<Float>, positions m: Int, patchLength k: Int,
                                weights: UnsafePointer<Float>, outputChannels n: Int,
                                output: UnsafeMutablePointer<Float>, threads: Int) {
-        let a = UncheckedBox(columns), b = UncheckedBox(weights), c = UncheckedBox(output)
+        let a = SendablePointer(readOnly: columns), b = SendablePointer(readOnly: weights), c = SendablePointer(output)
         ImageBands.run(count: m, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
-            FloatGEMM.gemm(transposeB: true, m: band.count, n: n, k: k, a: a.value + band.lowerBound * k, lda: k,
-                           b: b.value, ldb: k, c: c.value + band.lowerBound * n, ldc: n)
+            FloatGEMM.gemm(transposeB: true, m: band.count, n: n, k: k, a: a.pointer + band.lowerBound * k, lda: k,
+                           b: b.pointer, ldb: k, c: c.pointer + band.lowerBound * n, ldc: n)
         }
     }
 
@@ -22,16 +23,16 @@ public enum ConvolutionProducts {
     public static func weightGradient(outputGradient: UnsafePointer<Float>, columns: UnsafePointer<Float>,
                                       positions m: Int, patchLength k: Int, outputChannels n: Int,
                                       weightGradient: UnsafeMutablePointer<Float>, threads: Int) {
-        let g = UncheckedBox(outputGradient), a = UncheckedBox(columns), d = UncheckedBox(weightGradient)
+        let g = SendablePointer(readOnly: outputGradient), a = SendablePointer(readOnly: columns), d = SendablePointer(weightGradient)
         if k >= n {
             ImageBands.run(count: k, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
-                FloatGEMM.gemm(transposeA: true, m: n, n: band.count, k: m, a: g.value, lda: n,
-                               b: a.value + band.lowerBound, ldb: k, c: d.value + band.lowerBound, ldc: k)
+                FloatGEMM.gemm(transposeA: true, m: n, n: band.count, k: m, a: g.pointer, lda: n,
+                               b: a.pointer + band.lowerBound, ldb: k, c: d.pointer + band.lowerBound, ldc: k)
             }
         } else {
             ImageBands.run(count: n, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
-                FloatGEMM.gemm(transposeA: true, m: band.count, n: k, k: m, a: g.value + band.lowerBound, lda: n,
-                               b: a.value, ldb: k, c: d.value + band.lowerBound * k, ldc: k)
+                FloatGEMM.gemm(transposeA: true, m: band.count, n: k, k: m, a: g.pointer + band.lowerBound, lda: n,
+                               b: a.pointer, ldb: k, c: d.pointer + band.lowerBound * k, ldc: k)
             }
         }
     }
@@ -40,10 +41,10 @@ public enum ConvolutionProducts {
     public static func columnGradient(outputGradient: UnsafePointer<Float>, positions m: Int, patchLength k: Int,
                                       weights: UnsafePointer<Float>, outputChannels n: Int,
                                       columnGradient: UnsafeMutablePointer<Float>, threads: Int) {
-        let g = UncheckedBox(outputGradient), b = UncheckedBox(weights), c = UncheckedBox(columnGradient)
+        let g = SendablePointer(readOnly: outputGradient), b = SendablePointer(readOnly: weights), c = SendablePointer(columnGradient)
         ImageBands.run(count: m, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
-            FloatGEMM.gemm(m: band.count, n: k, k: n, a: g.value + band.lowerBound * n, lda: n,
-                           b: b.value, ldb: k, c: c.value + band.lowerBound * k, ldc: k)
+            FloatGEMM.gemm(m: band.count, n: k, k: n, a: g.pointer + band.lowerBound * n, lda: n,
+                           b: b.pointer, ldb: k, c: c.pointer + band.lowerBound * k, ldc: k)
         }
     }
 }

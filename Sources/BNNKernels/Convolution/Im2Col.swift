@@ -1,3 +1,4 @@
+import BNNSupport
 /// im2col and col2im for 3×3 convolutions on NHWC tensors (see `ConvolutionGeometry`).
 ///
 /// im2col turns a batch into a matrix of patches: row (n, y, x) holds the 3×3×C values
@@ -10,9 +11,9 @@ public enum Im2Col {
     public static func patches(input: UnsafePointer<Float>, rows: Int, geometry g: ConvolutionGeometry,
                                padding: Float, columns: UnsafeMutablePointer<Float>, threads: Int) {
         let h = g.inputHeight, w = g.inputWidth, c = g.inputChannels, k = g.patchLength
-        let source = UncheckedBox(input), target = UncheckedBox(columns)
+        let source = SendablePointer(readOnly: input), target = SendablePointer(columns)
         ImageBands.run(count: rows, threads: threads, work: rows * g.outputPositions * k) { images in
-            let input = source.value, columns = target.value
+            let input = source.pointer, columns = target.pointer
             for n in images {
                 let image = input + n * h * w * c
                 var row = columns + n * g.outputPositions * k
@@ -42,9 +43,9 @@ public enum Im2Col {
     public static func accumulate(columns: UnsafePointer<Float>, rows: Int, geometry g: ConvolutionGeometry,
                                   into gradient: UnsafeMutablePointer<Float>, threads: Int) {
         let h = g.inputHeight, w = g.inputWidth, c = g.inputChannels, k = g.patchLength
-        let source = UncheckedBox(columns), target = UncheckedBox(gradient)
+        let source = SendablePointer(readOnly: columns), target = SendablePointer(gradient)
         ImageBands.run(count: rows, threads: threads, work: rows * g.outputPositions * k) { images in
-            let columns = source.value, gradient = target.value
+            let columns = source.pointer, gradient = target.pointer
             for n in images {
                 let image = gradient + n * h * w * c
                 image.update(repeating: 0, count: h * w * c)

@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// The same BinaryNet MLP evaluated in float with sgemm on ±1 float weights.
 ///
 /// It is the specification `PackedModel` is tested against, and the float side
@@ -113,7 +115,7 @@ public final class FloatReferenceModel {
                 let row = s + i * n
                 for j in 0..<n {
                     let pre = index == 0
-                        ? PixelEncoding.preactivation(pixelProduct: row[j], weightSum: firstLayerWeightSums[j])
+                        ? PixelScaling.preactivation(pixelProduct: row[j], weightSum: firstLayerWeightSums[j])
                         : row[j]
                     let normalized = bn.apply(pre, neuron: j)
                     row[j] = last ? normalized : (normalized >= 0 ? 1 : -1)

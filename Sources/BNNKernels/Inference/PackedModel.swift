@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// A trained BinaryNet MLP packed for inference: 1-bit weights, integer thresholds.
 ///
 /// Layer k computes s = a · W_b (no bias). The first layer's a is the image:
@@ -26,7 +28,7 @@ public struct PackedModel: Sendable, Equatable {
             } else if index == 0 {
                 let sums = (0..<p.outputs).map { Float(2 * weights.popcount(row: $0) - p.inputs) }
                 output = .binarized(NeuronThresholds.fold(batchNorm: bn, range: -255 * p.inputs...255 * p.inputs) { j, s in
-                    PixelEncoding.preactivation(pixelProduct: Float(s), weightSum: sums[j])
+                    PixelScaling.preactivation(pixelProduct: Float(s), weightSum: sums[j])
                 })
             } else {
                 output = .binarized(NeuronThresholds.fold(batchNorm: bn, range: -p.inputs...p.inputs) { _, s in Float(s) })

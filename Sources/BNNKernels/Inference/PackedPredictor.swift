@@ -1,4 +1,5 @@
 import CBinaryKernels
+import BNNSupport
 
 /// Runs a `PackedModel` on batches of raw 8-bit images, reusing its buffers.
 ///
@@ -147,7 +148,7 @@ public final class PackedPredictor {
                     for i in part.rows {
                         for j in part.columns {
                             let sum = Float(sums.pointer[i * n + j])
-                            let pre = index == 0 ? PixelEncoding.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum
+                            let pre = index == 0 ? PixelScaling.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum
                             scores.pointer[i * n + j] = bn.apply(pre, neuron: j)
                         }
                     }

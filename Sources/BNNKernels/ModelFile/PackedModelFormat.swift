@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import Foundation
 
 /// The packed model file: everything `PackedModel` needs, weights at one bit each.
@@ -62,8 +62,8 @@ extension PackedModel {
         w.u32(0)
         w.u64(UInt64(length))
         w.u32(UInt32(layers.count))
-        w.f32(PixelEncoding.scale)
-        w.f32(PixelEncoding.offset)
+        w.f32(PixelScaling.scale)
+        w.f32(PixelScaling.offset)
         for width in widths { w.u32(UInt32(width)) }
         for layer in layers {
             w.bits(of: layer.weights)
@@ -151,7 +151,7 @@ extension PackedModel {
         let layerCount = Int(try r.u32())
         guard (1...PackedModelFormat.maxLayers).contains(layerCount) else { throw bad("layer count \(layerCount)") }
         let scale = try r.f32(), offset = try r.f32()
-        guard scale == PixelEncoding.scale, offset == PixelEncoding.offset else {
+        guard scale == PixelScaling.scale, offset == PixelScaling.offset else {
             throw bad("input encoding x = p/\(scale) + \(offset) is not supported")
         }
         var widths: [Int] = []
