@@ -19,6 +19,13 @@ struct CLIValidationTests {
         Mistake(arguments: ["train", "--arch", "784-0-10"], mentions: ["784-0-10"]),
         Mistake(arguments: ["train", "--arch", "abc"], mentions: ["abc"]),
         Mistake(arguments: ["train", "--arch", "100-10"], mentions: ["100-10", "784"]),
+        // The paper's notation: each error names the bad token.
+        Mistake(arguments: ["train", "--arch", "32C3-MP2-64Q3-10"], mentions: ["64Q3"]),
+        Mistake(arguments: ["train", "--arch", "32C3-256FC-64C3-10"], mentions: ["64C3", "dense"]),
+        Mistake(arguments: ["train", "--arch", "0C3-MP2-10"], mentions: ["0C3"]),
+        Mistake(arguments: ["train", "--arch", "8C3-MP2-8C3-MP2-8C3-MP2-8C3-MP2-8C3-MP2-10"], mentions: ["MP2", "1x1"]),
+        Mistake(arguments: ["train", "--arch", "32C3-MP2-64C3"], mentions: ["64C3"]),
+        Mistake(arguments: ["train", "--padding", "two"], mentions: ["--padding", "two"]),
         Mistake(arguments: ["train", "--dropout-in", "1"], mentions: ["--dropout-in"]),
         Mistake(arguments: ["train", "--dropout-hidden", "-0.1"], mentions: ["--dropout-hidden"]),
         Mistake(arguments: ["train", "--dropout-hidden", "nan"], mentions: ["--dropout-hidden"]),
