@@ -26,6 +26,7 @@ struct CLIValidationTests {
         Mistake(arguments: ["train", "--arch", "8C3-MP2-8C3-MP2-8C3-MP2-8C3-MP2-8C3-MP2-10"], mentions: ["MP2", "1x1"]),
         Mistake(arguments: ["train", "--arch", "32C3-MP2-64C3"], mentions: ["64C3"]),
         Mistake(arguments: ["train", "--padding", "two"], mentions: ["--padding", "two"]),
+        Mistake(arguments: ["train", "--preset", "cifar"], mentions: ["--preset", "cifar", "fmnist-cnn"]),
         Mistake(arguments: ["train", "--dropout-in", "1"], mentions: ["--dropout-in"]),
         Mistake(arguments: ["train", "--dropout-hidden", "-0.1"], mentions: ["--dropout-hidden"]),
         Mistake(arguments: ["train", "--dropout-hidden", "nan"], mentions: ["--dropout-hidden"]),

@@ -13,6 +13,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "What binary convolutions after the first read outside the image: one (+1, Larq Compute Engine's one-padding, free in XNOR arithmetic) or zero (BinaryNet's). The first convolution's real image is always zero-padded.")
     var padding: ConvolutionPadding = .one
 
+    @Option(help: "A named recipe (\(TrainingPreset.names)); options given explicitly override it. See train --list-presets.")
+    var preset: String?
+
     @Option(help: "Training epochs.")
     var epochs: Int = 30
 
@@ -65,6 +68,9 @@ struct TrainingOptions: ParsableArguments {
     var data: String?
 
     func validate() throws {
+        if let preset, TrainingPreset.named(preset) == nil {
+            throw ValidationError("--preset \(preset) is not one of \(TrainingPreset.names)")
+        }
         _ = try parsedArchitecture()
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs))") }
         guard epochs <= 1_000_000 else { throw ValidationError("--epochs \(epochs) is too large") }
