@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BNNData
 import BNNKernels
 @testable import BNNEngine
 

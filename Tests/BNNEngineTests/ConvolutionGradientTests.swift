@@ -1,4 +1,5 @@
 import Testing
+import BNNData
 import BNNSupport
 import BNNKernels
 @testable import BNNEngine

@@ -1,24 +1,21 @@
+import BNNData
 import BNNKernels
 
-/// The shape of one input image: height × width × channels (NHWC, channels fastest).
-public struct ImageShape: Sendable, Hashable, Codable, CustomStringConvertible {
-    public let height: Int
-    public let width: Int
-    public let channels: Int
-
-    public init(height: Int, width: Int, channels: Int) {
-        precondition(height > 0 && width > 0 && channels > 0)
-        self.height = height; self.width = width; self.channels = channels
-    }
-
+extension ImageShape {
     /// Values per image.
-    public var size: Int { height * width * channels }
+    public var size: Int { featureCount }
     /// A flat vector of `count` features (what an MLP written `784-…` sees).
     public static func flat(_ count: Int) -> ImageShape { ImageShape(height: 1, width: 1, channels: count) }
-    /// Fashion-MNIST's (and MNIST's) 28×28 grey images.
+    /// Fashion-MNIST's (and MNIST's) 28×28 grey images: what a spec is checked against
+    /// before the data is loaded (the dataset's descriptor has the same).
     public static let grey28 = ImageShape(height: 28, width: 28, channels: 1)
+}
 
-    public var description: String { "\(height)x\(width)x\(channels)" }
+/// `ImageShape` as a checkpoint header stores it.
+private struct InputShapeCoding: Codable {
+    let height: Int
+    let width: Int
+    let channels: Int
 }
 
 /// One layer of an architecture in the paper's notation: `NC3` (a 3×3 convolution with N
@@ -249,11 +246,12 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let spec = try container.decodeIfPresent(String.self, forKey: .spec) {
-            let input = try container.decode(ImageShape.self, forKey: .input)
-            guard input.height > 0, input.width > 0, input.channels > 0, input.height <= 4096, input.width <= 4096,
-                  input.channels <= 65536 else {
+            let shape = try container.decode(InputShapeCoding.self, forKey: .input)
+            guard shape.height > 0, shape.width > 0, shape.channels > 0, shape.height <= 4096, shape.width <= 4096,
+                  shape.channels <= 65536 else {
                 throw DecodingError.dataCorruptedError(forKey: .input, in: container, debugDescription: "bad input shape")
             }
+            let input = ImageShape(height: shape.height, width: shape.width, channels: shape.channels)
             do { self = try Architecture(parsing: spec, input: input) } catch {
                 throw DecodingError.dataCorruptedError(forKey: .spec, in: container, debugDescription: error.description)
             }
@@ -273,7 +271,8 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
             try container.encode(widths, forKey: .widths)
         } else {
             try container.encode(description, forKey: .spec)
-            try container.encode(input, forKey: .input)
+            try container.encode(InputShapeCoding(height: input.height, width: input.width, channels: input.channels),
+                                 forKey: .input)
         }
     }
 

@@ -6,16 +6,15 @@ import Foundation
 /// notice when the embedded subset stands in for the full set.
 enum DataLoading {
     static func load(_ options: TrainingOptions, architecture: Architecture) throws(CommandFailure) -> (TrainingData, DatasetSplits) {
+        let location = try options.data.locate()
         let splits: DatasetSplits
         do {
-            let location = try DatasetLocator(explicitDirectory: options.data).locate()
-            if let notice = location.notice { printError("bnn-tui: \(notice)") }
             splits = try DatasetLoader.loadSplits(
                 from: location, options: SplitOptions(trainLimit: options.trainLimit, evalLimit: options.evalLimit))
         } catch {
             throw .usage(error.description)
         }
-        let imageShape = ImageShape(height: splits.train.rows, width: splits.train.cols, channels: 1)
+        let imageShape = splits.train.shape
         guard architecture.isWidthList || architecture.input == imageShape else {
             throw .usage("--arch \(architecture) is laid out for \(architecture.input) images but the data has \(imageShape)")
         }
