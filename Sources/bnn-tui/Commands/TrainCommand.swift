@@ -43,6 +43,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Name of the run in metrics and checkpoints (default: the mode).")
     var name: String?
 
+    @Flag(name: .customLong("list-presets"), help: "Print the named recipes --preset takes, with their options, and exit.")
+    var listPresets = false
+
     @Option(help: "Serve a control socket here for `bnn-tui attach` (mode 0600, in a directory only you may enter). Default: $XDG_RUNTIME_DIR/bnn-tui/<run>-<pid>.sock, else /tmp/bnn-tui-<uid>/<run>-<pid>.sock.")
     var control: String?
 
@@ -59,6 +62,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if listPresets { print(TrainingPreset.listing); return }
         try reportingFailures { try train() }
     }
 
