@@ -12,8 +12,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "A model written by bnn-tui export.")
     var model: String
 
-    @Option(help: "Dataset directory (as for train).")
-    var data: String?
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Images per batch.")
     var batch: Int = 256
@@ -21,7 +20,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads for the binary kernels.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Write the predicted class of every test image to this file, one per line (to diff a port against).")
+    var predictions: String?
+
     func validate() throws {
+        if let predictions { try PredictionsFile.checkWritable(predictions) }
         guard batch >= 1 && batch <= 65536 else { throw ValidationError("--batch must be in 1...65536 (got \(batch))") }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256 (got \(threads))") }
     }
@@ -32,11 +35,10 @@ struct EvalCommand: ParsableCommand {
             do { packed = try PackedModel(contentsOf: URL(fileURLWithPath: model)) } catch {
                 throw CommandFailure.usage("\(error)")
             }
+            let location = try data.locate()
             let test: LabeledImages
             do {
-                let location = try DatasetLocator(explicitDirectory: data).locate()
-                if let notice = location.notice { printError("bnn-tui: \(notice)") }
-                test = try DatasetLoader.loadFiles(location.files).test
+                test = try DatasetLoader.loadFiles(location.files, classCount: location.dataset.classCount).test
             } catch { throw CommandFailure.usage("\(error)") }
             guard test.featureCount == packed.inputSize else {
                 throw CommandFailure.usage("\(model) takes \(packed.inputSize) inputs but the test images have \(test.featureCount) pixels")
@@ -60,6 +62,7 @@ struct EvalCommand: ParsableCommand {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if let predictions { try PredictionsFile.write(classes, to: predictions) }
             let errors = zip(classes, test.labels).filter { $0 != Int($1) }.count
             print("\(model): \(packed.widths.map(String.init).joined(separator: "-")) packed, kernel \(gemm.variant), \(threads) thread\(threads == 1 ? "" : "s"), batch \(batch)")
             print(String(format: "test error %.2f%% (%d of %d images)", 100 * Double(errors) / Double(test.count), errors, test.count))

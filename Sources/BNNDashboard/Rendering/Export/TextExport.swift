@@ -83,10 +83,13 @@ public enum TextExport {
         grids(snapshots: snapshots, header: header, options: options).map { $0.text() }.joined(separator: "\n\n") + "\n"
     }
 
-    /// The export of the runs recorded in metrics JSONL files (what `bnn-tui plot` prints).
-    public static func document(metricsFiles: [String], header: DashboardHeader = DashboardHeader(),
+    /// The export of the runs recorded in metrics JSONL files (what `bnn-tui plot` prints);
+    /// the header names the dataset the files name, if they agree on one.
+    public static func document(metricsFiles: [String], header: DashboardHeader? = nil,
                                 options: Options = Options()) throws(MetricsLogError) -> String {
         let log = try MetricsLog(files: metricsFiles)
+        var header = header ?? DashboardHeader()
+        if let dataset = log.dataset { header.dataset = dataset }
         return document(snapshots: log.snapshots(), header: header, options: options)
     }
 
