@@ -10,6 +10,7 @@
 //   → BNNData (IDX files, splits) beside BNNKernels (bit packing,
 //     XNOR-popcount GEMM, sgemm, packed inference)
 //   → BNNEngine (layers, binarization, losses, optimizers, runs)
+//   → BNNDeploy (packed model → C source for microcontrollers; model summary, energy)
 //   → BNNDashboard (pure renderer + ncurses terminal)
 //   → BNNSession (control sockets for attach, metrics-file following for watch)
 //   → bnn-tui (the command line).
@@ -33,6 +34,7 @@ let package = Package(
         .library(name: "BNNKernels", targets: ["BNNKernels"]),
         .library(name: "BNNEngine", targets: ["BNNEngine"]),
         .library(name: "BNNDashboard", targets: ["BNNDashboard"]),
+        .library(name: "BNNDeploy", targets: ["BNNDeploy"]),
         .library(name: "BNNSession", targets: ["BNNSession"]),
     ],
     dependencies: [
@@ -99,6 +101,13 @@ let package = Package(
             dependencies: ["BNNSupport", "BNNData", "BNNKernels", "CTrainingKernels"],
             swiftSettings: strictSwift
         ),
+        // A packed model to C99 for microcontrollers (no float, no malloc); the model summary
+        // with operation counts and energy estimates. Reads BNNKernels' packed model only.
+        .target(
+            name: "BNNDeploy",
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "BNNDashboard",
             dependencies: ["BNNSupport", "BNNData", "BNNEngine", "CNcursesw"],
@@ -116,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "bnn-tui",
             dependencies: [
-                "BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNSession",
+                "BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNDeploy", "BNNSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -151,6 +160,7 @@ let package = Package(
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "BNNSupport", "CTrainingKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNSupport", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNDeployTests", dependencies: ["BNNDeploy", "BNNKernels", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "BNNSessionTests", dependencies: ["BNNSession", "BNNEngine"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
