@@ -72,8 +72,8 @@ public struct WeightPanel: Sendable {
         l.shapeLabel(times: glyphs.times, arrow: glyphs.times == "x" ? "->" : "→")
     }
 
-    /// A binary convolution's distinct 3×3 kernels up to negation, as a count and a fraction
-    /// of the most there can be (min(256, Cout·Cin)); "-" for dense layers and float runs.
+    /// A binary convolution's distinct 3×3 kernels up to negation, out of the most there can
+    /// be (min(256, Cout·Cin)), e.g. "242/256"; "-" for dense layers and float runs.
     private func uniqueFilters(_ l: LayerStatistics) -> String {
         guard let unique = l.uniqueFilters, let most = l.uniqueFilterLimit else { return "-" }
         return "\(unique)/\(most)"
