@@ -1,3 +1,5 @@
+import BNNKernels
+
 /// A live view of one weight layer's latent weights (dense or convolution), for the
 /// weight-clip panel.
 ///
@@ -36,6 +38,11 @@ public struct LayerStatistics: Sendable, Equatable {
     public func shapeLabel(times: String, arrow: String) -> String {
         guard let k = kernelSize else { return "\(inputs)\(times)\(outputs)" }
         return "\(k)\(times)\(k)\(times)\(inputs)\(arrow)\(outputs)"
+    }
+
+    /// The most distinct kernels a convolution can have, min(256, Cout·Cin); nil for dense.
+    public var uniqueFilterLimit: Int? {
+        kernelSize == nil ? nil : UniqueFilters.maximum(outputChannels: outputs, inputChannels: inputs)
     }
 
     /// Kernels of a convolution (Cout·Cin), or nil for a dense layer.

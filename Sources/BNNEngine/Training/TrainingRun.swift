@@ -194,12 +194,7 @@ public final class TrainingRun: @unchecked Sendable {
         var order = Array(0..<data.train.count)
         let batches = Self.batchCount(examples: data.train.count, batchSize: config.batchSize)
         var finalState = RunState.done
-        // On the run's queue, so that timing the products never blocks the caller.
-        let products = network.tuneForwardProducts(rows: config.batchSize, policy: forwardProductPolicy)
-        condition.lock()
-        published.forwardProducts = products
-        published.version &+= 1
-        condition.unlock()
+        tuneForwardProducts()
 
         epochs: while completedEpochs < config.epochs {
             if checkControl() == .stop { finalState = .stopped; break epochs }
@@ -241,17 +236,8 @@ public final class TrainingRun: @unchecked Sendable {
             epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - evaluationStart) / 1e9
             let layers = network.layerStatistics()
             completedEpochs += 1
-            let metrics = EpochMetrics(
-                run: name, mode: config.mode.rawValue, arch: config.architecture.description,
-                epoch: completedEpochs, trainLoss: score.meanLoss, trainError: score.errorRate,
-                valLoss: validation.meanLoss, valError: validation.errorRate,
-                testLoss: test.meanLoss, testError: test.errorRate, lr: learningRate,
-                epochSeconds: epochSeconds,
-                samplesPerSecond: trainPhaseSeconds > 0 ? Double(score.rows) / trainPhaseSeconds : 0,
-                rssMB: ProcessMemory.peakResidentMB(),
-                clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
-                steCancelFraction: layers.map(\.steCancelFraction),
-                weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters))
+            let metrics = epochMetrics(score: score, validation: validation, test: test, layers: layers,
+                                       epochSeconds: epochSeconds, trainPhaseSeconds: trainPhaseSeconds)
             history.append(metrics)
             trainingSeconds += epochSeconds - trainPhaseSeconds  // batches were added as they ran
             // The next epoch's rate; after the last one the rate stays the one it used.
@@ -263,6 +249,32 @@ public final class TrainingRun: @unchecked Sendable {
             onEpochCompleted?(metrics)
         }
         finish(finalState)
+    }
+
+    /// Chooses the binary layers' forward products on the run's queue, so that timing them
+    /// never blocks the caller, and publishes the choice.
+    private func tuneForwardProducts() {
+        let products = network.tuneForwardProducts(rows: configuration.batchSize, policy: forwardProductPolicy)
+        condition.lock()
+        published.forwardProducts = products
+        published.version &+= 1
+        condition.unlock()
+    }
+
+    /// The record of the epoch just completed (`completedEpochs`), at the rate it used.
+    private func epochMetrics(score: BatchScore, validation: BatchScore, test: BatchScore, layers: [LayerStatistics],
+                              epochSeconds: Double, trainPhaseSeconds: Double) -> EpochMetrics {
+        EpochMetrics(
+            run: name, mode: configuration.mode.rawValue, arch: configuration.architecture.description,
+            epoch: completedEpochs, trainLoss: score.meanLoss, trainError: score.errorRate,
+            valLoss: validation.meanLoss, valError: validation.errorRate,
+            testLoss: test.meanLoss, testError: test.errorRate, lr: learningRate,
+            epochSeconds: epochSeconds,
+            samplesPerSecond: trainPhaseSeconds > 0 ? Double(score.rows) / trainPhaseSeconds : 0,
+            rssMB: ProcessMemory.peakResidentMB(),
+            clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
+            steCancelFraction: layers.map(\.steCancelFraction),
+            weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters))
     }
 
     /// Applies pending control at a batch boundary: learning-rate changes, checkpoint
