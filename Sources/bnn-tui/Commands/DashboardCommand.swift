@@ -37,7 +37,7 @@ struct DashboardCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parsedModes()
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        try ThreadCount.validate(threads)
         var isDirectory: ObjCBool = false
         for (flag, directory) in [("--checkpoint-dir", checkpointDirectory), ("--metrics-dir", metricsDirectory)] {
             guard let directory else { continue }
@@ -71,22 +71,9 @@ struct DashboardCommand: ParsableCommand {
             throw CommandFailure.usage("\(error)")
         }
         let modes = try parsedModes()
-        let architecture = try training.parsedArchitecture()
-        let (data, splits) = try DataLoading.load(training, architecture: architecture)
-        let threadsPerRun = max(1, threads / modes.count)
-        let trainingRuns = try modes.map { mode in
-            let log: MetricsLogWriter?
-            do {
-                log = try metricsDirectory.map {
-                    try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
-                                         dataset: splits.dataset.name)
-                }
-            } catch { throw CommandFailure.usage("\(error)") }
-            return try TrainingRun(name: mode.rawValue,
-                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
-                                   data: data) { metrics in try? log?.append(metrics) }
-        }
-        let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
+        let (data, splits) = try DataLoading.load(training, architecture: try training.parsedArchitecture())
+        let group = RunGroup(runs: try makeRuns(modes, data: data, dataset: splits.dataset),
+                             checkpointDirectory: checkpointDirectory)
         let header = DashboardHeader(
             dataset: splits.datasetLabel,
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
@@ -105,45 +92,83 @@ struct DashboardCommand: ParsableCommand {
                        kind: .error, now: Date().timeIntervalSince1970)
         }
         group.startAll()
-        let app = TerminalApp(terminal: terminal)
-        var lastVersions: [UInt64] = []
-        var lastSecond = -1
-        var lastMessage: TransientMessage?
-        var snapshots = group.snapshots()
-        let exit = app.run(
+        let exit = DashboardLoop(group: group, header: header, state: state).run(on: terminal)
+        terminal.end()
+        group.stopAll()
+        if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
+    }
+
+    /// One run per mode, sharing the threads; each appends to `<metrics-dir>/<mode>.jsonl` if asked.
+    private func makeRuns(_ modes: [BinarizationMode], data: TrainingData, dataset: DatasetDescriptor) throws -> [TrainingRun] {
+        let threadsPerRun = max(1, threads / modes.count)
+        return try modes.map { mode in
+            let log: MetricsLogWriter?
+            do {
+                log = try metricsDirectory.map {
+                    try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
+                                         dataset: dataset.name)
+                }
+            } catch { throw CommandFailure.usage("\(error)") }
+            return try TrainingRun(name: mode.rawValue,
+                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
+                                   data: data) { metrics in try? log?.append(metrics) }
+        }
+    }
+}
+
+/// The dashboard's terminal loop: renders the runs' snapshots, hands keys to the
+/// reducer and carries out its commands, and redraws only when something changed.
+private final class DashboardLoop {
+    let group: RunGroup
+    let header: DashboardHeader
+    var state: DashboardState
+    private var snapshots: [RunSnapshot]
+    private var lastVersions: [UInt64] = []
+    private var lastSecond = -1
+    private var lastMessage: TransientMessage?
+
+    init(group: RunGroup, header: DashboardHeader, state: DashboardState) {
+        self.group = group
+        self.header = header
+        self.state = state
+        snapshots = group.snapshots()
+    }
+
+    func run(on terminal: Terminal) -> LoopExit {
+        TerminalApp(terminal: terminal).run(
             render: { width, height in
                 DashboardRenderer.render(snapshots: snapshots, state: state, header: header,
                                          width: width, height: height, now: Date().timeIntervalSince1970)
             },
-            onKey: { key in
-                guard let input = KeyInput(key) else { return .continue }
-                let now = Date().timeIntervalSince1970
-                snapshots = group.snapshots()
-                let exportOptions = TextExport.Options(ascii: state.ascii)
-                let commands = DashboardReducer.handle(input, state: &state, snapshots: snapshots, now: now)
-                let quit = DashboardCommandPerformer.perform(
-                    commands, on: group, runCount: trainingRuns.count, state: &state, now: now,
-                    export: {
-                        let path = TextExport.defaultFileName(unixTime: now)
-                        try TextExport.write(snapshots: group.snapshots(), header: header,
-                                             options: exportOptions, to: path)
-                        return path
-                    })
-                snapshots = group.snapshots()
-                return quit ? .quit : .continue
-            },
-            needsRedraw: {
-                let now = Date().timeIntervalSince1970
-                snapshots = group.snapshots()
-                let versions = snapshots.map(\.version)
-                let message = state.visibleMessage(now: now)
-                let second = Int(now)
-                defer { lastVersions = versions; lastSecond = second; lastMessage = message }
-                return versions != lastVersions || second != lastSecond || message != lastMessage
+            onKey: { key in handle(key) },
+            needsRedraw: { needsRedraw() })
+    }
+
+    private func handle(_ key: TerminalKey) -> LoopAction {
+        guard let input = KeyInput(key) else { return .continue }
+        let now = Date().timeIntervalSince1970
+        snapshots = group.snapshots()
+        let exportOptions = TextExport.Options(ascii: state.ascii)
+        let commands = DashboardReducer.handle(input, state: &state, snapshots: snapshots, now: now)
+        let quit = DashboardCommandPerformer.perform(
+            commands, on: group, runCount: snapshots.count, state: &state, now: now,
+            export: { [group, header] in
+                let path = TextExport.defaultFileName(unixTime: now)
+                try TextExport.write(snapshots: group.snapshots(), header: header, options: exportOptions, to: path)
+                return path
             })
-        terminal.end()
-        group.stopAll()
-        if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
+        snapshots = group.snapshots()
+        return quit ? .quit : .continue
+    }
+
+    private func needsRedraw() -> Bool {
+        let now = Date().timeIntervalSince1970
+        snapshots = group.snapshots()
+        let versions = snapshots.map(\.version)
+        let message = state.visibleMessage(now: now)
+        let second = Int(now)
+        defer { lastVersions = versions; lastSecond = second; lastMessage = message }
+        return versions != lastVersions || second != lastSecond || message != lastMessage
     }
 }
 
