@@ -118,7 +118,7 @@ let package = Package(
         // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
-            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "CZlib"],
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNTestSupport", "CZlib"],
             path: "Fuzz/Sources/BNNFuzzTargets",
             swiftSettings: strictSwift
         ),
@@ -137,14 +137,18 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // Helpers shared by the test targets and the fuzz targets: one process spawner
+        // (posix_spawn + waitpid) and the constant image source.
+        .target(name: "BNNTestSupport", dependencies: ["BNNSupport", "BNNEngine"],
+                path: "Tests/BNNTestSupport", swiftSettings: strictSwift),
         .testTarget(name: "BNNDataTests", dependencies: ["BNNData", "BNNSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "BNNSupport", "CTrainingKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNSupport", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
+        .testTarget(name: "EndToEndTests", dependencies: ["BNNData", "BNNSupport", "BNNTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
-                    dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "bnn-fuzz", "bnn-save-loop"],
+                    dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "BNNTestSupport", "bnn-fuzz", "bnn-save-loop"],
                     exclude: ["Regressions"], swiftSettings: strictSwift),
     ]
 )
