@@ -19,4 +19,10 @@ public protocol RunController: AnyObject, Sendable {
     func saveCheckpoints() throws -> [String]
     /// Stops every run and waits (bounded) for their queues to finish.
     func stopAll()
+    /// Why these runs cannot be steered (e.g. "watch only reads metrics files"), or nil when they can.
+    var readOnlyReason: String? { get }
+}
+
+extension RunController {
+    public var readOnlyReason: String? { nil }
 }

@@ -66,6 +66,9 @@ public struct RunSnapshot: Sendable, Equatable {
     /// The forward product each binary hidden layer uses, once the run has chosen (empty before,
     /// and for runs without eligible layers).
     public var forwardProducts: [ForwardProductChoice] = []
+    /// A one-line warning about this run that is not its state (e.g. a bad line in the
+    /// metrics file `watch` follows); nil for none.
+    public var notice: String? = nil
     /// Bumped on every publish, so a reader can tell cheaply whether anything changed.
     public var version: UInt64
 

@@ -13,7 +13,7 @@ struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Train det, stoch and float side by side and watch them live (the default command).",
-        discussion: "Keys: space pause · +/- learning rate · l type a learning rate · tab run · [ ] layer · e export · s save · ? help · q quit.")
+        discussion: "Keys: " + KeyBindings.all.compactMap(\.hint).joined(separator: " · ") + ".")
 
     @OptionGroup var training: TrainingOptions
 
@@ -23,11 +23,7 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: "Threads for all runs together (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
-    var noColor = false
-
-    @Flag(help: "Plain ASCII instead of braille and box drawing (also under a non-UTF-8 locale).")
-    var ascii = false
+    @OptionGroup var display: DisplayOptions
 
     @Option(name: .customLong("checkpoint-dir"), help: "Where 's' saves checkpoints (bnn-tui-<run>.ckpt).")
     var checkpointDirectory: String = "."
@@ -71,9 +67,22 @@ struct DashboardCommand: ParsableCommand {
             throw CommandFailure.usage("\(error)")
         }
         let modes = try parsedModes()
-        let (data, splits) = try DataLoading.load(training, architecture: try training.parsedArchitecture())
-        let group = RunGroup(runs: try makeRuns(modes, data: data, dataset: splits.dataset),
-                             checkpointDirectory: checkpointDirectory)
+        let architecture = try training.parsedArchitecture()
+        let (data, splits) = try DataLoading.load(training, architecture: architecture)
+        let threadsPerRun = max(1, threads / modes.count)
+        let trainingRuns = try modes.map { mode in
+            let log: MetricsLogWriter?
+            do {
+                log = try metricsDirectory.map {
+                    try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
+                                         dataset: splits.dataset.name)
+                }
+            } catch { throw CommandFailure.usage("\(error)") }
+            return try TrainingRun(name: mode.rawValue,
+                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
+                                   data: data) { metrics in try? log?.append(metrics) }
+        }
+        let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
         let header = DashboardHeader(
             dataset: splits.datasetLabel,
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
@@ -81,94 +90,10 @@ struct DashboardCommand: ParsableCommand {
             // As the stoch run sees them: that includes a non-default stochastic target.
             settings: try training.configuration(mode: .stochastic, threads: 1).nonDefaultSettings)
 
-        let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let terminal: Terminal
-        do { terminal = try Terminal(options: Terminal.Options(monochrome: monochrome)) } catch {
-            throw CommandFailure.runtime("\(error)")
-        }
-        var state = DashboardState(monochrome: monochrome, ascii: ascii || !terminal.unicode)
-        if splits.source.isEmbeddedSubset {
-            state.post("full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",
-                       kind: .error, now: Date().timeIntervalSince1970)
-        }
-        group.startAll()
-        let exit = DashboardLoop(group: group, header: header, state: state).run(on: terminal)
-        terminal.end()
-        group.stopAll()
-        if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
-    }
-
-    /// One run per mode, sharing the threads; each appends to `<metrics-dir>/<mode>.jsonl` if asked.
-    private func makeRuns(_ modes: [BinarizationMode], data: TrainingData, dataset: DatasetDescriptor) throws -> [TrainingRun] {
-        let threadsPerRun = max(1, threads / modes.count)
-        return try modes.map { mode in
-            let log: MetricsLogWriter?
-            do {
-                log = try metricsDirectory.map {
-                    try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
-                                         dataset: dataset.name)
-                }
-            } catch { throw CommandFailure.usage("\(error)") }
-            return try TrainingRun(name: mode.rawValue,
-                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
-                                   data: data) { metrics in try? log?.append(metrics) }
-        }
-    }
-}
-
-/// The dashboard's terminal loop: renders the runs' snapshots, hands keys to the
-/// reducer and carries out its commands, and redraws only when something changed.
-private final class DashboardLoop {
-    let group: RunGroup
-    let header: DashboardHeader
-    var state: DashboardState
-    private var snapshots: [RunSnapshot]
-    private var lastVersions: [UInt64] = []
-    private var lastSecond = -1
-    private var lastMessage: TransientMessage?
-
-    init(group: RunGroup, header: DashboardHeader, state: DashboardState) {
-        self.group = group
-        self.header = header
-        self.state = state
-        snapshots = group.snapshots()
-    }
-
-    func run(on terminal: Terminal) -> LoopExit {
-        TerminalApp(terminal: terminal).run(
-            render: { width, height in
-                DashboardRenderer.render(snapshots: snapshots, state: state, header: header,
-                                         width: width, height: height, now: Date().timeIntervalSince1970)
-            },
-            onKey: { key in handle(key) },
-            needsRedraw: { needsRedraw() })
-    }
-
-    private func handle(_ key: TerminalKey) -> LoopAction {
-        guard let input = KeyInput(key) else { return .continue }
-        let now = Date().timeIntervalSince1970
-        snapshots = group.snapshots()
-        let exportOptions = TextExport.Options(ascii: state.ascii)
-        let commands = DashboardReducer.handle(input, state: &state, snapshots: snapshots, now: now)
-        let quit = DashboardCommandPerformer.perform(
-            commands, on: group, runCount: snapshots.count, state: &state, now: now,
-            export: { [group, header] in
-                let path = TextExport.defaultFileName(unixTime: now)
-                try TextExport.write(snapshots: group.snapshots(), header: header, options: exportOptions, to: path)
-                return path
-            })
-        snapshots = group.snapshots()
-        return quit ? .quit : .continue
-    }
-
-    private func needsRedraw() -> Bool {
-        let now = Date().timeIntervalSince1970
-        snapshots = group.snapshots()
-        let versions = snapshots.map(\.version)
-        let message = state.visibleMessage(now: now)
-        let second = Int(now)
-        defer { lastVersions = versions; lastSecond = second; lastMessage = message }
-        return versions != lastVersions || second != lastSecond || message != lastMessage
+        let notice = splits.source.isEmbeddedSubset
+            ? (text: "full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",
+               kind: TransientMessage.Kind.error) : nil
+        try DashboardLoop.run(group, header: { header }, display: display, notice: notice, start: group.startAll)
     }
 }
 

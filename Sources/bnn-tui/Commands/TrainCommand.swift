@@ -4,6 +4,7 @@ import BNNSupport
 import BNNDashboard
 import BNNEngine
 import BNNKernels
+import BNNSession
 import Foundation
 
 /// `bnn-tui train`: one run, headless, one line per epoch.
@@ -43,7 +44,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Name of the run in metrics and checkpoints (default: the mode).")
     var name: String?
 
+    @Option(help: "Serve a control socket here for `bnn-tui attach` (mode 0600, in a directory only you may enter). Default: $XDG_RUNTIME_DIR/bnn-tui/<run>-<pid>.sock, else /tmp/bnn-tui-<uid>/<run>-<pid>.sock.")
+    var control: String?
+
+    @Flag(name: .customLong("no-control"), help: "Serve no control socket (nothing can attach).")
+    var noControl = false
+
     func validate() throws {
+        if control != nil && noControl { throw ValidationError("--control and --no-control exclude each other") }
         try ThreadCount.validate(threads)
         for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
             guard let path else { continue }
@@ -65,9 +73,11 @@ struct TrainCommand: ParsableCommand {
         printBanner(configuration, splits: splits, checkpoint: checkpoint)
         let failures = FailureBox()
         let run = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
+        let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
+        defer { server?.finish() }
         var signals = TerminationSignals.install()
         defer { signals.restore() }
-        let lastState = try follow(run, printedEpochs: checkpoint?.completedEpochs ?? 0, failures: failures)
+        let lastState = try follow(run, server: server, printedEpochs: checkpoint?.completedEpochs ?? 0, failures: failures)
         if case .diverged = lastState { throw ExitCode(1) }
         printSummary(run.snapshot())
     }
@@ -121,9 +131,11 @@ struct TrainCommand: ParsableCommand {
 
     /// Starts the run and prints its epochs (and a progress line on a terminal) until it
     /// ends; returns its last state. A failure in the callback or a signal stops it.
-    private func follow(_ run: TrainingRun, printedEpochs: Int, failures: FailureBox) throws -> RunState {
+    private func follow(_ run: TrainingRun, server: ControlServer?, printedEpochs: Int,
+                        failures: FailureBox) throws -> RunState {
         var printer = EpochPrinter(printedEpochs: printedEpochs, interactive: isatty(STDOUT_FILENO) == 1)
         run.start()
+        server?.start()
         var lastState = run.snapshot().state
         while true {
             let finished = run.waitUntilFinished(timeout: 0.1)
@@ -198,6 +210,36 @@ private struct EpochPrinter {
     /// Ends a progress line with a newline, if one is showing.
     mutating func endProgress() {
         if progressShown { print(""); progressShown = false }
+    }
+}
+
+extension TrainCommand {
+    /// The run's control server at `--control` or the default place (printed), or nil with `--no-control`.
+    fileprivate func serveControl(run: TrainingRun, configuration: TrainingConfiguration,
+                                  dataset: String) throws -> ControlServer? {
+        guard !noControl else { return nil }
+        let path: String
+        do {
+            if let control {
+                let directory = (control as NSString).deletingLastPathComponent
+                if !directory.isEmpty { try ControlDirectory.preparePrivate(directory) }
+                path = control
+            } else {
+                let directory = ControlDirectory.defaultPath(environment: ProcessInfo.processInfo.environment)
+                try ControlDirectory.preparePrivate(directory)
+                path = ControlDirectory.defaultSocketPath(directory: directory, run: run.name, pid: getpid())
+            }
+            let header = SessionHeader(configuration: configuration, dataset: dataset,
+                                       startedAt: Date().timeIntervalSince1970)
+            let server = try ControlServer(path: path, run: run, header: header) { line in
+                printError("bnn-tui: control: \(line)")
+            }
+            print("control: \(path) (bnn-tui attach \(path))")
+            fflush(nil)
+            return server
+        } catch {
+            throw CommandFailure.usage("--control: \(error.description)")
+        }
     }
 }
 
