@@ -41,26 +41,19 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
-        let text: String
-        do {
-            text = try TextExport.document(metricsFiles: files, options: options)
-        } catch {
-            throw failure(error.description)
-        }
-        if let output {
-            do {
-                try AtomicFile.write(Data(text.utf8), to: output)
-            } catch {
-                throw failure(error.description)
+        try reportingFailures {
+            let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
+            let text: String
+            do { text = try TextExport.document(metricsFiles: files, options: options) } catch {
+                throw CommandFailure.usage("\(error)")
             }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            guard let output else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
+            do { try AtomicFile.write(Data(text.utf8), to: output) } catch {
+                throw CommandFailure.usage("\(error)")
+            }
         }
-    }
-
-    /// One line on standard error and exit status 64 (a bad input or output file).
-    private func failure(_ message: String) -> ExitCode {
-        CommandFailure.usage(message).exit()
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNNData
 import BNNSupport
 import BNNDashboard
 import BNNEngine
@@ -54,7 +55,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if control != nil && noControl { throw ValidationError("--control and --no-control exclude each other") }
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        try ThreadCount.validate(threads)
         for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
             guard let path else { continue }
             do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error.description)") }
@@ -67,33 +68,54 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func train() throws {
-        var configuration = try training.configuration(mode: mode, threads: threads)
-        var checkpoint: RunCheckpoint?
-        if let resume {
-            let saved: RunCheckpoint
-            do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
-            guard training.epochs > saved.completedEpochs else {
-                throw CommandFailure.usage("\(resume) has already trained \(saved.completedEpochs) epochs; pass --epochs greater than that")
-            }
-            configuration = saved.configuration
-            configuration.epochs = training.epochs
-            configuration.threads = threads
-            checkpoint = saved
-        }
+        let (configuration, checkpoint) = try resolvedConfiguration()
         let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
-        let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let log: MetricsLogWriter?
-        do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch { throw CommandFailure.usage("\(error)") }
+        do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch {
+            throw CommandFailure.usage("\(error)")
+        }
+        printBanner(configuration, splits: splits, checkpoint: checkpoint)
+        let failures = FailureBox()
+        let run = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
+        let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
+        defer { server?.finish() }
+        var signals = TerminationSignals.install()
+        defer { signals.restore() }
+        let lastState = try follow(run, server: server, printedEpochs: checkpoint?.completedEpochs ?? 0, failures: failures)
+        if case .diverged = lastState { throw ExitCode(1) }
+        printSummary(run.snapshot())
+    }
 
+    /// The configuration from the options, or the checkpoint's with the new epoch total and threads.
+    private func resolvedConfiguration() throws -> (TrainingConfiguration, RunCheckpoint?) {
+        var configuration = try training.configuration(mode: mode, threads: threads)
+        guard let resume else { return (configuration, nil) }
+        let saved: RunCheckpoint
+        do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
+        guard training.epochCount > saved.completedEpochs else {
+            throw CommandFailure.usage("\(resume) has already trained \(saved.completedEpochs) epochs; pass --epochs greater than that")
+        }
+        configuration = saved.configuration
+        configuration.epochs = training.epochCount
+        configuration.threads = threads
+        return (configuration, saved)
+    }
+
+    private func printBanner(_ configuration: TrainingConfiguration, splits: DatasetSplits, checkpoint: RunCheckpoint?) {
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
-        if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
+        if let checkpoint, let resume { print("resuming \(resume) at epoch \(checkpoint.completedEpochs + 1)") }
         fflush(nil)
+    }
 
-        let failures = FailureBox()
+    /// The run, with an epoch callback that logs, saves and keeps the best checkpoint.
+    private func makeRun(_ configuration: TrainingConfiguration, data: TrainingData, checkpoint: RunCheckpoint?,
+                         log: MetricsLogWriter?, failures: FailureBox) throws -> TrainingRun {
+        let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let box = RunReference()
         box.bestValidationError = checkpoint?.history.map(\.valError).min() ?? .infinity
+        let (save, saveBest) = (self.save, self.saveBest)
         let run: TrainingRun
         do {
             run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint) { m in
@@ -108,19 +130,17 @@ struct TrainCommand: ParsableCommand {
             }
         } catch { throw CommandFailure.usage("\(error)") }
         box.run = run
-        let server = try serveControl(run: run, configuration: configuration,
-                                      dataset: splits.datasetLabel)
-        defer { server?.finish() }
+        return run
+    }
 
-        var signals = TerminationSignals.install()
-        defer { signals.restore() }
-        let interactive = isatty(STDOUT_FILENO) == 1
+    /// Starts the run and prints its epochs (and a progress line on a terminal) until it
+    /// ends; returns its last state. A failure in the callback or a signal stops it.
+    private func follow(_ run: TrainingRun, server: ControlServer?, printedEpochs: Int,
+                        failures: FailureBox) throws -> RunState {
+        var printer = EpochPrinter(printedEpochs: printedEpochs, interactive: isatty(STDOUT_FILENO) == 1)
         run.start()
         server?.start()
-        var printedEpochs = checkpoint?.completedEpochs ?? 0
-        var progressShown = false
         var lastState = run.snapshot().state
-        var productsShown = false
         while true {
             let finished = run.waitUntilFinished(timeout: 0.1)
             let s = run.snapshot()
@@ -128,20 +148,10 @@ struct TrainCommand: ParsableCommand {
                 run.stop(); run.waitUntilFinished()
                 throw CommandFailure.runtime(failure)
             }
-            if !productsShown && !s.forwardProducts.isEmpty {
-                for choice in s.forwardProducts { print("forward product: \(choice.summary)") }
-                fflush(nil)
-                productsShown = true
-            }
-            while printedEpochs < s.history.count {
-                if progressShown { print("\r\u{1B}[2K", terminator: ""); progressShown = false }
-                print(EpochLine.line(s.history[printedEpochs], totalEpochs: s.totalEpochs))
-                fflush(nil)  // one line per epoch as it happens, also into a pipe or a file
-                printedEpochs += 1
-            }
+            printer.show(s)
             if s.state != lastState {
                 if case .diverged(let reason) = s.state {
-                    if progressShown { print(""); progressShown = false }
+                    printer.endProgress()
                     printError("bnn-tui: run diverged: \(reason)")
                     run.stop()
                 }
@@ -149,23 +159,61 @@ struct TrainCommand: ParsableCommand {
             }
             if let signal = TerminationSignals.pending {
                 run.stop(); run.waitUntilFinished()
-                if progressShown { print("") }
+                printer.endProgress()
                 printError("bnn-tui: interrupted after \(run.snapshot().epoch) epochs" + (save.map { "; last checkpoint: \($0)" } ?? ""))
                 throw ExitCode(TerminationSignals.exitStatus(for: signal))
             }
             if finished { break }
-            if interactive && s.batchesDone > 0 {
-                print("\r\u{1B}[2K" + EpochLine.progress(s), terminator: "")
-                fflush(nil)
-                progressShown = true
-            }
+            printer.showProgress(s)
         }
-        if progressShown { print("") }
-        let s = run.snapshot()
-        if case .diverged = lastState { throw ExitCode(1) }
-        if let best = s.bestValidation {
-            print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * (s.history.first { $0.epoch == best.epoch }?.testError ?? .nan)))\(saveBest.map { ", saved in \($0)" } ?? "")) · final test error \(EpochLine.percent(s.history.last!.testError))")
+        printer.endProgress()
+        return lastState
+    }
+
+    private func printSummary(_ s: RunSnapshot) {
+        guard let best = s.bestValidation else { return }
+        let testThere = s.history.first { $0.epoch == best.epoch }?.testError ?? .nan
+        print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * testThere))\(saveBest.map { ", saved in \($0)" } ?? "")) · final test error \(EpochLine.percent(s.history.last!.testError))")
+    }
+}
+
+/// What `train` prints while a run trains: the forward-product choices once, one
+/// line per finished epoch, and on a terminal a progress line that the next line replaces.
+private struct EpochPrinter {
+    var printedEpochs: Int
+    let interactive: Bool
+    var progressShown = false
+    var productsShown = false
+
+    init(printedEpochs: Int, interactive: Bool) {
+        self.printedEpochs = printedEpochs
+        self.interactive = interactive
+    }
+
+    mutating func show(_ s: RunSnapshot) {
+        if !productsShown && !s.forwardProducts.isEmpty {
+            for choice in s.forwardProducts { print("forward product: \(choice.summary)") }
+            fflush(nil)
+            productsShown = true
         }
+        while printedEpochs < s.history.count {
+            if progressShown { print("\r\u{1B}[2K", terminator: ""); progressShown = false }
+            print(EpochLine.line(s.history[printedEpochs], totalEpochs: s.totalEpochs))
+            fflush(nil)  // one line per epoch as it happens, also into a pipe or a file
+            printedEpochs += 1
+        }
+    }
+
+    mutating func showProgress(_ s: RunSnapshot) {
+        guard interactive && s.batchesDone > 0 else { return }
+        print("\r\u{1B}[2K" + EpochLine.progress(s), terminator: "")
+        fflush(nil)
+        progressShown = true
+    }
+
+    /// Ends a progress line with a newline, if one is showing.
+    mutating func endProgress() {
+        if progressShown { print(""); progressShown = false }
     }
 }
 

@@ -138,3 +138,16 @@ public struct WeightPanel: Sendable {
         return grid
     }
 }
+
+extension WeightPanel: DashboardPanel {
+    /// The title may take the whole top edge; the "[ ] layer" note shows only if room is left.
+    public func panelTitle(maxWidth: Int) -> [TextSpan] {
+        [TextSpan(title(maxWidth: maxWidth), style: CellStyle(color: .run(run), bold: true))]
+    }
+
+    public var panelNote: [TextSpan] {
+        [TextSpan("[ ]", style: DashboardRenderer.accent), TextSpan(" layer", style: DashboardRenderer.muted)]
+    }
+
+    public func preferredHeight(width: Int) -> Int? { idealHeight(width: width) }
+}
