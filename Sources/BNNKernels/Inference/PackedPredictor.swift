@@ -2,25 +2,25 @@ import CBinaryKernels
 
 /// Runs a `PackedModel` on batches of raw 8-bit images, reusing its buffers.
 ///
-/// All scratch space (bit planes, integer sums, packed activations, scores) is
-/// allocated once for `maxBatch` images, so the hot path allocates nothing per
-/// image. Each layer's product and its threshold step run together in one
-/// parallel task per band of rows or columns. Not thread-safe: use one
-/// predictor per thread.
+/// All scratch space (pixel patches, bit planes or bit patches, integer sums, packed
+/// activations, scores) is allocated once for `maxBatch` images, so the hot path
+/// allocates nothing per image. A dense layer's product and its threshold step run
+/// together in one parallel task per band of rows or columns; a convolution gathers
+/// its patches, runs one GEMM and thresholds, each step split over row bands.
+/// Not thread-safe: use one predictor per thread.
 public final class PackedPredictor {
     public let model: PackedModel
     public let gemm: BinaryGEMM
     /// The most images one pass handles; larger inputs run in chunks.
     public let maxBatch: Int
 
-    private let planes: AlignedWords
-    private let planeStride: Int
-    private let sums: AlignedWords  // Int32 sums, maxBatch x widest layer, viewed through `sumPointer`
+    /// The product's left operand: bit planes of images or pixel patches, or bit patches.
+    private let operand: AlignedWords
+    private let pixelPatches: UnsafeMutablePointer<UInt8>
+    private let sums: AlignedWords  // Int32 sums, viewed through `sumPointer`
     private let sumPointer: UnsafeMutablePointer<Int32>
     private let activations: [AlignedWords]
     private let scores: UnsafeMutablePointer<Float>
-    /// ΣW_b per neuron of the first layer (used when it is also the output layer).
-    private let firstLayerWeightSums: [Float]
     private var cachedBatch = -1
     private var cachedParts: [[WorkPart]] = []
 
@@ -29,19 +29,31 @@ public final class PackedPredictor {
         self.model = model
         self.gemm = gemm
         self.maxBatch = maxBatch
-        planeStride = BitPlanes.wordsPerImage(forPixels: model.inputSize)
-        planes = AlignedWords(count: maxBatch * planeStride)
-        let widest = model.widths.dropFirst().max() ?? 1
-        sums = AlignedWords(count: (maxBatch * widest + 1) / 2)
-        sumPointer = UnsafeMutableRawPointer(sums.pointer).bindMemory(to: Int32.self, capacity: maxBatch * widest)
-        let hiddenStride = model.widths.dropFirst().map { BitPackedMatrix.wordsPerRow(forColumns: $0) }.max() ?? 8
-        activations = [AlignedWords(count: maxBatch * hiddenStride), AlignedWords(count: maxBatch * hiddenStride)]
+        var operandWords = BitPlanes.wordsPerImage(forPixels: model.inputSize)
+        var patchBytes = 1, sumsPerImage = 1
+        for layer in model.layers {
+            switch layer {
+            case .convolution(let c):
+                operandWords = max(operandWords, c.geometry.outputPositions * c.patchWords)
+                if case .image = c.input { patchBytes = c.geometry.outputPositions * c.patchBytes }
+                sumsPerImage = max(sumsPerImage, c.geometry.outputSize)
+            case .maxPool: break
+            case .dense(let d): sumsPerImage = max(sumsPerImage, d.outputs)
+            }
+        }
+        operand = AlignedWords(count: maxBatch * operandWords)
+        pixelPatches = .allocate(capacity: maxBatch * patchBytes)
+        sums = AlignedWords(count: (maxBatch * sumsPerImage + 1) / 2)
+        sumPointer = UnsafeMutableRawPointer(sums.pointer).bindMemory(to: Int32.self, capacity: maxBatch * sumsPerImage)
+        let widest = max(8, model.layers.map(\.outputWords).max() ?? 8)
+        activations = [AlignedWords(count: maxBatch * widest), AlignedWords(count: maxBatch * widest)]
         scores = .allocate(capacity: maxBatch * model.classCount)
-        let first = model.layers[0]
-        firstLayerWeightSums = first.weightPopcounts.map { Float(2 * Int($0) - first.inputs) }
     }
 
-    deinit { scores.deallocate() }
+    deinit {
+        scores.deallocate()
+        pixelPatches.deallocate()
+    }
 
     /// Classes of the images in `pixels` (`inputSize` raw pixels each) written to `classes`.
     public func predict(pixels: UnsafeBufferPointer<UInt8>, classes: UnsafeMutableBufferPointer<Int>) throws(InferenceInputError) {
@@ -90,10 +102,12 @@ public final class PackedPredictor {
         }
     }
 
+    /// The parts of each dense layer's product (empty for other layers).
     private func parts(batch: Int) -> [[WorkPart]] {
         if batch != cachedBatch {
             cachedParts = model.layers.enumerated().map { index, layer in
-                gemm.parts(m: batch, n: layer.outputs, kBits: layer.inputs, productsPerOutput: index == 0 ? 8 : 1)
+                guard case .dense(let d) = layer else { return [] }
+                return gemm.parts(m: batch, n: d.outputs, kBits: d.kBits, productsPerOutput: index == 0 ? 8 : 1)
             }
             cachedBatch = batch
         }
@@ -102,59 +116,119 @@ public final class PackedPredictor {
 
     /// Runs the network on `batch` images; the scores land in `scores`.
     private func run(_ pixels: UnsafePointer<UInt8>, batch: Int) {
-        let k0 = model.inputSize
-        bnn_pack_bitplanes_u8(batch, k0, pixels, k0, planes.pointer, planeStride)
-        let variant = gemm.variant.cValue
         let layerParts = parts(batch: batch)
-        var input = SendablePointer(planes.pointer)
-        var inputStride = planeStride
+        var input = UnsafePointer(activations[1].pointer)  // unused by the first layer, which reads `pixels`
+        var inputStride = 0
         for (index, layer) in model.layers.enumerated() {
-            let n = layer.outputs
-            let output = SendablePointer(activations[index % 2].pointer)
-            let outputStride = BitPackedMatrix.wordsPerRow(forColumns: n)
-            let sums = SendablePointer(sumPointer)
-            let scores = SendablePointer(self.scores)
-            let src = input, srcStride = inputStride
-            let weightSums = firstLayerWeightSums
-            WorkPartition.run(layerParts[index]) { part in
-                let r0 = part.rows.lowerBound, c0 = part.columns.lowerBound
-                let rows = part.rows.count, cols = part.columns.count
-                let s = sums.pointer + r0 * n + c0
-                layer.weights.withUnsafeWords { w in
-                    let wj = w + c0 * layer.weights.wordsPerRow
-                    let status: Int32
-                    if index == 0 {
-                        status = layer.weightPopcounts.withUnsafeBufferPointer { pop in
-                            bnn_bitplane_gemm(variant, rows, cols, layer.inputs, src.pointer + r0 * srcStride, srcStride,
-                                              wj, layer.weights.wordsPerRow, pop.baseAddress! + c0, s, n)
-                        }
-                    } else {
-                        status = bnn_xnor_gemm(variant, rows, cols, layer.inputs, src.pointer + r0 * srcStride, srcStride,
-                                               wj, layer.weights.wordsPerRow, s, n)
-                    }
-                    precondition(status == 0, "binary kernel failed with status \(status)")
+            let output = activations[index % 2].pointer
+            switch layer {
+            case .convolution(let c):
+                runConvolution(c, pixels: pixels, activations: input, batch: batch, output: output)
+            case .maxPool(let p):
+                p.apply(input, images: batch, into: output)
+            case .dense(let d):
+                if index == 0 {
+                    bnn_pack_bitplanes_u8(batch, d.inputs, pixels, d.inputs, operand.pointer, BitPlanes.wordsPerImage(forPixels: d.inputs))
+                    input = UnsafePointer(operand.pointer)
+                    inputStride = BitPlanes.wordsPerImage(forPixels: d.inputs)
                 }
-                switch layer.output {
-                case .binarized(let t):
-                    t.thresholds.withUnsafeBufferPointer { th in
-                        t.flip.withUnsafeBufferPointer { fl in
-                            let status = bnn_threshold_pack(variant, rows, cols, s, n, th.baseAddress! + c0, fl.baseAddress! + c0 / 64,
-                                                            output.pointer + r0 * outputStride + c0 / 64, outputStride)
-                            precondition(status == 0, "threshold kernel failed with status \(status)")
-                        }
+                runDense(d, firstLayer: index == 0, input: input, inputStride: inputStride, parts: layerParts[index], output: output)
+            }
+            input = UnsafePointer(output)
+            inputStride = layer.outputWords
+        }
+    }
+
+    /// Row bands of an m-row step worth splitting over the threads (`work` word operations).
+    private func rowBands(_ m: Int, work: Int) -> [Range<Int>] {
+        let parts = work >= BinaryGEMM.parallelThreshold ? gemm.threadCount : 1
+        return WorkPartition.bands(count: m, parts: parts, alignment: WorkPartition.rowAlignment)
+    }
+
+    private func inParallel(_ bands: [Range<Int>], _ body: @Sendable (Range<Int>) -> Void) {
+        WorkPartition.run(bands.map { WorkPart(rows: $0, columns: 0..<1) }) { body($0.rows) }
+    }
+
+    /// Patches, one GEMM, thresholds (see `PackedConvolution`).
+    private func runConvolution(_ c: PackedConvolution, pixels: UnsafePointer<UInt8>, activations: UnsafePointer<UInt64>,
+                                batch: Int, output: UnsafeMutablePointer<UInt64>) {
+        let m = batch * c.geometry.outputPositions, n = c.geometry.outputChannels
+        let bands = rowBands(m, work: m * c.patchWords)
+        let a = SendablePointer(operand.pointer), s = SendablePointer(sumPointer), out = SendablePointer(output)
+        let ldp = c.patchWords
+        c.weights.withUnsafeWords { w in
+            switch c.input {
+            case .image:
+                let bytes = SendablePointer(pixelPatches), source = SendablePointer(UnsafeMutablePointer(mutating: pixels))
+                let k = c.patchBytes
+                inParallel(bands) { rows in
+                    c.gatherPixelPatches(source.pointer, rows: rows, into: bytes.pointer)
+                    bnn_pack_bitplanes_u8(rows.count, k, bytes.pointer + rows.lowerBound * k, k, a.pointer + rows.lowerBound * ldp, ldp)
+                }
+                c.weightPopcounts.withUnsafeBufferPointer { pop in
+                    gemm.bitPlaneProduct(images: m, n: n, kBits: k, planes: a.pointer, ldp: ldp, b: w, ldb: c.weights.wordsPerRow,
+                                         weightPopcounts: pop.baseAddress!, c: s.pointer, ldc: n)
+                }
+            case .binary:
+                let source = SendablePointer(UnsafeMutablePointer(mutating: activations))
+                inParallel(bands) { rows in c.gatherBinaryPatches(source.pointer, rows: rows, into: a.pointer) }
+                gemm.multiply(m: m, n: n, kBits: c.weights.columns, a: a.pointer, lda: ldp, b: w, ldb: c.weights.wordsPerRow,
+                              c: s.pointer, ldc: n)
+            }
+        }
+        let variant = gemm.variant
+        inParallel(rowBands(m, work: m * n / 8)) { rows in c.threshold(sums: s.pointer, rows: rows, variant: variant, into: out.pointer) }
+    }
+
+    /// The product of a dense layer (bit planes for the first) and its threshold step, per part.
+    private func runDense(_ layer: PackedDenseLayer, firstLayer: Bool, input: UnsafePointer<UInt64>, inputStride: Int,
+                          parts: [WorkPart], output: UnsafeMutablePointer<UInt64>) {
+        let variant = gemm.variant.cValue
+        let n = layer.outputs
+        let outputStride = BitPackedMatrix.wordsPerRow(forColumns: n)
+        let sums = SendablePointer(sumPointer), scores = SendablePointer(self.scores)
+        let out = SendablePointer(output), src = SendablePointer(UnsafeMutablePointer(mutating: input))
+        let srcStride = inputStride
+        // s = raw − gap; the first layer's pre-activation is P/127.5 − ΣW_b.
+        let gap = Float(layer.gapBits)
+        let weightSums = firstLayer ? layer.weightPopcounts.map { Float(2 * Int($0) - layer.inputs) } : []
+        WorkPartition.run(parts) { part in
+            let r0 = part.rows.lowerBound, c0 = part.columns.lowerBound
+            let rows = part.rows.count, cols = part.columns.count
+            let s = sums.pointer + r0 * n + c0
+            layer.weights.withUnsafeWords { w in
+                let wj = w + c0 * layer.weights.wordsPerRow
+                let status: Int32
+                if firstLayer {
+                    status = layer.weightPopcounts.withUnsafeBufferPointer { pop in
+                        bnn_bitplane_gemm(variant, rows, cols, layer.kBits, src.pointer + r0 * srcStride, srcStride,
+                                          wj, layer.weights.wordsPerRow, pop.baseAddress! + c0, s, n)
                     }
-                case .scores(let bn):
-                    for i in part.rows {
-                        for j in part.columns {
-                            let sum = Float(sums.pointer[i * n + j])
-                            let pre = index == 0 ? PixelEncoding.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum
-                            scores.pointer[i * n + j] = bn.apply(pre, neuron: j)
-                        }
+                } else {
+                    status = bnn_xnor_gemm(variant, rows, cols, layer.kBits, src.pointer + r0 * srcStride, srcStride,
+                                           wj, layer.weights.wordsPerRow, s, n)
+                }
+                precondition(status == 0, "binary kernel failed with status \(status)")
+            }
+            switch layer.output {
+            case .binarized:
+                let t = layer.rawThresholds!
+                t.thresholds.withUnsafeBufferPointer { th in
+                    t.flip.withUnsafeBufferPointer { fl in
+                        let status = bnn_threshold_pack(variant, rows, cols, s, n, th.baseAddress! + c0, fl.baseAddress! + c0 / 64,
+                                                        out.pointer + r0 * outputStride + c0 / 64, outputStride)
+                        precondition(status == 0, "threshold kernel failed with status \(status)")
+                    }
+                }
+            case .scores(let bn):
+                for i in part.rows {
+                    for j in part.columns {
+                        let sum = Float(sums.pointer[i * n + j])
+                        let pre = firstLayer ? PixelEncoding.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum - gap
+                        scores.pointer[i * n + j] = bn.apply(pre, neuron: j)
                     }
                 }
             }
-            input = output
-            inputStride = outputStride
         }
     }
 }
