@@ -5,8 +5,10 @@
 //
 // The targets follow the architecture, bottom to top:
 //   C shims (zlib, OpenBLAS, ncursesw, binary kernels)
-//   → BNNData (IDX files, splits, batches)
-//   → BNNKernels (bit packing, XNOR-popcount GEMM, sgemm)
+//   → BNNSupport (platform imports, atomic files, CRC-32, the seeded generator,
+//     work partitioning, pixel scaling)
+//   → BNNData (IDX files, splits) beside BNNKernels (bit packing,
+//     XNOR-popcount GEMM, sgemm, packed inference)
 //   → BNNEngine (layers, binarization, losses, optimizers, runs)
 //   → BNNDashboard (pure renderer + ncurses terminal)
 //   → bnn-tui (the command line).
@@ -25,6 +27,7 @@ let package = Package(
     // MARK: - Public products
     products: [
         .executable(name: "bnn-tui", targets: ["bnn-tui"]),
+        .library(name: "BNNSupport", targets: ["BNNSupport"]),
         .library(name: "BNNData", targets: ["BNNData"]),
         .library(name: "BNNKernels", targets: ["BNNKernels"]),
         .library(name: "BNNEngine", targets: ["BNNEngine"]),
@@ -50,21 +53,31 @@ let package = Package(
         ),
 
         // MARK: - Binary kernels compiled for several instruction sets (C)
+        // The one variant choice (BNN_KERNEL or the best) both kernel libraries follow.
+        .target(name: "CKernelDispatch"),
         .target(
             name: "CBinaryKernels",
+            dependencies: ["CKernelDispatch"],
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
         // Fused elementwise training loops (optimizer + clip + sign), same scheme.
         .target(
             name: "CTrainingKernels",
+            dependencies: ["CKernelDispatch"],
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
         // MARK: - Swift libraries
+        // What every layer above needs and nothing ML-specific: one of each.
+        .target(
+            name: "BNNSupport",
+            dependencies: ["CZlib"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "BNNData",
-            dependencies: ["CZlib", "BNNEmbeddedData"],
+            dependencies: ["BNNSupport", "CZlib", "BNNEmbeddedData"],
             swiftSettings: strictSwift
         ),
         // The embedded Fashion-MNIST subset (resource) and where to find it at run time.
@@ -76,17 +89,17 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["BNNData", "CBinaryKernels", "CBLAS"],
+            dependencies: ["BNNSupport", "CKernelDispatch", "CBinaryKernels", "CBLAS"],
             swiftSettings: strictSwift
         ),
         .target(
             name: "BNNEngine",
-            dependencies: ["BNNData", "BNNKernels", "CTrainingKernels"],
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "CTrainingKernels"],
             swiftSettings: strictSwift
         ),
         .target(
             name: "BNNDashboard",
-            dependencies: ["BNNData", "BNNEngine", "CNcursesw"],
+            dependencies: ["BNNSupport", "BNNData", "BNNEngine", "CNcursesw"],
             swiftSettings: strictSwift
         ),
 
@@ -94,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "bnn-tui",
             dependencies: [
-                "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard",
+                "BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -105,33 +118,33 @@ let package = Package(
         // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
-            dependencies: ["BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "CZlib"],
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "CZlib"],
             path: "Fuzz/Sources/BNNFuzzTargets",
             swiftSettings: strictSwift
         ),
         .target(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"),
         .executableTarget(
             name: "bnn-fuzz",
-            dependencies: ["BNNFuzzTargets", "CLibFuzzer"],
+            dependencies: ["BNNFuzzTargets", "BNNSupport", "CLibFuzzer"],
             path: "Fuzz/Sources/bnn-fuzz",
             swiftSettings: strictSwift
         ),
         .executableTarget(
             name: "bnn-save-loop",
-            dependencies: ["BNNEngine"],
+            dependencies: ["BNNEngine", "BNNSupport"],
             path: "Fuzz/Sources/bnn-save-loop",
             swiftSettings: strictSwift
         ),
 
         // MARK: - Tests
-        .testTarget(name: "BNNDataTests", dependencies: ["BNNData"],
+        .testTarget(name: "BNNDataTests", dependencies: ["BNNData", "BNNSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
-        .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels"], swiftSettings: strictSwift),
-        .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNEmbeddedData"], swiftSettings: strictSwift),
-        .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "BNNSupport", "CTrainingKernels"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNSupport", "BNNEmbeddedData"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
-                    dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "bnn-fuzz", "bnn-save-loop"],
+                    dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "bnn-fuzz", "bnn-save-loop"],
                     exclude: ["Regressions"], swiftSettings: strictSwift),
     ]
 )

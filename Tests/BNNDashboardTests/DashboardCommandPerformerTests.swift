@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import Foundation
 import Testing
 import BNNEngine

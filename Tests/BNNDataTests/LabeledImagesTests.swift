@@ -1,5 +1,6 @@
 import BNNData
 import Testing
+import BNNSupport
 
 @Suite("Labeled images")
 struct LabeledImagesTests {

@@ -1,5 +1,5 @@
 import Testing
-import BNNData
+import BNNSupport
 @testable import BNNEngine
 
 @Suite struct BinarizationTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import BNNData
+import BNNSupport
 @testable import BNNEngine
 
 /// Several runs training at once while other threads pause, resume, change the

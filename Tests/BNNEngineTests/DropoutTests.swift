@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import BNNData
+import BNNSupport
 import CTrainingKernels
 @testable import BNNEngine
 

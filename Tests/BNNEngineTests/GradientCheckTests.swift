@@ -1,5 +1,5 @@
 import Testing
-import BNNData
+import BNNSupport
 @testable import BNNEngine
 
 /// Finite-difference checks of every analytic gradient in float mode

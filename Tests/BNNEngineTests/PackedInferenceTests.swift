@@ -3,6 +3,7 @@ import Testing
 import BNNData
 import BNNKernels
 @testable import BNNEngine
+import BNNSupport
 
 /// A trained checkpoint packed to 1-bit weights and folded thresholds predicts
 /// exactly what the engine's own (float-simulated) binary network predicts, on

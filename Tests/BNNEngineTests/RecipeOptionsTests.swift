@@ -1,5 +1,5 @@
 import Testing
-import BNNData
+import BNNSupport
 @testable import BNNEngine
 
 /// BinaryNet's MNIST recipe options (`--init unit`, `--glorot-lr`): what they change and what not.

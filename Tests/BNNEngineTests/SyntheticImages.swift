@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import BNNEngine
 
 /// A synthetic, learnable data set: each class is a fixed random ±1 prototype

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import BNNData
+import BNNSupport
 @testable import BNNEngine
 
 @Suite struct TrainingRunTests {

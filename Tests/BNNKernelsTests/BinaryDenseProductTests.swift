@@ -1,5 +1,6 @@
 import Testing
 @testable import BNNKernels
+import BNNSupport
 
 @Suite("XNOR-popcount forward product of a training layer")
 struct BinaryDenseProductTests {
@@ -10,7 +11,7 @@ struct BinaryDenseProductTests {
     @Test("equals x · W on ±1 operands, bit for bit, for every variant and 1 or 2 threads",
           arguments: KernelVariant.available)
     func equalsFloatProduct(variant: KernelVariant) throws {
-        var rng = TestRandom(seed: 77)
+        var rng = SeededGenerator(seed: 77)
         for threads in [1, 2] {
             let gemm = try BinaryGEMM(variant: variant, threadCount: threads)
             for (rows, inputs, outputs) in Self.shapes {
@@ -43,7 +44,7 @@ struct BinaryDenseProductTests {
     @Test("a second, smaller batch reuses the buffers without stale bits")
     func smallerBatchAfterLarger() throws {
         let gemm = try BinaryGEMM(threadCount: 2)
-        var rng = TestRandom(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         let inputs = 70, outputs = 5
         let product = BinaryDenseProduct(maxRows: 8, inputs: inputs, outputs: outputs, gemm: gemm)
         let w = signs(rng.floats(inputs * outputs))

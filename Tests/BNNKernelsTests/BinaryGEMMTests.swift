@@ -1,5 +1,6 @@
 import Testing
 @testable import BNNKernels
+import BNNSupport
 
 @Suite("XNOR-popcount GEMM")
 struct BinaryGEMMTests {
@@ -18,7 +19,7 @@ struct BinaryGEMMTests {
     @Test("every variant on this CPU equals the Swift reference", arguments: KernelVariant.available)
     func matchesReference(variant: KernelVariant) throws {
         let gemm = try BinaryGEMM(variant: variant)
-        var rng = TestRandom(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         for (m, n, k) in Self.shapes {
             let a = rng.floats(m * k), b = rng.floats(n * k)
             let pa = BitPackedMatrix(packingRowsOf: a, rows: m, columns: k)
@@ -32,7 +33,7 @@ struct BinaryGEMMTests {
     func threaded(variant: KernelVariant) throws {
         let one = try BinaryGEMM(variant: variant, threadCount: 1)
         let two = try BinaryGEMM(variant: variant, threadCount: 2)
-        var rng = TestRandom(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         for (m, n, k) in [(64, 300, 1000), (3, 4096, 1000), (1, 4100, 4096)] {
             #expect(two.parts(m: m, n: n, kBits: k).count == 2, "\(m)x\(n)x\(k) should run on two threads")
             let pa = BitPackedMatrix.random(rows: m, columns: k, rng: &rng)
@@ -46,7 +47,7 @@ struct BinaryGEMMTests {
 
     @Test("the bit-plane product equals p · W_b in integers", arguments: KernelVariant.available)
     func bitPlaneProduct(variant: KernelVariant) throws {
-        var rng = TestRandom(seed: 5)
+        var rng = SeededGenerator(seed: 5)
         for threads in [1, 2] {
             let gemm = try BinaryGEMM(variant: variant, threadCount: threads)
             for (images, n, k) in [(1, 5, 1), (3, 9, 65), (2, 17, 784), (20, 70, 1000), (1, 2048, 784), (5, 11, 130), (64, 40, 784)] {

@@ -1,5 +1,6 @@
 import Testing
 @testable import BNNKernels
+import BNNSupport
 
 @Suite("Bit packing")
 struct BitPackingTests {
@@ -7,7 +8,7 @@ struct BitPackingTests {
 
     @Test("packing rows round-trips to sign(x) with sign(0) = +1", arguments: widths)
     func rowsRoundTrip(k: Int) {
-        var rng = TestRandom(seed: UInt64(k))
+        var rng = SeededGenerator(seed: UInt64(k))
         var x = rng.floats(5 * k)
         x[0] = 0
         if x.count > 1 { x[1] = -0.0 }
@@ -26,7 +27,7 @@ struct BitPackingTests {
 
     @Test("packing columns of an inputs x outputs matrix equals packing rows of its transpose", arguments: widths)
     func columnsAreTransposedRows(inputs: Int) {
-        var rng = TestRandom(seed: 100 + UInt64(inputs))
+        var rng = SeededGenerator(seed: 100 + UInt64(inputs))
         // 16-column strips, the scalar remainder, and both together.
         for outputs in [1, 9, 16, 17, 40, 70] {
         var w = rng.floats(inputs * outputs)
@@ -42,7 +43,7 @@ struct BitPackingTests {
 
     @Test("bit planes hold bit q of every pixel", arguments: [1, 15, 16, 17, 64, 100, 784])
     func bitPlanes(k: Int) {
-        var rng = TestRandom(seed: 7 + UInt64(k))
+        var rng = SeededGenerator(seed: 7 + UInt64(k))
         let pixels = rng.pixels(3 * k)
         let planes = pixels.withUnsafeBufferPointer { BitPlanes(pixels: $0, images: 3, pixelsPerImage: k) }
         #expect(planes.images == 3 && planes.pixelsPerImage == k && planes.wordsPerImage % 8 == 0)

@@ -1,8 +1,9 @@
+import BNNSupport
 @testable import BNNKernels
 
 /// Random BatchNorm in the range of sums with standard deviation `spread`, with
 /// positive, negative and zero γ and some thresholds landing exactly on integer sums.
-func randomBatchNorm(_ n: Int, spread: Float, rng: inout TestRandom)
+func randomBatchNorm(_ n: Int, spread: Float, rng: inout SeededGenerator)
     -> (gamma: [Float], beta: [Float], mean: [Float], variance: [Float]) {
     var gamma = rng.floats(n, in: -1.5...1.5)
     var beta = rng.floats(n, in: -0.5...0.5)
@@ -21,7 +22,7 @@ func randomBatchNorm(_ n: Int, spread: Float, rng: inout TestRandom)
 
 /// A random 3×3 convolution on `input` (first: it sees the image).
 func randomConvolution(_ input: FeatureShape, outputs: Int, padding: ConvolutionPadding, first: Bool,
-                       rng: inout TestRandom) -> ConvolutionLayerParameters {
+                       rng: inout SeededGenerator) -> ConvolutionLayerParameters {
     let g = ConvolutionGeometry(inputHeight: input.height, inputWidth: input.width,
                                 inputChannels: input.channels, outputChannels: outputs)
     var w = rng.floats(g.weightCount)
@@ -35,7 +36,7 @@ func randomConvolution(_ input: FeatureShape, outputs: Int, padding: Convolution
 
 /// A random network from a spec like "8C3-MP2-16C3-MP2-32FC-10" on `input`.
 func randomConvNet(_ spec: String, input: FeatureShape, padding: ConvolutionPadding,
-                   rng: inout TestRandom) -> InferenceNetworkParameters {
+                   rng: inout SeededGenerator) -> InferenceNetworkParameters {
     var shape = input
     var layers: [InferenceLayerParameters] = []
     let tokens = spec.split(separator: "-")

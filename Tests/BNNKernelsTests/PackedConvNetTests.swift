@@ -1,4 +1,5 @@
 import Testing
+import BNNSupport
 @testable import BNNKernels
 
 /// Whole ConvNets: the packed model (bit patches, folded thresholds per border class,
@@ -19,7 +20,7 @@ struct PackedConvNetTests {
     @Test("scores and classes equal the float reference, every variant, 1 and 2 threads", arguments: 0..<networks.count)
     func packedEqualsReference(index: Int) throws {
         let (spec, input, padding) = Self.networks[index]
-        var rng = TestRandom(seed: UInt64(310 + index))
+        var rng = SeededGenerator(seed: UInt64(310 + index))
         let network = randomConvNet(spec, input: input, padding: padding, rng: &rng)
         let packed = try PackedModel(network: network)
         #expect(packed.architecture == (packed.isConvolutional ? spec : "20-12-6"))
@@ -47,7 +48,7 @@ struct PackedConvNetTests {
 
     @Test("the reference network 32C3-MP2-64C3-MP2-256FC-10 on 28×28 images")
     func referenceNetwork() throws {
-        var rng = TestRandom(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let input = FeatureShape(height: 28, width: 28, channels: 1)
         let network = randomConvNet("32C3-MP2-64C3-MP2-256FC-10", input: input, padding: .one, rng: &rng)
         let packed = try PackedModel(network: network)
@@ -62,7 +63,7 @@ struct PackedConvNetTests {
 
     @Test("layers that do not chain are typed errors")
     func badNetworks() throws {
-        var rng = TestRandom(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         let input = FeatureShape(height: 4, width: 4, channels: 1)
         var net = randomConvNet("4C3-MP2-3", input: input, padding: .zero, rng: &rng)
         #expect(throws: ModelParametersError.lastLayerNotDense) {

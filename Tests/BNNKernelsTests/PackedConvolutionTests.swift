@@ -1,4 +1,5 @@
 import Testing
+import BNNSupport
 @testable import BNNKernels
 
 /// The packed convolution's pieces against plain loops: bit patches + XNOR GEMM (with
@@ -14,7 +15,7 @@ struct PackedConvolutionTests {
     @Test("binary convolution sums equal plain loops, both paddings, every variant", arguments: [ConvolutionPadding.zero, .one])
     func binarySums(padding: ConvolutionPadding) throws {
         for (index, s) in Self.binaryShapes.enumerated() {
-            var rng = TestRandom(seed: UInt64(100 + index))
+            var rng = SeededGenerator(seed: UInt64(100 + index))
             let shape = FeatureShape(height: s.h, width: s.w, channels: s.cin)
             let images = 3
             let p = randomConvolution(shape, outputs: s.cout, padding: padding, first: false, rng: &rng)
@@ -50,7 +51,7 @@ struct PackedConvolutionTests {
     @Test("the first layer's pixel patches and bit-plane product equal plain loops, every variant")
     func firstLayerSums() throws {
         for (index, s) in [(28, 28, 1, 32), (5, 3, 1, 7), (4, 6, 3, 65), (1, 1, 2, 3)].enumerated() {
-            var rng = TestRandom(seed: UInt64(200 + index))
+            var rng = SeededGenerator(seed: UInt64(200 + index))
             let shape = FeatureShape(height: s.0, width: s.1, channels: s.2)
             let images = 2
             let p = randomConvolution(shape, outputs: s.3, padding: .zero, first: true, rng: &rng)
@@ -77,7 +78,7 @@ struct PackedConvolutionTests {
 
     @Test("max-pooling packed bits is OR for direct channels and AND for flipped ones")
     func pooling() {
-        var rng = TestRandom(seed: 5)
+        var rng = SeededGenerator(seed: 5)
         for shape in [FeatureShape(height: 4, width: 6, channels: 70), FeatureShape(height: 5, width: 3, channels: 64),
                       FeatureShape(height: 2, width: 2, channels: 1)] {
             let images = 2

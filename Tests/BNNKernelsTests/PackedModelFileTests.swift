@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BNNKernels
+import BNNSupport
 
 @Suite("Packed model file")
 struct PackedModelFileTests {
@@ -11,7 +12,7 @@ struct PackedModelFileTests {
     }
 
     func model(_ widths: [Int], seed: UInt64 = 11) throws -> PackedModel {
-        var rng = TestRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return try PackedModel(layers: randomNetwork(widths, rng: &rng))
     }
 
@@ -28,7 +29,7 @@ struct PackedModelFileTests {
         #expect((attributes[.size] as? Int) == original.serializedByteCount)
         let loaded = try PackedModel(contentsOf: url)
         #expect(loaded == original)
-        var rng = TestRandom(seed: 2)
+        var rng = SeededGenerator(seed: 2)
         let pixels = rng.pixels(20 * widths[0])
         let gemm = try BinaryGEMM(variant: .best)
         #expect(try loaded.predict(pixels: pixels, gemm: gemm) == original.predict(pixels: pixels, gemm: gemm))
@@ -48,7 +49,7 @@ struct PackedModelFileTests {
     @Test("any flipped byte is caught")
     func flippedByte() throws {
         let bytes = try model([100, 40, 10]).serialized()
-        var rng = TestRandom(seed: 4)
+        var rng = SeededGenerator(seed: 4)
         var positions = [8 + 28 + 5, bytes.count / 2, bytes.count - 2]
         for _ in 0..<20 { positions.append(Int.random(in: 36..<bytes.count, using: &rng)) }
         for position in positions {

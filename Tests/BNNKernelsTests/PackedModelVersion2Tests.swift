@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BNNSupport
 @testable import BNNKernels
 
 /// Version 2 of the model file (layer kinds) round-trips ConvNets; MLPs keep writing
@@ -7,7 +8,7 @@ import Testing
 @Suite("Packed model file, version 2")
 struct PackedModelVersion2Tests {
     static func convNet(_ spec: String, _ input: FeatureShape, _ padding: ConvolutionPadding, seed: UInt64 = 3) throws -> PackedModel {
-        var rng = TestRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return try PackedModel(network: randomConvNet(spec, input: input, padding: padding, rng: &rng))
     }
 
@@ -23,7 +24,7 @@ struct PackedModelVersion2Tests {
         let loaded = try PackedModel(serialized: bytes, path: "m")
         #expect(loaded == original)
         #expect(loaded.architecture == original.architecture && loaded.shapes == original.shapes)
-        var rng = TestRandom(seed: 4)
+        var rng = SeededGenerator(seed: 4)
         let pixels = rng.pixels(8 * 784)
         let gemm = try BinaryGEMM(variant: .best, threadCount: 2)
         #expect(try loaded.predict(pixels: pixels, gemm: gemm) == original.predict(pixels: pixels, gemm: gemm))
@@ -38,7 +39,7 @@ struct PackedModelVersion2Tests {
 
     @Test("an MLP on a flat input writes version 1, byte for byte the old layout")
     func mlpStaysVersion1() throws {
-        var rng = TestRandom(seed: 8)
+        var rng = SeededGenerator(seed: 8)
         let model = try PackedModel(layers: randomNetwork([40, 9, 3], rng: &rng))
         let bytes = model.serialized()
         #expect(model.formatVersion == 1 && bytes[8] == 1)

@@ -1,16 +1,8 @@
+import BNNSupport
 @testable import BNNKernels
 
-/// SplitMix64: a tiny seeded generator so every test run sees the same "random" data.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Random test data from the package's one seeded generator, so every test run sees the same data.
+extension SeededGenerator {
     mutating func float(in range: ClosedRange<Float>) -> Float { Float.random(in: range, using: &self) }
     mutating func floats(_ n: Int, in range: ClosedRange<Float> = -1...1) -> [Float] { (0..<n).map { _ in float(in: range) } }
     mutating func pixels(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &self) } }
@@ -34,7 +26,7 @@ func referenceProduct(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [In
 
 /// A random layer: latent weights in [-1, 1] (some exactly 0), BatchNorm with
 /// positive, negative and zero γ and some thresholds landing exactly on integer sums.
-func randomLayer(inputs: Int, outputs: Int, first: Bool, rng: inout TestRandom) -> DenseLayerParameters {
+func randomLayer(inputs: Int, outputs: Int, first: Bool, rng: inout SeededGenerator) -> DenseLayerParameters {
     var w = rng.floats(inputs * outputs)
     for i in stride(from: 0, to: w.count, by: 37) { w[i] = 0 }
     // s = x·W_b has a standard deviation near sqrt(K) (x = p/127.5 - 1 uniform in
@@ -56,13 +48,13 @@ func randomLayer(inputs: Int, outputs: Int, first: Bool, rng: inout TestRandom) 
                                 bnRunningMean: mean, bnRunningVar: variance, bnEpsilon: 1e-4)
 }
 
-func randomNetwork(_ widths: [Int], rng: inout TestRandom) -> [DenseLayerParameters] {
+func randomNetwork(_ widths: [Int], rng: inout SeededGenerator) -> [DenseLayerParameters] {
     (0..<(widths.count - 1)).map { randomLayer(inputs: widths[$0], outputs: widths[$0 + 1], first: $0 == 0, rng: &rng) }
 }
 
 extension BitPackedMatrix {
     /// A random rows x columns matrix filled word by word (fast even in debug builds), pads kept zero.
-    static func random(rows: Int, columns: Int, rng: inout TestRandom) -> BitPackedMatrix {
+    static func random(rows: Int, columns: Int, rng: inout SeededGenerator) -> BitPackedMatrix {
         let m = BitPackedMatrix(rows: rows, columns: columns)
         let full = columns / 64, rest = columns % 64
         for r in 0..<rows {

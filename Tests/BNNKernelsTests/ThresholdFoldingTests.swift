@@ -1,11 +1,12 @@
 import Testing
 @testable import BNNKernels
+import BNNSupport
 
 @Suite("BatchNorm + sign folded into thresholds")
 struct ThresholdFoldingTests {
     @Test("for every integer sum, the threshold agrees with sign(BatchNorm(s)) in float")
     func exhaustive() {
-        var rng = TestRandom(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         let k = 301
         let layer = randomLayer(inputs: k, outputs: 200, first: false, rng: &rng)
         let bn = BatchNormInference(layer)
@@ -34,7 +35,7 @@ struct ThresholdFoldingTests {
     @Test("the packed model's scores and classes equal the float reference, every variant",
           arguments: architectures)
     func packedEqualsFloatReference(widths: [Int]) throws {
-        var rng = TestRandom(seed: UInt64(widths.reduce(0, +)))
+        var rng = SeededGenerator(seed: UInt64(widths.reduce(0, +)))
         let layers = randomNetwork(widths, rng: &rng)
         let packed = try PackedModel(layers: layers)
         let reference = try FloatReferenceModel(layers: layers, maxBatch: 64)
@@ -83,7 +84,7 @@ struct ThresholdFoldingTests {
 
     @Test("bad parameters and inputs are typed errors")
     func badInput() throws {
-        var rng = TestRandom(seed: 1)
+        var rng = SeededGenerator(seed: 1)
         var layers = randomNetwork([20, 8, 3], rng: &rng)
         #expect(throws: ModelParametersError.noLayers) { try PackedModel(layers: []) }
         var broken = layers

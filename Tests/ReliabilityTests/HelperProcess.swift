@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+import BNNSupport
 
 /// A helper executable of this package (built next to the test binary, since the
 /// test target depends on it), started with `posix_spawn` so the test can SIGKILL it.

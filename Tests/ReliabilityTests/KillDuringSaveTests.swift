@@ -1,9 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import BNNEngine
 import Foundation
 import Testing
+import BNNSupport
 
 /// Checkpoints survive kill -9: `bnn-save-loop` saves checkpoints of one run to the
 /// same path as fast as it can, and is killed with SIGKILL at random moments, at
@@ -72,7 +70,7 @@ struct KillLoop {
 
     func run() -> KillReport {
         let checkpoint = "\(folder)/run.ckpt"
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)  // reproducible kill moments from a printed seed
         var report = KillReport()
         var saveMicroseconds: [Int] = []
         var previous: Int?  // save number in the file the last round left
@@ -162,18 +160,6 @@ struct KillLoop {
             usleep(500)
         }
         return false
-    }
-}
-
-/// SplitMix64: reproducible kill moments from a printed seed (BNN_KILL_SEED).
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,8 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import BNNFuzzTargets
 import Testing
+import BNNSupport
 
 /// Every input that once crashed bnn-tui or broke a loader's contract
 /// (Tests/ReliabilityTests/Regressions/<target>/<file>) must now be refused with a

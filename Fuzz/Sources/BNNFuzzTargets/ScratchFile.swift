@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+import BNNSupport
 
 /// A private folder for the files fuzz inputs are written to before a loader
 /// reads them (the loaders take paths, not bytes).

@@ -2,6 +2,7 @@ import BNNData
 import BNNEngine
 import BNNKernels
 import Foundation
+import BNNSupport
 
 /// The seed inputs of every fuzz target, made with the product's own writers
 /// (real checkpoints from real training runs, real metrics lines) plus hand-made

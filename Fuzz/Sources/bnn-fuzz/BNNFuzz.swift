@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNNFuzzTargets
+import BNNSupport
 
 /// `bnn-fuzz`: runs bnn-tui's loaders on fuzz inputs.
 ///

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNNFuzzTargets
+import BNNSupport
 #if BNN_LIBFUZZER
 import CLibFuzzer
 #endif

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNNEngine
 import Foundation
+import BNNSupport
 
 /// `bnn-save-loop`: saves checkpoints of one run to the same path over and over,
 /// for the kill -9 test and scripts/kill-during-save.sh (docs/reliability.md).

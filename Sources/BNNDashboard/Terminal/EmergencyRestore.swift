@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CNcursesw
 import Synchronization
+import BNNSupport
 
 /// Puts the terminal back from places where `endwin` cannot run: inside a
 /// signal handler (a crash, or a second Ctrl-C while shutting down).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// The guard the dashboard command runs before touching curses.
 ///

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// A plain C signal handler: the only kind that may run inside a signal.
 typealias RawSignalHandler = @convention(c) (Int32) -> Void

@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CNcursesw
 import Synchronization
+import BNNSupport
 
 /// The ncurses session: owns the screen from `init` to `end`, draws `CellGrid`
 /// frames and reads keys.

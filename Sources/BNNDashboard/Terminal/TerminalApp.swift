@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// What a key handler tells the run loop.
 public enum LoopAction: Sendable, Equatable {

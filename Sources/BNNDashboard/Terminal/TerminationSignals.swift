@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+import BNNSupport
 
 /// Turns SIGINT, SIGTERM, SIGHUP and SIGQUIT into a flag that a loop polls.
 ///

@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// Converting chosen images to the Float input of a mini-batch, without allocating.
 ///
 /// The engine owns its batch buffers; these functions only fill them: features as

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CZlib
+import BNNSupport
 
 /// A file's bytes read front to back, whether the file is plain or gzip-compressed.
 ///

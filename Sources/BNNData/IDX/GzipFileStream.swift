@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CZlib
+import BNNSupport
 
 /// A gzip-compressed file decompressed on the fly with zlib's `gzread`.
 ///

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// An uncompressed file read with `read(2)`; knows its size, so the IDX reader can
 /// check a header against the file before allocating anything.

@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import Foundation
 
 /// A saved training run: latent weights, BatchNorm parameters and running

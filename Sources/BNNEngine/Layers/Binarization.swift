@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 
 /// The binarization functions of Courbariaux et al. 2016 and their gradient.
 ///

@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import BNNKernels
 import CTrainingKernels
 

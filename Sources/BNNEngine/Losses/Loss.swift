@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// The result of scoring one batch: the summed loss, the number of
 /// misclassified rows (arg-max ≠ label) and the row count.

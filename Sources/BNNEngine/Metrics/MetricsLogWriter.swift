@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import Foundation
 
 /// Appends one JSON object per epoch to a metrics file (JSON Lines), the

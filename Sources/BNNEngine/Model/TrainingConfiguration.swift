@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// The loss a run minimizes.
 ///
 /// `squareHinge` is the paper's: mean over the batch and the classes of
@@ -184,8 +186,3 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

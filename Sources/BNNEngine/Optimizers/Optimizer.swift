@@ -1,9 +1,5 @@
+import BNNSupport
 import CTrainingKernels
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Applies one update step to every parameter of a network, then clips the
 /// latent weights of binary layers to [-1, 1] (the paper's

@@ -1,3 +1,4 @@
+import BNNSupport
 /// Measures the binary kernels against OpenBLAS on the same shapes and threads.
 ///
 /// Exists so `bnn-tui bench` and anyone else compare like with like: the XNOR
@@ -83,7 +84,7 @@ public struct KernelBenchmark {
     public func measureTrainingForward(m: Int, n: Int, k: Int,
                                        using rng: inout some RandomNumberGenerator) -> TrainingForwardResult {
         FloatGEMM.setThreadCount(gemm.threadCount)
-        var fast = FastRandom(seed: rng.next())
+        var fast = SeededGenerator(seed: rng.next())
         let x = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
         let w = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
         let out = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
@@ -136,24 +137,24 @@ public struct KernelBenchmark {
     /// Random parameters in the ranges a trained network has: latent weights in
     /// [-1, 1], γ in [0.5, 1.5], β in [-0.5, 0.5], μ near 0 and σ² near the variance of s.
     public static func randomNetwork(widths: [Int], using rng: inout some RandomNumberGenerator) -> [DenseLayerParameters] {
-        var fast = FastRandom(seed: rng.next())  // a concrete generator: millions of weights
+        var fast = SeededGenerator(seed: rng.next())  // a concrete generator: millions of weights
         return (0..<(widths.count - 1)).map { index in
             let k = widths[index], n = widths[index + 1]
             let variance = Float(k) * (index == 0 ? 1.0 / 3.0 : 1)
             let sd = variance.squareRoot()
             return DenseLayerParameters(
                 inputs: k, outputs: n,
-                latentWeights: (0..<(k * n)).map { _ in fast.uniform(-1, 1) },
-                bnGamma: (0..<n).map { _ in fast.uniform(0.5, 1.5) },
-                bnBeta: (0..<n).map { _ in fast.uniform(-0.5, 0.5) },
-                bnRunningMean: (0..<n).map { _ in fast.uniform(-0.5 * sd, 0.5 * sd) },
-                bnRunningVar: (0..<n).map { _ in variance * fast.uniform(0.5, 1.5) },
+                latentWeights: (0..<(k * n)).map { _ in fast.nextFloat(in: -1, 1) },
+                bnGamma: (0..<n).map { _ in fast.nextFloat(in: 0.5, 1.5) },
+                bnBeta: (0..<n).map { _ in fast.nextFloat(in: -0.5, 0.5) },
+                bnRunningMean: (0..<n).map { _ in fast.nextFloat(in: -0.5 * sd, 0.5 * sd) },
+                bnRunningVar: (0..<n).map { _ in variance * fast.nextFloat(in: 0.5, 1.5) },
                 bnEpsilon: 1e-4)
         }
     }
 
     private func randomize(_ m: BitPackedMatrix, using rng: inout some RandomNumberGenerator) {
-        var rng = FastRandom(seed: rng.next())
+        var rng = SeededGenerator(seed: rng.next())
         let full = m.columns / 64, rest = m.columns % 64
         for r in 0..<m.rows {
             let row = m.storage.pointer + r * m.wordsPerRow
@@ -163,28 +164,9 @@ public struct KernelBenchmark {
     }
 
     private func randomFloats(_ count: Int, using rng: inout some RandomNumberGenerator) -> UnsafeMutablePointer<Float> {
-        var fast = FastRandom(seed: rng.next())
+        var fast = SeededGenerator(seed: rng.next())
         let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        for i in 0..<count { p[i] = fast.uniform(-1, 1) }
+        for i in 0..<count { p[i] = fast.nextFloat(in: -1, 1) }
         return p
-    }
-}
-
-/// SplitMix64, for filling benchmark operands quickly (a concrete type the optimizer can inline).
-struct FastRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [lo, hi) from the top 24 bits.
-    @inline(__always)
-    mutating func uniform(_ lo: Float, _ hi: Float) -> Float {
-        lo + (hi - lo) * (Float(next() >> 40) * 0x1p-24)
     }
 }

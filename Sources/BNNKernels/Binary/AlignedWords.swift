@@ -25,13 +25,3 @@ final class AlignedWords: @unchecked Sendable {
         return other
     }
 }
-
-/// A raw pointer handed to parallel tasks that write disjoint parts of one buffer.
-///
-/// `DispatchQueue.concurrentPerform` takes a `@Sendable` closure; raw pointers are
-/// not `Sendable`, so this wrapper states the invariant instead: every task
-/// touches only its own rows or columns.
-struct SendablePointer<Pointee>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Pointee>
-    init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
-}

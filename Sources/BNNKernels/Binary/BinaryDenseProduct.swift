@@ -1,5 +1,6 @@
 import CBinaryKernels
 import Dispatch
+import BNNSupport
 
 /// The forward product of a binary dense layer during training, s = x_b · W_b, computed
 /// with XNOR-popcount from the float ±1 matrices the training engine keeps.

@@ -1,4 +1,5 @@
 import CBinaryKernels
+import BNNSupport
 
 /// The XNOR-popcount matrix product of bit-packed ±1 matrices.
 ///

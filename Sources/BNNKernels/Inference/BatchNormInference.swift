@@ -63,28 +63,6 @@ public struct BatchNormInference: Sendable, Equatable {
     }
 }
 
-/// The encoding of raw 8-bit pixels p as the first layer's real input x = p/127.5 − 1.
-///
-/// Since x·W_b = (p·W_b)/127.5 − ΣW_b, the first layer's pre-activation follows
-/// from the exact integer p·W_b (which the packed model computes from bit
-/// planes) and the integer column sum ΣW_b.
-public enum PixelEncoding {
-    /// The divisor of x = p / scale − 1.
-    public static let scale: Float = 127.5
-    /// The offset of x = p / scale − 1.
-    public static let offset: Float = -1
-
-    /// x for one pixel.
-    @inline(__always)
-    public static func normalized(_ p: UInt8) -> Float { Float(p) / scale + offset }
-
-    /// s = x·W_b of one neuron from P = p·W_b and S = ΣW_b, as (P / 127.5) − S.
-    @inline(__always)
-    static func preactivation(pixelProduct: Float, weightSum: Float) -> Float {
-        pixelProduct / scale - weightSum
-    }
-}
-
 /// The index of the first largest score (argmax, ties to the lowest class).
 @inline(__always)
 func argmax(_ scores: UnsafePointer<Float>, count: Int) -> Int {

@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// The same BinaryNet (MLP or ConvNet) evaluated in float with sgemm on ±1 float weights.
 ///
 /// It is the specification `PackedModel` is tested against, and the float side of the
@@ -170,7 +172,7 @@ public final class FloatReferenceModel {
                     let row = out + i * n
                     for j in 0..<n {
                         let pre = index == 0
-                            ? PixelEncoding.preactivation(pixelProduct: row[j], weightSum: weightSums[j])
+                            ? PixelScaling.preactivation(pixelProduct: row[j], weightSum: weightSums[j])
                             : row[j]
                         let normalized = bn.apply(pre, neuron: j)
                         row[j] = last ? normalized : (normalized >= 0 ? 1 : -1)
@@ -212,7 +214,7 @@ public final class FloatReferenceModel {
             for r in run {
                 for j in 0..<n {
                     let s = preactivations + r * n + j
-                    s.pointee = PixelEncoding.preactivation(pixelProduct: s.pointee, weightSum: classSums[cls][j])
+                    s.pointee = PixelScaling.preactivation(pixelProduct: s.pointee, weightSum: classSums[cls][j])
                 }
             }
         }

@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// A trained BinaryNet (MLP or ConvNet) packed for inference: 1-bit weights, integer thresholds.
 ///
 /// Layers are 3×3 binary convolutions, 2×2 max-poolings and dense layers
@@ -203,7 +205,7 @@ struct PackedDenseLayer: Sendable, Equatable {
         } else if isFirst {
             let sums = (0..<p.outputs).map { Float(2 * weights.popcount(row: $0) - p.inputs) }
             output = .binarized(NeuronThresholds.fold(batchNorm: bn, range: -255 * p.inputs...255 * p.inputs) { j, s in
-                PixelEncoding.preactivation(pixelProduct: Float(s), weightSum: sums[j])
+                PixelScaling.preactivation(pixelProduct: Float(s), weightSum: sums[j])
             })
         } else {
             output = .binarized(NeuronThresholds.fold(batchNorm: bn, range: -p.inputs...p.inputs) { _, s in Float(s) })

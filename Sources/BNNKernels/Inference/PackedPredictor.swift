@@ -1,3 +1,4 @@
+import BNNSupport
 import CBinaryKernels
 
 /// Runs a `PackedModel` on batches of raw 8-bit images, reusing its buffers.
@@ -224,7 +225,7 @@ public final class PackedPredictor {
                 for i in part.rows {
                     for j in part.columns {
                         let sum = Float(sums.pointer[i * n + j])
-                        let pre = firstLayer ? PixelEncoding.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum - gap
+                        let pre = firstLayer ? PixelScaling.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum - gap
                         scores.pointer[i * n + j] = bn.apply(pre, neuron: j)
                     }
                 }

@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import Foundation
 
 /// The packed model file: everything `PackedModel` needs, weights at one bit each.
@@ -56,8 +56,8 @@ extension PackedModel {
         w.u32(0)
         w.u64(0)  // the length, filled in below
         w.u32(UInt32(layers.count))
-        w.f32(PixelEncoding.scale)
-        w.f32(PixelEncoding.offset)
+        w.f32(PixelScaling.scale)
+        w.f32(PixelScaling.offset)
         if version == 1 { encodeVersion1Body(&w) } else { encodeVersion2Body(&w) }
         var bytes = w.bytes
         let length = UInt64(bytes.count + 4)
@@ -124,7 +124,7 @@ extension PackedModel {
             let layerCount = Int(try reader.u32())
             guard (1...PackedModelFormat.maxLayers).contains(layerCount) else { throw bad("layer count \(layerCount)") }
             let scale = try reader.f32(), offset = try reader.f32()
-            guard scale == PixelEncoding.scale, offset == PixelEncoding.offset else {
+            guard scale == PixelScaling.scale, offset == PixelScaling.offset else {
                 throw bad("input encoding x = p/\(scale) + \(offset) is not supported")
             }
             if version == 1 {

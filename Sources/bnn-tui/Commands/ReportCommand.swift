@@ -1,6 +1,6 @@
 import ArgumentParser
 import BNNDashboard
-import BNNData
+import BNNSupport
 import BNNEngine
 import Foundation
 

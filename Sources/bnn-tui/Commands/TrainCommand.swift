@@ -1,5 +1,5 @@
 import ArgumentParser
-import BNNData
+import BNNSupport
 import BNNDashboard
 import BNNEngine
 import BNNKernels

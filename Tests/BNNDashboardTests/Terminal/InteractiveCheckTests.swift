@@ -1,10 +1,6 @@
 import Testing
 @testable import BNNDashboard
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// The dashboard refuses pipes and files before touching curses.
 @Suite("Interactive check")

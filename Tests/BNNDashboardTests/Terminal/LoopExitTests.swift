@@ -1,10 +1,6 @@
 import Testing
 @testable import BNNDashboard
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// How the run loop's ending becomes the process's exit status.
 @Suite("Loop exit")

@@ -1,4 +1,4 @@
-import BNNData
+import BNNSupport
 import BNNEngine
 
 /// Fuzz targets for the checkpoint loader `RunCheckpoint(contentsOf:)`.

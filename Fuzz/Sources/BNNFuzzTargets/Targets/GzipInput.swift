@@ -1,10 +1,6 @@
 import BNNData
 import CZlib
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNNSupport
 
 /// A fuzz input read as "control byte, then the uncompressed content of a file",
 /// turned into a gzip file and then damaged (or not) as the control byte says:

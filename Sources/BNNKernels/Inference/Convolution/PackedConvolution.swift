@@ -1,3 +1,5 @@
+import BNNSupport
+
 import CBinaryKernels
 
 /// One 3×3 convolution (stride 1, padding 1) packed for inference, with its
@@ -75,7 +77,7 @@ struct PackedConvolution: Sendable, Equatable {
             let bound = 255 * g.patchLength
             folded = sums.map { classSums in
                 NeuronThresholds.fold(batchNorm: bn, range: -bound...bound) { j, s in
-                    PixelEncoding.preactivation(pixelProduct: Float(s), weightSum: Float(classSums[j]))
+                    PixelScaling.preactivation(pixelProduct: Float(s), weightSum: Float(classSums[j]))
                 }.withFlip(direction)
             }
         } else {

@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// 2×2 max-pooling (stride 2, odd rows and columns dropped) of packed binary activations.
 ///
 /// BinaryNet pools a convolution's sums before its BatchNorm and sign. The folded

@@ -1,4 +1,4 @@
-import BNNKernels
+import BNNSupport
 import Dispatch
 
 /// Float products for training, split over the run's threads by output columns.
@@ -9,23 +9,23 @@ import Dispatch
 /// each run splits its products into column blocks, one per thread. Each block
 /// is computed the same way whatever the scheduling, so results depend only on
 /// the thread count.
-enum SplitGEMM {
+public enum SplitGEMM {
     /// Products below this many multiply-adds run in one piece.
-    static let minimumSplitWork = 1 << 21
+    public static let minimumSplitWork = 1 << 21
 
     /// C (m x n) = op(A) (m x k) · op(B) (k x n), row-major.
-    static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
-                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
+    public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
         let pieces = (threads > 1 && m * n * k >= minimumSplitWork && n >= 16 * threads) ? threads : 1
         if pieces == 1 {
             FloatGEMM.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                            a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
             return
         }
-        let operands = UncheckedSendable((a, b, c))
+        let pa = SendablePointer(readOnly: a), pb = SendablePointer(readOnly: b), pc = SendablePointer(c)
         DispatchQueue.concurrentPerform(iterations: pieces) { piece in
-            let (a, b, c) = operands.value
+            let a = UnsafePointer(pa.pointer), b = UnsafePointer(pb.pointer), c = pc.pointer
             // Column blocks aligned to 16 floats (one cache line) where possible.
             let lo = (n * piece / pieces) & ~15, hi = piece == pieces - 1 ? n : (n * (piece + 1) / pieces) & ~15
             guard hi > lo else { return }

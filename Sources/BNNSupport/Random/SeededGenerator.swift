@@ -1,9 +1,10 @@
-/// A seeded pseudo-random generator of our own (xoshiro256**, seeded through SplitMix64).
+/// The package's one seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
 ///
 /// Swift's `SystemRandomNumberGenerator` cannot be seeded and the standard
 /// library gives no portable seeded one, so this one exists to make shuffles,
-/// initial weights and stochastic binarization identical on every machine and
-/// OS for the same seed. Its whole state is four words, saved in checkpoints.
+/// initial weights, stochastic binarization, benchmark operands and test data
+/// identical on every machine and OS for the same seed. Its whole state is four
+/// words, saved in checkpoints.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codable {
     // Four words, inlinable so that hot loops in other modules (stochastic
     // binarization draws one number per activation) inline the generator.
@@ -20,12 +21,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         var sm = seed
         func splitMix(_ x: inout UInt64) -> UInt64 {
             x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            return Self.mix(x)
         }
         s0 = splitMix(&sm); s1 = splitMix(&sm); s2 = splitMix(&sm); s3 = splitMix(&sm)
+    }
+
+    /// SplitMix64's finalizer: a bijection of 64-bit words that scatters nearby
+    /// inputs (e.g. consecutive epoch numbers) to unrelated outputs.
+    @inlinable
+    public static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// Restores a generator from a saved state (e.g. from a checkpoint).
@@ -63,6 +71,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         Float(next() >> 40) * (1.0 / 16_777_216.0)
     }
 
+    /// A uniform Float in [lo, hi), e.g. random operands for kernels and tests.
+    @inlinable @inline(__always)
+    public mutating func nextFloat(in lo: Float, _ hi: Float) -> Float {
+        lo + (hi - lo) * nextUnitFloat()
+    }
+
     /// A uniform Double in [0, 1) from the top 53 bits.
     @inline(__always)
     public mutating func nextUnitDouble() -> Double {
@@ -88,7 +102,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         var u1 = nextUnitDouble()
         if u1 < 1e-300 { u1 = 1e-300 }
         let u2 = nextUnitDouble()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        return (-2 * cLog(u1)).squareRoot() * cCos(2 * Double.pi * u2)
     }
 
     /// Fisher-Yates shuffle with this generator: the same seed gives the same order everywhere.
@@ -124,13 +138,3 @@ extension UInt64 {
     @inlinable @inline(__always)
     func rotatedLeft(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
 }
-
-#if canImport(Glibc)
-import Glibc
-private func _log(_ x: Double) -> Double { Glibc.log(x) }
-private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-private func _log(_ x: Double) -> Double { Darwin.log(x) }
-private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

@@ -1,0 +1,31 @@
+import Dispatch
+
+/// Splits a large elementwise loop over a few threads in fixed chunks.
+///
+/// The chunks are `WorkPartition.bands` of the index range, so their boundaries
+/// depend only on the count and the thread count, never on scheduling, and
+/// results are identical run to run. Small loops run inline.
+public enum ParallelLoop {
+    /// Below this many elements a loop runs on the calling thread.
+    public static let minimumParallelCount = 1 << 16
+
+    /// Calls `body(start, end)` once per chunk of `0..<count`; the chunks touch
+    /// disjoint elements, which is what makes running a non-`Sendable` body
+    /// concurrently safe here.
+    public static func forEachChunk(count: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        let chunks = (threads > 1 && count >= minimumParallelCount) ? threads : 1
+        if chunks == 1 { body(0, count); return }
+        let ranges = WorkPartition.bands(count: count, parts: chunks, alignment: 1)
+        withoutActuallyEscaping(body) { body in
+            let box = DisjointWork(body: body)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { c in
+                box.body(ranges[c].lowerBound, ranges[c].upperBound)
+            }
+        }
+    }
+
+    /// The body, carried into `concurrentPerform` under the disjoint-chunks invariant above.
+    private struct DisjointWork: @unchecked Sendable {
+        let body: (Int, Int) -> Void
+    }
+}
