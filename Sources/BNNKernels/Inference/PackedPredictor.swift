@@ -124,7 +124,9 @@ public final class PackedPredictor {
             let output = activations[index % 2].pointer
             switch layer {
             case .convolution(let c):
-                runConvolution(c, pixels: pixels, activations: input, batch: batch, output: output)
+                c.forward(pixels: pixels, activations: input, batch: batch, gemm: gemm,
+                          scratch: ConvolutionScratch(operand: operand.pointer, pixelPatches: pixelPatches, sums: sumPointer),
+                          output: output)
             case .maxPool(let p):
                 p.apply(input, images: batch, into: output)
             case .dense(let d):
@@ -138,47 +140,6 @@ public final class PackedPredictor {
             input = UnsafePointer(output)
             inputStride = layer.outputWords
         }
-    }
-
-    /// Row bands of an m-row step worth splitting over the threads (`work` word operations).
-    private func rowBands(_ m: Int, work: Int) -> [Range<Int>] {
-        let parts = work >= BinaryGEMM.parallelThreshold ? gemm.threadCount : 1
-        return WorkPartition.bands(count: m, parts: parts, alignment: WorkPartition.rowAlignment)
-    }
-
-    private func inParallel(_ bands: [Range<Int>], _ body: @Sendable (Range<Int>) -> Void) {
-        WorkPartition.run(bands.map { WorkPart(rows: $0, columns: 0..<1) }) { body($0.rows) }
-    }
-
-    /// Patches, one GEMM, thresholds (see `PackedConvolution`).
-    private func runConvolution(_ c: PackedConvolution, pixels: UnsafePointer<UInt8>, activations: UnsafePointer<UInt64>,
-                                batch: Int, output: UnsafeMutablePointer<UInt64>) {
-        let m = batch * c.geometry.outputPositions, n = c.geometry.outputChannels
-        let bands = rowBands(m, work: m * c.patchWords)
-        let a = SendablePointer(operand.pointer), s = SendablePointer(sumPointer), out = SendablePointer(output)
-        let ldp = c.patchWords
-        c.weights.withUnsafeWords { w in
-            switch c.input {
-            case .image:
-                let bytes = SendablePointer(pixelPatches), source = SendablePointer(UnsafeMutablePointer(mutating: pixels))
-                let k = c.patchBytes
-                inParallel(bands) { rows in
-                    c.gatherPixelPatches(source.pointer, rows: rows, into: bytes.pointer)
-                    bnn_pack_bitplanes_u8(rows.count, k, bytes.pointer + rows.lowerBound * k, k, a.pointer + rows.lowerBound * ldp, ldp)
-                }
-                c.weightPopcounts.withUnsafeBufferPointer { pop in
-                    gemm.bitPlaneProduct(images: m, n: n, kBits: k, planes: a.pointer, ldp: ldp, b: w, ldb: c.weights.wordsPerRow,
-                                         weightPopcounts: pop.baseAddress!, c: s.pointer, ldc: n)
-                }
-            case .binary:
-                let source = SendablePointer(UnsafeMutablePointer(mutating: activations))
-                inParallel(bands) { rows in c.gatherBinaryPatches(source.pointer, rows: rows, into: a.pointer) }
-                gemm.multiply(m: m, n: n, kBits: c.weights.columns, a: a.pointer, lda: ldp, b: w, ldb: c.weights.wordsPerRow,
-                              c: s.pointer, ldc: n)
-            }
-        }
-        let variant = gemm.variant
-        inParallel(rowBands(m, work: m * n / 8)) { rows in c.threshold(sums: s.pointer, rows: rows, variant: variant, into: out.pointer) }
     }
 
     /// The product of a dense layer (bit planes for the first) and its threshold step, per part.
