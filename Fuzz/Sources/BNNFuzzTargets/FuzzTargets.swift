@@ -15,6 +15,7 @@ public enum FuzzTargets {
         MetricsLogTargets.plot,
         PackedModelTargets.file,
         PackedModelTargets.framed,
+        PackedModelTargets.version2,
     ]
 
     /// The target called `name`, if any.
