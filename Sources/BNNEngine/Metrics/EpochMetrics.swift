@@ -25,12 +25,17 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
     public var steCancelFraction: [Double]
     /// Per dense layer: histogram of latent weights over [-1, 1] (`LayerStatistics.binCount` bins).
     public var weightHistogram: [[Int]]
+    /// Per weight layer: distinct binary 3×3 kernels up to negation of a binary convolution
+    /// (JSONL `unique_filters`), null for dense layers and float runs; absent in logs
+    /// written before ConvNets.
+    public var uniqueFilters: [Int?]?
 
     public init(run: String, mode: String, arch: String, epoch: Int,
                 trainLoss: Double, trainError: Double, valLoss: Double, valError: Double,
                 testLoss: Double, testError: Double, lr: Double, epochSeconds: Double,
                 samplesPerSecond: Double, rssMB: Double, clipFraction: [Double],
-                flipRatio: [Double], steCancelFraction: [Double], weightHistogram: [[Int]]) {
+                flipRatio: [Double], steCancelFraction: [Double], weightHistogram: [[Int]],
+                uniqueFilters: [Int?]? = nil) {
         self.run = run; self.mode = mode; self.arch = arch; self.epoch = epoch
         self.trainLoss = trainLoss; self.trainError = trainError
         self.valLoss = valLoss; self.valError = valError
@@ -38,6 +43,7 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         self.lr = lr; self.epochSeconds = epochSeconds; self.samplesPerSecond = samplesPerSecond
         self.rssMB = rssMB; self.clipFraction = clipFraction; self.flipRatio = flipRatio
         self.steCancelFraction = steCancelFraction; self.weightHistogram = weightHistogram
+        self.uniqueFilters = uniqueFilters
     }
 
     enum CodingKeys: String, CodingKey {
@@ -48,5 +54,6 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         case epochSeconds = "epoch_seconds", samplesPerSecond = "samples_per_second"
         case rssMB = "rss_mb", clipFraction = "clip_fraction", flipRatio = "flip_ratio"
         case steCancelFraction = "ste_cancel_fraction", weightHistogram = "weight_histogram"
+        case uniqueFilters = "unique_filters"
     }
 }

@@ -52,7 +52,10 @@ public final class TrainingRun: @unchecked Sendable {
         self.onEpochCompleted = onEpochCompleted
         self.forwardProductPolicy = forwardProductPolicy
         queue = DispatchQueue(label: "bnn-tui.run.\(name)", qos: .userInitiated)
-        evaluationRows = max(configuration.batchSize, 250)
+        // A ConvNet's buffers grow with the rows (patches of every position), so it evaluates
+        // in batches of the training size; an MLP in chunks of at least 250.
+        evaluationRows = configuration.architecture.hasConvolutions
+            ? configuration.batchSize : max(configuration.batchSize, 250)
         // Runs split their products over their own threads (see SplitGEMM); BLAS stays single-threaded.
         FloatGEMM.setThreadCount(1)
         var generator = SeededGenerator(seed: configuration.seed)
@@ -248,7 +251,7 @@ public final class TrainingRun: @unchecked Sendable {
                 rssMB: ProcessMemory.peakResidentMB(),
                 clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
                 steCancelFraction: layers.map(\.steCancelFraction),
-                weightHistogram: layers.map(\.histogram))
+                weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters))
             history.append(metrics)
             trainingSeconds += epochSeconds - trainPhaseSeconds  // batches were added as they ran
             // The next epoch's rate; after the last one the rate stays the one it used.

@@ -42,6 +42,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Name of the run in metrics and checkpoints (default: the mode).")
     var name: String?
 
+    @Flag(name: .customLong("list-presets"), help: "Print the named recipes --preset takes, with their options, and exit.")
+    var listPresets = false
+
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
         for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
@@ -51,6 +54,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if listPresets { print(TrainingPreset.listing); return }
         try reportingFailures { try train() }
     }
 

@@ -7,8 +7,14 @@ import Foundation
 /// the network, the schedule, the data. Parsed once here so that every command
 /// validates them the same way.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Layer widths from input to output, e.g. 784-1024-10 (any number of hidden layers).")
+    @Option(help: "The network in the paper's notation, e.g. 32C3-MP2-64C3-MP2-256FC-10 (NC3: 3x3 convolution with N channels, MP2: 2x2 max-pool, NFC: N dense units, 2x64C3: repeat, last number: classes), or MLP widths from input to output, e.g. 784-1024-10.")
     var arch: String = "784-1024-10"
+
+    @Option(help: "What binary convolutions after the first read outside the image: one (+1, Larq Compute Engine's one-padding, free in XNOR arithmetic) or zero (BinaryNet's). The first convolution's real image is always zero-padded.")
+    var padding: ConvolutionPadding = .one
+
+    @Option(help: "A named recipe (\(TrainingPreset.names)); options given explicitly override it. See train --list-presets.")
+    var preset: String?
 
     @Option(help: "Training epochs.")
     var epochs: Int = 30
@@ -62,6 +68,9 @@ struct TrainingOptions: ParsableArguments {
     var data: String?
 
     func validate() throws {
+        if let preset, TrainingPreset.named(preset) == nil {
+            throw ValidationError("--preset \(preset) is not one of \(TrainingPreset.names)")
+        }
         _ = try parsedArchitecture()
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs))") }
         guard epochs <= 1_000_000 else { throw ValidationError("--epochs \(epochs) is too large") }
@@ -102,7 +111,7 @@ struct TrainingOptions: ParsableArguments {
                               schedule: schedule, glorotLearningRateScale: glorotLearningRate,
                               batchSize: batch, epochs: epochs, seed: seed, batchNormMomentum: bnMomentum, threads: threads,
                               inputDropout: dropoutIn, hiddenDropout: dropoutHidden,
-                              weightInitialization: initialization)
+                              weightInitialization: initialization, padding: padding)
     }
 }
 
@@ -111,3 +120,4 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension StochasticTarget: ExpressibleByArgument {}
 extension BinarizationMode: ExpressibleByArgument {}
 extension WeightInitialization: ExpressibleByArgument {}
+extension ConvolutionPadding: ExpressibleByArgument {}
