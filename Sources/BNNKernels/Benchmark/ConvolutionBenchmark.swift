@@ -61,7 +61,7 @@ extension KernelBenchmark {
         let weights: [Float] = p.latentWeights.map { $0 >= 0 ? 1 : -1 }
         let float: Double = weights.withUnsafeBufferPointer { wb in
             timer.median {
-                FloatReferenceModel.im2col(floatInput, g, outside: first ? 0 : 1, batch: batch, into: patches)
+                Im2Col.patches(input: floatInput, rows: batch, geometry: g, padding: first ? 0 : 1, columns: patches, threads: gemm.threadCount)
                 FloatGEMM.gemm(transposeB: true, m: m, n: outputs, k: g.patchLength, a: patches, lda: g.patchLength,
                                b: wb.baseAddress!, ldb: g.patchLength, c: floatSums, ldc: outputs)
             }.seconds

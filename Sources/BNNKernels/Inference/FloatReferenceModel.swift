@@ -191,7 +191,7 @@ public final class FloatReferenceModel {
                           weights: [Float], classSums: [[Float]], batch: Int) {
         let h = g.inputHeight, w = g.inputWidth, k = g.patchLength, n = g.outputChannels
         let m = batch * g.outputPositions
-        Self.im2col(a, g, outside: padding?.value ?? 0, batch: batch, into: patches)
+        Im2Col.patches(input: a, rows: batch, geometry: g, padding: padding?.value ?? 0, columns: patches, threads: 1)
         weights.withUnsafeBufferPointer { wb in
             FloatGEMM.gemm(transposeB: true, m: m, n: n, k: k, a: patches, lda: k, b: wb.baseAddress!, ldb: k,
                            c: preactivations, ldc: n)
@@ -202,25 +202,6 @@ public final class FloatReferenceModel {
                 for j in 0..<n {
                     let s = preactivations + r * n + j
                     s.pointee = PixelScaling.preactivation(pixelProduct: s.pointee, weightSum: classSums[cls][j])
-                }
-            }
-        }
-    }
-
-    /// The im2col matrix of `batch` NHWC images: batch·H·W rows of 9·Cin values ordered
-    /// (ky, kx, c), `outside` for taps outside the image.
-    static func im2col(_ a: UnsafePointer<Float>, _ g: ConvolutionGeometry, outside: Float, batch: Int,
-                       into patches: UnsafeMutablePointer<Float>) {
-        let h = g.inputHeight, w = g.inputWidth, cin = g.inputChannels, k = g.patchLength
-        for r in 0..<(batch * g.outputPositions) {
-            let image = r / (h * w), p = r % (h * w), y = p / w, x = p % w
-            for t in 0..<9 {
-                let yy = y + t / 3 - 1, xx = x + t % 3 - 1
-                let row = patches + r * k + t * cin
-                if yy >= 0, yy < h, xx >= 0, xx < w {
-                    row.update(from: a + ((image * h + yy) * w + xx) * cin, count: cin)
-                } else {
-                    row.update(repeating: outside, count: cin)
                 }
             }
         }
