@@ -92,8 +92,8 @@ struct PackedModelFileTests {
         #expect(throws: PackedModelFileError.notAPackedModel(path: "e")) { try PackedModel(serialized: [], path: "e") }
         #expect(throws: PackedModelFileError.notAPackedModel(path: "x")) { try PackedModel(serialized: Array("hello world, not a model".utf8), path: "x") }
         var future = try model([20, 5]).serialized()
-        future[8] = 2
-        #expect(throws: PackedModelFileError.unsupportedVersion(path: "f", version: 2)) { try PackedModel(serialized: future, path: "f") }
+        future[8] = 3
+        #expect(throws: PackedModelFileError.unsupportedVersion(path: "f", version: 3)) { try PackedModel(serialized: future, path: "f") }
         let missing = dir.appendingPathComponent("missing.bnnpack")
         #expect {
             try PackedModel(contentsOf: missing)

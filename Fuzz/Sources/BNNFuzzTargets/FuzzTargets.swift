@@ -17,6 +17,7 @@ public enum FuzzTargets {
         PackedModelTargets.framed,
         SessionTargets.stream,
         ArchitectureSpecTargets.spec,
+        PackedModelTargets.version2,
     ]
 
     /// The target called `name`, if any.

@@ -44,6 +44,7 @@ public enum SeedCorpus {
             ("metrics-plot", metrics),
             ("packed-model", try packedModels()),
             ("packed-model-framed", try framedPackedModels()),
+            ("packed-model-v2", try version2PackedModels()),
         ]
     }
 
@@ -265,9 +266,9 @@ extension SeedCorpus {
         let model = valid[0].bytes
         var flipped = model, version = model, length = model
         flipped[40] ^= 0x04
-        version[8] = 2
+        version[8] = 3
         length[16] &+= 1
-        return valid + [
+        return valid + [("valid-4x4-4C3-MP2-3.bnnpack", try convNet(version2Shapes[0]))] + [
             ("bad-empty.bnnpack", []),
             ("bad-magic-only.bnnpack", Array(model.prefix(8))),
             ("bad-header-cut.bnnpack", Array(model.prefix(30))),
@@ -296,6 +297,47 @@ extension SeedCorpus {
             ("bad-width-mismatch", edited { $0[40] = 7 }),
             ("bad-threshold", edited { $0[57] = 0x7F }),
             ("bad-cut-body", Array(model.dropLast(10))),
+        ]
+    }
+}
+
+extension SeedCorpus {
+    typealias ConvNetShape = (name: String, input: FeatureShape, layers: [KernelBenchmark.ConvNetLayer], padding: ConvolutionPadding)
+
+    /// Small ConvNets (and a dense layer on an image), both paddings, that fit `packed-model-v2`'s -max_len.
+    static var version2Shapes: [ConvNetShape] {
+        [("valid-4x4-4C3-MP2-3", FeatureShape(height: 4, width: 4, channels: 1), [.convolution(4), .maxPool, .dense(3)], .zero),
+         ("valid-6x5-3C3-70C3-MP2-5FC-3", FeatureShape(height: 6, width: 5, channels: 1),
+          [.convolution(3), .convolution(70), .maxPool, .dense(5), .dense(3)], .one),
+         ("valid-28x28-8C3-MP2-8C3-MP2-10", FeatureShape(height: 28, width: 28, channels: 1),
+          [.convolution(8), .maxPool, .convolution(8), .maxPool, .dense(10)], .zero),
+         ("valid-3x3x2-20FC-4", FeatureShape(height: 3, width: 3, channels: 2), [.dense(20), .dense(4)], .zero)]
+    }
+
+    /// A whole version-2 model file of `shape` with seeded random parameters.
+    static func convNet(_ shape: ConvNetShape, seed: UInt64 = 5) throws -> [UInt8] {
+        var g = SeededGenerator(seed: seed)
+        let network = KernelBenchmark.randomConvNet(shape.layers, input: shape.input, padding: shape.padding, using: &g)
+        return try PackedModel(network: network).serialized()
+    }
+
+    /// `packed-model-v2` seeds (files without their CRC): the valid ConvNets, then broken
+    /// layer records of the first (4×4: shape at 36, layer 0's kind at 48, Cout 52, padding 56).
+    static func version2PackedModels() throws -> Seeds {
+        let valid = try version2Shapes.map { (name: $0.name, bytes: Array(try convNet($0).dropLast(4))) }
+        let model = valid[0].bytes
+        func edited(_ edit: (inout [UInt8]) -> Void) -> [UInt8] { var m = model; edit(&m); return m }
+        return valid + [
+            ("bad-unknown-kind", edited { $0[48] = 9 }),
+            ("bad-pool-first", edited { $0[48] = 2 }),
+            ("bad-first-layer-padding", edited { $0[56] = 1 }),
+            ("bad-zero-channels", edited { $0[52] = 0 }),
+            ("bad-zero-height", edited { $0[36] = 0 }),
+            ("bad-huge-input", edited { $0[39] = 0x7F; $0[43] = 0x7F }),
+            ("bad-layer-count", edited { $0[24] = 2 }),
+            ("bad-trailing-body", model + [0, 0, 0, 0]),
+            ("bad-cut-body", Array(model.dropLast(6))),
+            ("bad-threshold", edited { $0[68] = 0x7F }),  // the top byte of layer 0's first threshold (65..<69)
         ]
     }
 }

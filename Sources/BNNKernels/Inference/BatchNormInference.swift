@@ -27,7 +27,26 @@ public struct BatchNormInference: Sendable, Equatable {
                   variance: layer.bnRunningVar, epsilon: layer.bnEpsilon)
     }
 
+    init(_ layer: ConvolutionLayerParameters) {
+        self.init(gamma: layer.bnGamma, beta: layer.bnBeta, mean: layer.bnRunningMean,
+                  variance: layer.bnRunningVar, epsilon: layer.bnEpsilon)
+    }
+
     public var count: Int { gamma.count }
+
+    /// Checks a layer's BatchNorm parameters: `count` finite values each and σ² + ε > 0.
+    static func validate(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float,
+                         count: Int, layer index: Int) throws(ModelParametersError) {
+        try ModelParametersError.check(gamma, "bnGamma", count, layer: index)
+        try ModelParametersError.check(beta, "bnBeta", count, layer: index)
+        try ModelParametersError.check(mean, "bnRunningMean", count, layer: index)
+        try ModelParametersError.check(variance, "bnRunningVar", count, layer: index)
+        guard epsilon.isFinite else { throw .nonFinite(layer: index, field: "bnEpsilon", index: 0) }
+        for j in 0..<count {
+            let sd = standardDeviation(variance: variance[j], epsilon: epsilon)
+            guard sd > 0, sd.isFinite else { throw .nonPositiveVariance(layer: index, neuron: j) }
+        }
+    }
 
     @inline(__always)
     static func standardDeviation(variance: Float, epsilon: Float) -> Float { (variance + epsilon).squareRoot() }

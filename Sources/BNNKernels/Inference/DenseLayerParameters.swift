@@ -45,36 +45,11 @@ public struct DenseLayerParameters: Sendable, Equatable {
         guard inputs > 0, outputs > 0, inputs <= Self.maximumWidth, outputs <= Self.maximumWidth else {
             throw .badShape(layer: index, inputs: inputs, outputs: outputs)
         }
-        func check(_ values: [Float], _ name: String, _ count: Int) throws(ModelParametersError) {
-            guard values.count == count else {
-                throw .wrongCount(layer: index, field: name, expected: count, actual: values.count)
-            }
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw .nonFinite(layer: index, field: name, index: bad)
-            }
-        }
-        try check(latentWeights, "latentWeights", inputs * outputs)
-        try check(bnGamma, "bnGamma", outputs)
-        try check(bnBeta, "bnBeta", outputs)
-        try check(bnRunningMean, "bnRunningMean", outputs)
-        try check(bnRunningVar, "bnRunningVar", outputs)
-        guard bnEpsilon.isFinite else { throw .nonFinite(layer: index, field: "bnEpsilon", index: 0) }
-        for j in 0..<outputs {
-            let sd = BatchNormInference.standardDeviation(variance: bnRunningVar[j], epsilon: bnEpsilon)
-            guard sd > 0, sd.isFinite else { throw .nonPositiveVariance(layer: index, neuron: j) }
-        }
+        try ModelParametersError.check(latentWeights, "latentWeights", inputs * outputs, layer: index)
+        try BatchNormInference.validate(gamma: bnGamma, beta: bnBeta, mean: bnRunningMean, variance: bnRunningVar,
+                                        epsilon: bnEpsilon, count: outputs, layer: index)
     }
 
-    /// Checks that `layers` form a network: at least one layer, each valid, widths chained.
-    static func validate(network layers: [DenseLayerParameters]) throws(ModelParametersError) {
-        guard !layers.isEmpty else { throw .noLayers }
-        for (i, layer) in layers.enumerated() {
-            try layer.validate(layer: i)
-            if i > 0, layers[i - 1].outputs != layer.inputs {
-                throw .widthsDoNotChain(layer: i, previousOutputs: layers[i - 1].outputs, inputs: layer.inputs)
-            }
-        }
-    }
 }
 
 /// Why a set of layer parameters cannot form an inference model.
@@ -85,6 +60,11 @@ public enum ModelParametersError: Error, Equatable, CustomStringConvertible {
     case nonFinite(layer: Int, field: String, index: Int)
     case nonPositiveVariance(layer: Int, neuron: Int)
     case widthsDoNotChain(layer: Int, previousOutputs: Int, inputs: Int)
+    case shapesDoNotChain(layer: Int, previous: String, expected: String)
+    case lastLayerNotDense
+    case convolutionAfterDense(layer: Int)
+    case poolWithoutConvolution(layer: Int)
+    case poolTooSmall(layer: Int, input: String)
 
     public var description: String {
         switch self {
@@ -100,6 +80,26 @@ public enum ModelParametersError: Error, Equatable, CustomStringConvertible {
             return "layer \(layer): neuron \(neuron) has running variance + epsilon <= 0"
         case let .widthsDoNotChain(layer, previousOutputs, inputs):
             return "layer \(layer): takes \(inputs) inputs but the previous layer has \(previousOutputs) outputs"
+        case let .shapesDoNotChain(layer, previous, expected):
+            return "layer \(layer): takes a \(expected) input but the previous layer gives \(previous)"
+        case .lastLayerNotDense:
+            return "the last layer must be a dense layer (its BatchNorm outputs are the class scores)"
+        case let .convolutionAfterDense(layer):
+            return "layer \(layer): a convolution cannot follow a dense layer"
+        case let .poolWithoutConvolution(layer):
+            return "layer \(layer): max-pooling must follow a convolution"
+        case let .poolTooSmall(layer, input):
+            return "layer \(layer): 2×2 max-pooling needs at least 2×2 positions, not \(input)"
+        }
+    }
+
+    /// `values` has `count` finite numbers.
+    static func check(_ values: [Float], _ name: String, _ count: Int, layer index: Int) throws(ModelParametersError) {
+        guard values.count == count else {
+            throw .wrongCount(layer: index, field: name, expected: count, actual: values.count)
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFinite(layer: index, field: name, index: bad)
         }
     }
 }

@@ -1,47 +1,89 @@
 import BNNSupport
 
-/// The same BinaryNet MLP evaluated in float with sgemm on ±1 float weights.
+/// The same BinaryNet (MLP or ConvNet) evaluated in float with sgemm on ±1 float weights.
 ///
-/// It is the specification `PackedModel` is tested against, and the float side
-/// of the inference benchmark. Layer 1 multiplies the raw pixels p (as floats,
-/// 0…255) by W_b with sgemm, which is exact because every partial sum is an
-/// integer below 2^24, and then forms x·W_b = (p·W_b)/127.5 − ΣW_b with
-/// x = p/127.5 − 1; this equals the product with the normalized image in exact
-/// arithmetic and makes the result independent of sgemm's summation order.
-/// Hidden activations are sign(BatchNorm(s)) as ±1 floats; the output layer's
-/// BatchNorm outputs are the scores. Buffers are allocated once for `maxBatch`.
+/// It is the specification `PackedModel` is tested against, and the float side of the
+/// inference benchmark. Dense layers are sgemm (sgemv for one image); a convolution is
+/// im2col (NHWC, patches (ky, kx, c)) and one sgemm against the Cout x 9·Cin weights.
+/// The first layer multiplies the raw pixels p (as floats, 0…255, 0 outside the image)
+/// by W_b, which is exact because every partial sum is an integer below 2^24, and then
+/// forms x·W_b = (p·W_b)/127.5 − ΣW_b over the taps inside the image, with
+/// x = p/127.5 − 1; this equals the product with the (zero-padded) normalized image in
+/// exact arithmetic and makes the result independent of sgemm's summation order.
+/// Max-pooling takes the maximum of the convolution's pre-activations, before its
+/// BatchNorm (BinaryNet's order). Hidden activations are sign(BatchNorm(s)) as ±1
+/// floats; the output layer's BatchNorm outputs are the scores. Buffers are allocated
+/// once for `maxBatch`.
 public final class FloatReferenceModel {
-    /// Layer widths from the input to the output.
+    /// Values per image from the input to the output.
     public let widths: [Int]
+    /// The activation shape after each layer, the input first.
+    public let shapes: [FeatureShape]
     /// The most images one pass handles; larger inputs run in chunks.
     public let maxBatch: Int
-    /// W_b = sign(W) per layer as ±1 floats, inputs x outputs row-major.
-    private let binaryWeights: [[Float]]
-    private let batchNorms: [BatchNormInference]
-    private let firstLayerWeightSums: [Float]
-    private let input: UnsafeMutablePointer<Float>
-    private let layerOutputs: [UnsafeMutablePointer<Float>]
+    private let layers: [Layer]
+    private let patches: UnsafeMutablePointer<Float>
+    private let preactivations: UnsafeMutablePointer<Float>
+    private let buffers: [UnsafeMutablePointer<Float>]
 
-    public init(layers: [DenseLayerParameters], maxBatch: Int = 256) throws(ModelParametersError) {
-        try DenseLayerParameters.validate(network: layers)
+    private enum Layer {
+        /// W_b as Cout x 9·Cin ±1 floats; Σ_inside W_b per border class (first layer only).
+        case convolution(ConvolutionGeometry, ConvolutionPadding?, weights: [Float], classSums: [[Float]], BatchNormInference)
+        case maxPool(FeatureShape)
+        /// W_b as inputs x outputs ±1 floats; ΣW_b per neuron (first layer only).
+        case dense(inputs: Int, outputs: Int, weights: [Float], weightSums: [Float], BatchNormInference)
+    }
+
+    public init(network: InferenceNetworkParameters, maxBatch: Int = 256) throws(ModelParametersError) {
         precondition(maxBatch > 0, "maxBatch must be positive")
+        shapes = try network.shapes()
+        widths = shapes.map(\.count)
         self.maxBatch = maxBatch
-        widths = [layers[0].inputs] + layers.map(\.outputs)
-        binaryWeights = layers.map { $0.latentWeights.map { $0 >= 0 ? 1 : -1 } }
-        batchNorms = layers.map(BatchNormInference.init)
-        let first = layers[0]
-        firstLayerWeightSums = (0..<first.outputs).map { j in
-            var sum: Float = 0
-            for k in 0..<first.inputs { sum += first.latentWeights[k * first.outputs + j] >= 0 ? 1 : -1 }
-            return sum
+        var patchValues = 1, preValues = 1
+        var layers: [Layer] = []
+        for (index, layer) in network.layers.enumerated() {
+            if case .convolution(let p) = layer {
+                patchValues = max(patchValues, p.geometry.outputPositions * p.geometry.patchLength)
+                preValues = max(preValues, p.geometry.outputSize)
+            }
+            layers.append(Self.layer(layer, isFirst: index == 0, input: shapes[index]))
         }
-        input = .allocate(capacity: maxBatch * widths[0])
-        layerOutputs = layers.map { .allocate(capacity: maxBatch * $0.outputs) }
+        self.layers = layers
+        let widest = widths.max() ?? 1
+        patches = .allocate(capacity: maxBatch * patchValues)
+        preactivations = .allocate(capacity: maxBatch * preValues)
+        buffers = [.allocate(capacity: maxBatch * widest), .allocate(capacity: maxBatch * widest)]
+    }
+
+    private static func layer(_ layer: InferenceLayerParameters, isFirst: Bool, input: FeatureShape) -> Layer {
+        switch layer {
+        case .convolution(let p):
+            let g = p.geometry
+            let classSums = !isFirst ? [] : ConvolutionBorder.insideWeightSums(
+                weights: BitPackedMatrix(packingRowsOf: p.latentWeights, rows: g.outputChannels, columns: g.patchLength),
+                inputChannels: g.inputChannels).map { $0.map(Float.init) }
+            return .convolution(g, isFirst ? nil : p.padding, weights: p.latentWeights.map { $0 >= 0 ? 1 : -1 },
+                                classSums: classSums, BatchNormInference(p))
+        case .maxPool:
+            return .maxPool(input)
+        case .dense(let p):
+            let w: [Float] = p.latentWeights.map { $0 >= 0 ? 1 : -1 }
+            let sums = !isFirst ? [] : (0..<p.outputs).map { j in
+                (0..<p.inputs).reduce(Float(0)) { $0 + w[$1 * p.outputs + j] }
+            }
+            return .dense(inputs: p.inputs, outputs: p.outputs, weights: w, weightSums: sums, BatchNormInference(p))
+        }
+    }
+
+    /// The reference of an MLP.
+    public convenience init(layers: [DenseLayerParameters], maxBatch: Int = 256) throws(ModelParametersError) {
+        try self.init(network: InferenceNetworkParameters(dense: layers), maxBatch: maxBatch)
     }
 
     deinit {
-        input.deallocate()
-        layerOutputs.forEach { $0.deallocate() }
+        patches.deallocate()
+        preactivations.deallocate()
+        buffers.forEach { $0.deallocate() }
     }
 
     public var inputSize: Int { widths[0] }
@@ -95,34 +137,91 @@ public final class FloatReferenceModel {
 
     /// Runs `batch` images; returns the scores (batch x classes).
     private func run(_ pixels: UnsafePointer<UInt8>, batch: Int) -> UnsafePointer<Float> {
-        let k0 = inputSize
-        for i in 0..<(batch * k0) { input[i] = Float(pixels[i]) }
+        let input = buffers[1]
+        for i in 0..<(batch * inputSize) { input[i] = Float(pixels[i]) }
         var a = UnsafePointer(input)
-        for (index, w) in binaryWeights.enumerated() {
-            let k = widths[index], n = widths[index + 1]
-            let s = layerOutputs[index]
-            w.withUnsafeBufferPointer { wb in
-                if batch == 1 {
-                    // One image: s = W_bᵀ a, the matrix-vector product (sgemv).
-                    FloatGEMM.gemv(transposeA: true, rows: k, cols: n, a: wb.baseAddress!, lda: n, x: a, y: s)
-                } else {
-                    FloatGEMM.gemm(m: batch, n: n, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: n, c: s, ldc: n)
+        var index = 0
+        while index < layers.count {
+            let out = a == UnsafePointer(buffers[0]) ? buffers[1] : buffers[0]
+            switch layers[index] {
+            case let .convolution(g, padding, weights, classSums, bn):
+                // conv → [max-pool]* → BatchNorm → sign, pooling the pre-activations.
+                convolve(a, g, padding: padding, weights: weights, classSums: classSums, batch: batch)
+                var shape = shapes[index + 1]
+                while index + 1 < layers.count, case .maxPool = layers[index + 1] {
+                    shape = maxPool(preactivations, shape, batch: batch)
+                    index += 1
+                }
+                let n = shape.channels
+                for i in 0..<(batch * shape.positions) {
+                    for j in 0..<n { out[i * n + j] = bn.apply(preactivations[i * n + j], neuron: j) >= 0 ? 1 : -1 }
+                }
+            case .maxPool:
+                preconditionFailure("max-pooling is consumed by its convolution")
+            case let .dense(k, n, weights, weightSums, bn):
+                weights.withUnsafeBufferPointer { wb in
+                    if batch == 1 {
+                        // One image: s = W_bᵀ a, the matrix-vector product (sgemv).
+                        FloatGEMM.gemv(transposeA: true, rows: k, cols: n, a: wb.baseAddress!, lda: n, x: a, y: out)
+                    } else {
+                        FloatGEMM.gemm(m: batch, n: n, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: n, c: out, ldc: n)
+                    }
+                }
+                let last = index == layers.count - 1
+                for i in 0..<batch {
+                    let row = out + i * n
+                    for j in 0..<n {
+                        let pre = index == 0
+                            ? PixelScaling.preactivation(pixelProduct: row[j], weightSum: weightSums[j])
+                            : row[j]
+                        let normalized = bn.apply(pre, neuron: j)
+                        row[j] = last ? normalized : (normalized >= 0 ? 1 : -1)
+                    }
                 }
             }
-            let bn = batchNorms[index]
-            let last = index == binaryWeights.count - 1
-            for i in 0..<batch {
-                let row = s + i * n
-                for j in 0..<n {
-                    let pre = index == 0
-                        ? PixelScaling.preactivation(pixelProduct: row[j], weightSum: firstLayerWeightSums[j])
-                        : row[j]
-                    let normalized = bn.apply(pre, neuron: j)
-                    row[j] = last ? normalized : (normalized >= 0 ? 1 : -1)
-                }
-            }
-            a = UnsafePointer(s)
+            a = UnsafePointer(out)
+            index += 1
         }
         return a
+    }
+
+    /// im2col and sgemm into `preactivations` (batch·H·W x Cout); the first layer
+    /// (`padding` nil, raw pixels) then subtracts Σ_inside W_b per border class.
+    private func convolve(_ a: UnsafePointer<Float>, _ g: ConvolutionGeometry, padding: ConvolutionPadding?,
+                          weights: [Float], classSums: [[Float]], batch: Int) {
+        let h = g.inputHeight, w = g.inputWidth, k = g.patchLength, n = g.outputChannels
+        let m = batch * g.outputPositions
+        Im2Col.patches(input: a, rows: batch, geometry: g, padding: padding?.value ?? 0, columns: patches, threads: 1)
+        weights.withUnsafeBufferPointer { wb in
+            FloatGEMM.gemm(transposeB: true, m: m, n: n, k: k, a: patches, lda: k, b: wb.baseAddress!, ldb: k,
+                           c: preactivations, ldc: n)
+        }
+        guard padding == nil else { return }
+        ConvolutionBorder.forEachRun(rows: 0..<m, height: h, width: w) { cls, run in
+            for r in run {
+                for j in 0..<n {
+                    let s = preactivations + r * n + j
+                    s.pointee = PixelScaling.preactivation(pixelProduct: s.pointee, weightSum: classSums[cls][j])
+                }
+            }
+        }
+    }
+
+    /// 2×2 max-pooling of batch x shape values in place; returns the pooled shape.
+    private func maxPool(_ v: UnsafeMutablePointer<Float>, _ shape: FeatureShape, batch: Int) -> FeatureShape {
+        let w = shape.width, c = shape.channels
+        let pooled = FeatureShape(height: shape.height / 2, width: shape.width / 2, channels: c)
+        for i in 0..<batch {
+            let src = v + i * shape.count, dst = v + i * pooled.count  // dst never passes src
+            for y in 0..<pooled.height {
+                for x in 0..<pooled.width {
+                    let a = src + (2 * y * w + 2 * x) * c, b = a + w * c
+                    for ch in 0..<c {
+                        dst[(y * pooled.width + x) * c + ch] = max(max(a[ch], a[ch + c]), max(b[ch], b[ch + c]))
+                    }
+                }
+            }
+        }
+        return pooled
     }
 }

@@ -1,27 +1,29 @@
-import CBinaryKernels
 import BNNSupport
+import CBinaryKernels
 
 /// Runs a `PackedModel` on batches of raw 8-bit images, reusing its buffers.
 ///
-/// All scratch space (bit planes, integer sums, packed activations, scores) is
-/// allocated once for `maxBatch` images, so the hot path allocates nothing per
-/// image. Each layer's product and its threshold step run together in one
-/// parallel task per band of rows or columns. Not thread-safe: use one
-/// predictor per thread.
+/// All scratch space (pixel patches, bit planes or bit patches, integer sums, packed
+/// activations, scores) is allocated once for `maxBatch` images, so the hot path
+/// allocates nothing per image. A dense layer's product and its threshold step run
+/// together in one parallel task per band of rows or columns; a convolution gathers
+/// its patches, runs one GEMM and thresholds, each step split over row bands.
+/// Not thread-safe: use one predictor per thread.
 public final class PackedPredictor {
     public let model: PackedModel
     public let gemm: BinaryGEMM
     /// The most images one pass handles; larger inputs run in chunks.
     public let maxBatch: Int
 
-    /// The first layer's pixel product (table lookup or bit planes, per variant).
-    private let firstLayer: PixelProduct
-    private let sums: AlignedWords  // Int32 sums, maxBatch x widest layer, viewed through `sumPointer`
+    /// The product's left operand: bit planes of images or pixel patches, or bit patches.
+    private let operand: AlignedWords
+    private let pixelPatches: UnsafeMutablePointer<UInt8>
+    private let sums: AlignedWords  // Int32 sums, viewed through `sumPointer`
     private let sumPointer: UnsafeMutablePointer<Int32>
     private let activations: [AlignedWords]
     private let scores: UnsafeMutablePointer<Float>
-    /// ΣW_b per neuron of the first layer (used when it is also the output layer).
-    private let firstLayerWeightSums: [Float]
+    /// The first layer's exact 8-bit product when that layer is dense (an MLP): table lookup or bit planes.
+    private let firstDense: PixelProduct?
     private var cachedBatch = -1
     private var cachedParts: [[WorkPart]] = []
 
@@ -30,19 +32,37 @@ public final class PackedPredictor {
         self.model = model
         self.gemm = gemm
         self.maxBatch = maxBatch
-        firstLayer = PixelProduct(weights: model.layers[0].weights, weightPopcounts: model.layers[0].weightPopcounts,
-                                  variant: gemm.variant, maxBatch: maxBatch)
-        let widest = model.widths.dropFirst().max() ?? 1
-        sums = AlignedWords(count: (maxBatch * widest + 1) / 2)
-        sumPointer = UnsafeMutableRawPointer(sums.pointer).bindMemory(to: Int32.self, capacity: maxBatch * widest)
-        let hiddenStride = model.widths.dropFirst().map { BitPackedMatrix.wordsPerRow(forColumns: $0) }.max() ?? 8
-        activations = [AlignedWords(count: maxBatch * hiddenStride), AlignedWords(count: maxBatch * hiddenStride)]
+        var operandWords = BitPlanes.wordsPerImage(forPixels: model.inputSize)
+        var patchBytes = 1, sumsPerImage = 1
+        for layer in model.layers {
+            switch layer {
+            case .convolution(let c):
+                operandWords = max(operandWords, c.geometry.outputPositions * c.patchWords)
+                if case .image = c.input { patchBytes = c.geometry.outputPositions * c.patchBytes }
+                sumsPerImage = max(sumsPerImage, c.geometry.outputSize)
+            case .maxPool: break
+            case .dense(let d): sumsPerImage = max(sumsPerImage, d.outputs)
+            }
+        }
+        operand = AlignedWords(count: maxBatch * operandWords)
+        pixelPatches = .allocate(capacity: maxBatch * patchBytes)
+        sums = AlignedWords(count: (maxBatch * sumsPerImage + 1) / 2)
+        sumPointer = UnsafeMutableRawPointer(sums.pointer).bindMemory(to: Int32.self, capacity: maxBatch * sumsPerImage)
+        let widest = max(8, model.layers.map(\.outputWords).max() ?? 8)
+        activations = [AlignedWords(count: maxBatch * widest), AlignedWords(count: maxBatch * widest)]
         scores = .allocate(capacity: maxBatch * model.classCount)
-        let first = model.layers[0]
-        firstLayerWeightSums = first.weightPopcounts.map { Float(2 * Int($0) - first.inputs) }
+        if case .dense(let first) = model.layers[0] {
+            firstDense = PixelProduct(weights: first.weights, weightPopcounts: first.weightPopcounts,
+                                      variant: gemm.variant, maxBatch: maxBatch)
+        } else {
+            firstDense = nil
+        }
     }
 
-    deinit { scores.deallocate() }
+    deinit {
+        scores.deallocate()
+        pixelPatches.deallocate()
+    }
 
     /// Classes of the images in `pixels` (`inputSize` raw pixels each) written to `classes`.
     public func predict(pixels: UnsafeBufferPointer<UInt8>, classes: UnsafeMutableBufferPointer<Int>) throws(InferenceInputError) {
@@ -91,10 +111,12 @@ public final class PackedPredictor {
         }
     }
 
+    /// The parts of each dense layer's product (empty for other layers).
     private func parts(batch: Int) -> [[WorkPart]] {
         if batch != cachedBatch {
             cachedParts = model.layers.enumerated().map { index, layer in
-                gemm.parts(m: batch, n: layer.outputs, kBits: layer.inputs, productsPerOutput: index == 0 ? 8 : 1)
+                guard case .dense(let d) = layer else { return [] }
+                return gemm.parts(m: batch, n: d.outputs, kBits: d.kBits, productsPerOutput: index == 0 ? 8 : 1)
             }
             cachedBatch = batch
         }
@@ -103,57 +125,74 @@ public final class PackedPredictor {
 
     /// Runs the network on `batch` images; the scores land in `scores`.
     private func run(_ pixels: UnsafePointer<UInt8>, batch: Int) {
-        firstLayer.prepare(pixels: pixels, images: batch)
-        let firstLayer = self.firstLayer
-        let variant = gemm.variant.cValue
         let layerParts = parts(batch: batch)
-        var input = SendablePointer(activations[1].pointer)  // unused by the first layer
+        var input = UnsafePointer(activations[1].pointer)  // unused by the first layer, which reads `pixels`
         var inputStride = 0
         for (index, layer) in model.layers.enumerated() {
-            let n = layer.outputs
-            let output = SendablePointer(activations[index % 2].pointer)
-            let outputStride = BitPackedMatrix.wordsPerRow(forColumns: n)
-            let sums = SendablePointer(sumPointer)
-            let scores = SendablePointer(self.scores)
-            let src = input, srcStride = inputStride
-            let weightSums = firstLayerWeightSums
-            WorkPartition.run(layerParts[index]) { part in
-                let r0 = part.rows.lowerBound, c0 = part.columns.lowerBound
-                let rows = part.rows.count, cols = part.columns.count
-                let s = sums.pointer + r0 * n + c0
-                layer.weights.withUnsafeWords { w in
-                    let wj = w + c0 * layer.weights.wordsPerRow
-                    let status: Int32
-                    if index == 0 {
-                        firstLayer.multiply(rows: part.rows, columns: part.columns, into: s, ldc: n)
-                        status = 0
-                    } else {
-                        status = bnn_xnor_gemm(variant, rows, cols, layer.inputs, src.pointer + r0 * srcStride, srcStride,
-                                               wj, layer.weights.wordsPerRow, s, n)
-                    }
-                    precondition(status == 0, "binary kernel failed with status \(status)")
+            let output = activations[index % 2].pointer
+            switch layer {
+            case .convolution(let c):
+                c.forward(pixels: pixels, activations: input, batch: batch, gemm: gemm,
+                          scratch: ConvolutionScratch(operand: operand.pointer, pixelPatches: pixelPatches, sums: sumPointer),
+                          output: output)
+            case .maxPool(let p):
+                p.apply(input, images: batch, into: output)
+            case .dense(let d):
+                if index == 0 { firstDense!.prepare(pixels: pixels, images: batch) }
+                runDense(d, firstLayer: index == 0, input: input, inputStride: inputStride, parts: layerParts[index], output: output)
+            }
+            input = UnsafePointer(output)
+            inputStride = layer.outputWords
+        }
+    }
+
+    /// The product of a dense layer (bit planes for the first) and its threshold step, per part.
+    private func runDense(_ layer: PackedDenseLayer, firstLayer: Bool, input: UnsafePointer<UInt64>, inputStride: Int,
+                          parts: [WorkPart], output: UnsafeMutablePointer<UInt64>) {
+        let variant = gemm.variant.cValue
+        let n = layer.outputs
+        let outputStride = BitPackedMatrix.wordsPerRow(forColumns: n)
+        let sums = SendablePointer(sumPointer), scores = SendablePointer(self.scores)
+        let out = SendablePointer(output), src = SendablePointer(UnsafeMutablePointer(mutating: input))
+        let srcStride = inputStride
+        // s = raw − gap; the first layer's pre-activation is P/127.5 − ΣW_b.
+        let gap = Float(layer.gapBits)
+        let weightSums = firstLayer ? layer.weightPopcounts.map { Float(2 * Int($0) - layer.inputs) } : []
+        WorkPartition.run(parts) { part in
+            let r0 = part.rows.lowerBound, c0 = part.columns.lowerBound
+            let rows = part.rows.count, cols = part.columns.count
+            let s = sums.pointer + r0 * n + c0
+            layer.weights.withUnsafeWords { w in
+                let wj = w + c0 * layer.weights.wordsPerRow
+                let status: Int32
+                if firstLayer, let firstDense {
+                    firstDense.multiply(rows: part.rows, columns: part.columns, into: s, ldc: n)
+                    status = 0
+                } else {
+                    status = bnn_xnor_gemm(variant, rows, cols, layer.kBits, src.pointer + r0 * srcStride, srcStride,
+                                           wj, layer.weights.wordsPerRow, s, n)
                 }
-                switch layer.output {
-                case .binarized(let t):
-                    t.thresholds.withUnsafeBufferPointer { th in
-                        t.flip.withUnsafeBufferPointer { fl in
-                            let status = bnn_threshold_pack(variant, rows, cols, s, n, th.baseAddress! + c0, fl.baseAddress! + c0 / 64,
-                                                            output.pointer + r0 * outputStride + c0 / 64, outputStride)
-                            precondition(status == 0, "threshold kernel failed with status \(status)")
-                        }
+                precondition(status == 0, "binary kernel failed with status \(status)")
+            }
+            switch layer.output {
+            case .binarized:
+                let t = layer.rawThresholds!
+                t.thresholds.withUnsafeBufferPointer { th in
+                    t.flip.withUnsafeBufferPointer { fl in
+                        let status = bnn_threshold_pack(variant, rows, cols, s, n, th.baseAddress! + c0, fl.baseAddress! + c0 / 64,
+                                                        out.pointer + r0 * outputStride + c0 / 64, outputStride)
+                        precondition(status == 0, "threshold kernel failed with status \(status)")
                     }
-                case .scores(let bn):
-                    for i in part.rows {
-                        for j in part.columns {
-                            let sum = Float(sums.pointer[i * n + j])
-                            let pre = index == 0 ? PixelScaling.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum
-                            scores.pointer[i * n + j] = bn.apply(pre, neuron: j)
-                        }
+                }
+            case .scores(let bn):
+                for i in part.rows {
+                    for j in part.columns {
+                        let sum = Float(sums.pointer[i * n + j])
+                        let pre = firstLayer ? PixelScaling.preactivation(pixelProduct: sum, weightSum: weightSums[j]) : sum - gap
+                        scores.pointer[i * n + j] = bn.apply(pre, neuron: j)
                     }
                 }
             }
-            input = output
-            inputStride = outputStride
         }
     }
 }

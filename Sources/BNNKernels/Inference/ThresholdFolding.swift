@@ -29,6 +29,35 @@ public struct NeuronThresholds: Sendable, Equatable {
         return (s >= thresholds[j]) != flipped
     }
 
+    /// The thresholds for a sum that exceeds this one by `offset(j)` for neuron j
+    /// (sentinels stay sentinels): (s + d >= T + d) ⇔ (s >= T).
+    func shifted(by offset: (Int) -> Int) -> NeuronThresholds {
+        let moved = thresholds.enumerated().map { j, t -> Int32 in
+            t <= Self.always || t >= Self.never ? t : t + Int32(offset(j))
+        }
+        return NeuronThresholds(thresholds: moved, flip: flip)
+    }
+
+    /// Flip bits set exactly where BatchNorm decreases (γ < 0), ⌈n/64⌉ words.
+    static func decreasing(_ batchNorm: BatchNormInference) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: (batchNorm.count + 63) / 64)
+        for j in 0..<batchNorm.count where batchNorm.gamma[j] < 0 { words[j / 64] |= 1 << UInt64(j % 64) }
+        return words
+    }
+
+    /// The same comparisons with `flip` as the flip bits: a constant neuron (a sentinel
+    /// threshold) can take either flip by swapping its sentinel. Max-pooling needs the flip
+    /// bits to say which way BatchNorm runs (OR or AND), whatever the neuron's constancy.
+    func withFlip(_ flip: [UInt64]) -> NeuronThresholds {
+        let moved = thresholds.enumerated().map { j, t -> Int32 in
+            let bit = UInt64(1) << UInt64(j % 64)
+            guard (self.flip[j / 64] ^ flip[j / 64]) & bit != 0 else { return t }
+            precondition(t == Self.always || t == Self.never, "neuron \(j) is not constant and its flip bit differs")
+            return t == Self.always ? Self.never : Self.always
+        }
+        return NeuronThresholds(thresholds: moved, flip: flip)
+    }
+
     /// Folds sign(BatchNorm(pre(j, s))) >= 0 over the integer sums `range` into thresholds.
     ///
     /// - Parameters:

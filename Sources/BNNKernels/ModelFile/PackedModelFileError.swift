@@ -22,7 +22,7 @@ public enum PackedModelFileError: Error, Equatable, CustomStringConvertible {
         case let .notAPackedModel(path):
             return "'\(path)' is not a bnn-tui packed model (bad magic bytes)"
         case let .unsupportedVersion(path, version):
-            return "model file '\(path)' has format version \(version); this build reads version \(PackedModelFormat.version)"
+            return "model file '\(path)' has format version \(version); this build reads versions \(PackedModelFormat.readableVersions.lowerBound)-\(PackedModelFormat.readableVersions.upperBound)"
         case let .truncated(path, expected, actual):
             return "model file '\(path)' is truncated: \(actual) of \(expected) bytes"
         case let .checksumMismatch(path, stored, computed):

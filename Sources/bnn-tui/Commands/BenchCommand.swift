@@ -61,12 +61,18 @@ struct BenchCommand: ParsableCommand {
         let gemmResults = measureGEMM(bench, using: &rng)
         let inferenceResults = try measureInference(bench, using: &rng)
         let trainingResults = measureTrainingForward(bench, using: &rng)
+        let conv: (convolution: [KernelBenchmark.ConvolutionResult], inference: [KernelBenchmark.InferenceResult])
+        do { conv = try measureConvolutions(bench, using: &rng) } catch {
+            printError("bnn-tui: error: \(error.description)")
+            throw ExitCode.failure
+        }
         if json {
             let report = Report(openblasCore: FloatGEMM.coreName, kernel: gemm.variant.rawValue,
                                 trainingKernel: String(cString: bnn_training_kernels_variant()),
                                 firstLayer: PixelProduct.prefersTableLookup(gemm.variant) ? "table lookup" : "bit planes",
                                 threads: gemm.threadCount, loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage(),
-                                gemm: gemmResults, inference: inferenceResults, trainingForward: trainingResults)
+                                gemm: gemmResults, inference: inferenceResults + conv.inference, trainingForward: trainingResults,
+                                convolution: conv.convolution)
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.sortedKeys]
@@ -90,6 +96,7 @@ struct BenchCommand: ParsableCommand {
         let gemm: [KernelBenchmark.GEMMResult]
         let inference: [KernelBenchmark.InferenceResult]
         let trainingForward: [KernelBenchmark.TrainingForwardResult]
+        let convolution: [KernelBenchmark.ConvolutionResult]
     }
 
     private func makeGEMM() throws -> BinaryGEMM {
@@ -184,22 +191,22 @@ struct BenchCommand: ParsableCommand {
         return text.split(separator: " ").first.flatMap { Double($0) }
     }
 
-    private func printError(_ line: String) {
+    func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    private func column(_ s: String, _ width: Int, right: Bool = false) -> String {
+    func column(_ s: String, _ width: Int, right: Bool = false) -> String {
         let fill = String(repeating: " ", count: max(0, width - s.count))
         return right ? fill + s : s + fill
     }
 
-    private func duration(_ seconds: Double) -> String {
+    func duration(_ seconds: Double) -> String {
         if seconds < 1e-3 { return String(format: "%.1f µs", seconds * 1e6) }
         if seconds < 1 { return String(format: "%.2f ms", seconds * 1e3) }
         return String(format: "%.3f s", seconds)
     }
 
-    private func bytes(_ n: Int) -> String {
+    func bytes(_ n: Int) -> String {
         n < 1 << 20 ? String(format: "%.1f KiB", Double(n) / 1024) : String(format: "%.1f MiB", Double(n) / Double(1 << 20))
     }
 }

@@ -42,7 +42,7 @@ struct ExportCommand: ParsableCommand {
             let saved: RunCheckpoint
             do { saved = try RunCheckpoint(contentsOf: checkpoint) } catch { throw CommandFailure.usage("\(error)") }
             let model: PackedModel
-            do { model = try PackedModel(layers: try saved.denseLayerParameters()) } catch {
+            do { model = try PackedModel(network: try saved.inferenceNetwork()) } catch {
                 throw CommandFailure.usage("\(checkpoint): \(error)")
             }
             do { try model.write(to: URL(fileURLWithPath: output)) } catch { throw CommandFailure.runtime("\(error)") }

@@ -4,6 +4,10 @@ import Foundation
 
 /// Fuzz targets for the packed model loader `PackedModel(contentsOf:)`.
 ///
+/// `packed-model-v2` is the framed target held to format version 2, whose layer
+/// records (kinds, convolution channels and padding, 16 threshold sets of the first
+/// convolution, pools that must follow a convolution) only ConvNet files reach.
+///
 /// `packed-model` hands it the input as a file, as is. The file ends in a CRC-32
 /// and declares its length, so `packed-model-framed` takes everything but the
 /// CRC, writes the true length into the header and appends a correct CRC:
@@ -26,6 +30,17 @@ enum PackedModelTargets {
         maximumInputLength: 4096
     ) { input, scratch in
         let file = PackedModelFrame.frame(input)
+        return load(file.withUnsafeBytes { scratch.write($0, to: "fuzz.bnnpack") })
+    }
+
+    static let version2 = FuzzTarget(
+        name: "packed-model-v2",
+        summary: "a version-2 packed model (layer kinds: conv, pool, dense) without its CRC; the target sets version 2, the length and the CRC → as packed-model",
+        maximumInputLength: 8192
+    ) { input, scratch in
+        var body = [UInt8](input)
+        if body.count >= 12 { body[8] = 2; body[9] = 0; body[10] = 0; body[11] = 0 }
+        let file = body.withUnsafeBytes { PackedModelFrame.frame($0) }
         return load(file.withUnsafeBytes { scratch.write($0, to: "fuzz.bnnpack") })
     }
 

@@ -1,0 +1,206 @@
+import BNNSupport
+
+import CBinaryKernels
+
+/// One 3×3 convolution (stride 1, padding 1) packed for inference, with its
+/// BatchNorm + sign folded into integer thresholds per output channel and border class.
+///
+/// A binary convolution is one XNOR-popcount GEMM over bit patches, as Larq Compute
+/// Engine's bgemm path does: its input is NHWC with ⌈Cin/64⌉ words per position
+/// (`PositionWordLayout`), so the patch of output position (y, x) is nine whole-word
+/// copies, 9·⌈Cin/64⌉ words ordered (ky, kx, c); the weights are packed in the same
+/// layout, Cout rows. Channel gaps (Cin not a multiple of 64) are 0 in both operands and
+/// add a known constant; outside taps are +1 words (one-padding: exact) or 0 words
+/// (zero-padding: each counts −1·w, a per-class constant). Both constants shift the
+/// thresholds, so the product runs unchanged on every variant.
+///
+/// The first convolution sees the real image x = p/127.5 − 1, zero-padded: its patch
+/// is 9·Cin raw pixels (0 outside), multiplied exactly in integers through 8 bit planes
+/// (`BinaryGEMM.bitPlaneProduct`), and its pre-activation P/127.5 − Σ_inside W_b depends on
+/// the border class, so it keeps one folded threshold set per class.
+struct PackedConvolution: Sendable, Equatable {
+    enum Input: Sendable, Equatable {
+        /// The 8-bit image (the first layer), always zero-padded.
+        case image
+        /// Packed ±1 activations, padded as given.
+        case binary(ConvolutionPadding)
+    }
+
+    let geometry: ConvolutionGeometry
+    let input: Input
+    /// W_b as Cout rows of 9·Cin bits ordered (ky, kx, c): what the model file stores.
+    let logicalWeights: BitPackedMatrix
+    /// The thresholds the model file stores: for `.image` one set per border class on
+    /// P = p·W_b; for `.binary` one set on the true sum.
+    let folded: [NeuronThresholds]
+    /// W_b in the kernels' layout: `.image` as `logicalWeights`, `.binary` in `patchLayout`.
+    let weights: BitPackedMatrix
+    let weightPopcounts: [Int32]
+    /// Thresholds on the raw product, one set per border class.
+    let rawThresholds: [NeuronThresholds]
+
+    /// `folded` sets must share their flip bits (which say where BatchNorm decreases).
+    init(geometry: ConvolutionGeometry, input: Input, logicalWeights: BitPackedMatrix, folded: [NeuronThresholds]) {
+        precondition(folded.allSatisfy { $0.flip == folded[0].flip }, "threshold sets with different flip bits")
+        self.geometry = geometry
+        self.input = input
+        self.logicalWeights = logicalWeights
+        self.folded = folded
+        switch input {
+        case .image:
+            weights = logicalWeights
+            rawThresholds = folded
+        case .binary(let padding):
+            let layout = PositionWordLayout(positions: 9, channels: geometry.inputChannels)
+            let gap = layout.gapBits
+            weights = layout.scatter(logicalWeights)
+            let inside = ConvolutionBorder.insideWeightSums(weights: logicalWeights, inputChannels: geometry.inputChannels)
+            let set = folded[0]
+            rawThresholds = (0..<ConvolutionBorder.classCount).map { cls in
+                // raw = true + gap (one-padding), raw = true + gap − Σ_outside W_b (zero-padding).
+                set.shifted { j in gap - (padding == .zero ? inside[0][j] - inside[cls][j] : 0) }
+            }
+        }
+        let w = weights
+        weightPopcounts = (0..<w.rows).map { Int32(w.popcount(row: $0)) }
+    }
+
+    /// Packs trained parameters; `isFirst` for the layer that sees the image.
+    init(parameters p: ConvolutionLayerParameters, isFirst: Bool) {
+        let g = p.geometry
+        let logical = BitPackedMatrix(packingRowsOf: p.latentWeights, rows: g.outputChannels, columns: g.patchLength)
+        let bn = BatchNormInference(p)
+        let direction = NeuronThresholds.decreasing(bn)
+        let folded: [NeuronThresholds]
+        if isFirst {
+            let sums = ConvolutionBorder.insideWeightSums(weights: logical, inputChannels: g.inputChannels)
+            let bound = 255 * g.patchLength
+            folded = sums.map { classSums in
+                NeuronThresholds.fold(batchNorm: bn, range: -bound...bound) { j, s in
+                    PixelScaling.preactivation(pixelProduct: Float(s), weightSum: Float(classSums[j]))
+                }.withFlip(direction)
+            }
+        } else {
+            folded = [NeuronThresholds.fold(batchNorm: bn, range: -g.patchLength...g.patchLength) { _, s in Float(s) }
+                .withFlip(direction)]
+        }
+        self.init(geometry: g, input: isFirst ? .image : .binary(p.padding), logicalWeights: logical, folded: folded)
+    }
+
+    var inputShape: FeatureShape {
+        FeatureShape(height: geometry.inputHeight, width: geometry.inputWidth, channels: geometry.inputChannels)
+    }
+    var outputLayout: PositionWordLayout {
+        PositionWordLayout(positions: geometry.outputPositions, channels: geometry.outputChannels)
+    }
+    var inputLayout: PositionWordLayout {
+        PositionWordLayout(positions: geometry.inputHeight * geometry.inputWidth, channels: geometry.inputChannels)
+    }
+    /// Words of one patch row in the product: bit planes of 9·Cin pixels, or 9·⌈Cin/64⌉.
+    var patchWords: Int {
+        switch input {
+        case .image: return BitPlanes.wordsPerImage(forPixels: geometry.patchLength)
+        case .binary: return 9 * inputLayout.wordsPerPosition
+        }
+    }
+    /// Bytes of one raw pixel patch (first layer only).
+    var patchBytes: Int { geometry.patchLength }
+    /// The output channels' flip bits (set where BatchNorm decreases, γ < 0), ⌈Cout/64⌉
+    /// words: what max-pooling needs.
+    var flip: [UInt64] { folded[0].flip }
+}
+
+extension PackedConvolution {
+    /// Writes the bit patches of output rows `rows` (row r: image r / (H·W), position
+    /// r % (H·W)) from packed activations (`inputLayout.words` words per image) into
+    /// `patches` (`patchWords` words per row).
+    func gatherBinaryPatches(_ activations: UnsafePointer<UInt64>, rows: Range<Int>, into patches: UnsafeMutablePointer<UInt64>) {
+        guard case .binary(let padding) = input else { preconditionFailure("not a binary convolution") }
+        let h = geometry.inputHeight, w = geometry.inputWidth
+        let wpp = inputLayout.wordsPerPosition, imageWords = inputLayout.words, stride = patchWords
+        // The word pattern of an outside tap: +1 on every real channel bit, or all −1 (0).
+        let rest = geometry.inputChannels % 64
+        func padWord(_ k: Int) -> UInt64 {
+            guard padding == .one else { return 0 }
+            return k == wpp - 1 && rest != 0 ? (1 << UInt64(rest)) - 1 : ~0
+        }
+        let pad = (0..<wpp).map(padWord)
+        pad.withUnsafeBufferPointer { padWords in
+            for r in rows {
+                let image = r / (h * w), p = r % (h * w), y = p / w, x = p % w
+                let source = activations + image * imageWords
+                var out = patches + r * stride
+                for ky in 0..<3 {
+                    let yy = y + ky - 1
+                    for kx in 0..<3 {
+                        let xx = x + kx - 1
+                        if yy >= 0, yy < h, xx >= 0, xx < w {
+                            out.update(from: source + (yy * w + xx) * wpp, count: wpp)
+                        } else {
+                            out.update(from: padWords.baseAddress!, count: wpp)
+                        }
+                        out += wpp
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the raw pixel patches (0 outside) of output rows `rows` from images of
+    /// H·W·Cin bytes into `patches` (`patchBytes` bytes per row).
+    func gatherPixelPatches(_ pixels: UnsafePointer<UInt8>, rows: Range<Int>, into patches: UnsafeMutablePointer<UInt8>) {
+        let h = geometry.inputHeight, w = geometry.inputWidth, cin = geometry.inputChannels
+        let imageBytes = h * w * cin, stride = patchBytes
+        for r in rows {
+            let image = r / (h * w), p = r % (h * w), y = p / w, x = p % w
+            let source = pixels + image * imageBytes
+            var out = patches + r * stride
+            for ky in 0..<3 {
+                let yy = y + ky - 1
+                for kx in 0..<3 {
+                    let xx = x + kx - 1
+                    if yy >= 0, yy < h, xx >= 0, xx < w {
+                        out.update(from: source + (yy * w + xx) * cin, count: cin)
+                    } else {
+                        out.update(repeating: 0, count: cin)
+                    }
+                    out += cin
+                }
+            }
+        }
+    }
+
+    /// The folded BatchNorm + sign of output rows `rows`: raw sums (Cout per row) to packed
+    /// output bits (`outputLayout.wordsPerPosition` words per row), by border class.
+    func threshold(sums: UnsafePointer<Int32>, rows: Range<Int>, variant: KernelVariant, into out: UnsafeMutablePointer<UInt64>) {
+        let n = geometry.outputChannels, ldo = outputLayout.wordsPerPosition
+        let flip = folded[0].flip
+        flip.withUnsafeBufferPointer { fl in
+            ConvolutionBorder.forEachRun(rows: rows, height: geometry.outputHeight, width: geometry.outputWidth) { cls, run in
+                rawThresholds[cls].thresholds.withUnsafeBufferPointer { th in
+                    let status = bnn_threshold_pack(variant.cValue, run.count, n, sums + run.lowerBound * n, n,
+                                                    th.baseAddress!, fl.baseAddress!, out + run.lowerBound * ldo, ldo)
+                    precondition(status == 0, "threshold kernel failed with status \(status)")
+                }
+            }
+        }
+    }
+
+    /// The true integer sums of output rows: raw sums corrected for channel gaps and
+    /// zero-padded taps (for tests and the reference; inference uses `rawThresholds`).
+    func trueSums(raw: [Int32], rows: Int) -> [Int32] {
+        guard case .binary(let padding) = input else { return raw }
+        let n = geometry.outputChannels, gap = PositionWordLayout(positions: 9, channels: geometry.inputChannels).gapBits
+        let inside = padding == .zero ? ConvolutionBorder.insideWeightSums(weights: logicalWeights, inputChannels: geometry.inputChannels) : []
+        var out = raw
+        ConvolutionBorder.forEachRun(rows: 0..<rows, height: geometry.outputHeight, width: geometry.outputWidth) { cls, run in
+            for r in run {
+                for j in 0..<n {
+                    let outside = padding == .zero ? inside[0][j] - inside[cls][j] : 0
+                    out[r * n + j] = raw[r * n + j] - Int32(gap) + Int32(outside)
+                }
+            }
+        }
+        return out
+    }
+}
