@@ -158,6 +158,7 @@ public final class PackedPredictor {
         // s = raw − gap; the first layer's pre-activation is P/127.5 − ΣW_b.
         let gap = Float(layer.gapBits)
         let weightSums = firstLayer ? layer.weightPopcounts.map { Float(2 * Int($0) - layer.inputs) } : []
+        let firstDense = firstLayer ? self.firstDense : nil
         WorkPartition.run(parts) { part in
             let r0 = part.rows.lowerBound, c0 = part.columns.lowerBound
             let rows = part.rows.count, cols = part.columns.count
@@ -165,7 +166,7 @@ public final class PackedPredictor {
             layer.weights.withUnsafeWords { w in
                 let wj = w + c0 * layer.weights.wordsPerRow
                 let status: Int32
-                if firstLayer, let firstDense {
+                if let firstDense {
                     firstDense.multiply(rows: part.rows, columns: part.columns, into: s, ldc: n)
                     status = 0
                 } else {
