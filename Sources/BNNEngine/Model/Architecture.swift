@@ -6,7 +6,7 @@ extension ImageShape {
     public var size: Int { featureCount }
     /// A flat vector of `count` features (what an MLP written `784-…` sees).
     public static func flat(_ count: Int) -> ImageShape { ImageShape(height: 1, width: 1, channels: count) }
-    /// Fashion-MNIST's (and MNIST's) 28×28 grey images: what a spec is checked against
+    /// The 28×28 grey images of the MNIST-style datasets: what a spec is checked against
     /// before the data is loaded (the dataset's descriptor has the same).
     public static let grey28 = ImageShape(height: 28, width: 28, channels: 1)
 }

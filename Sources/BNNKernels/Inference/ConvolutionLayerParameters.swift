@@ -73,7 +73,7 @@ public enum InferenceLayerParameters: Sendable, Equatable {
 
 /// A whole network for inference: the input image shape and the layers in order.
 public struct InferenceNetworkParameters: Sendable, Equatable {
-    /// The image: e.g. 28×28×1 for Fashion-MNIST (an MLP may use `.vector(784)`).
+    /// The image: e.g. 28×28×1 for the MNIST-style datasets (an MLP may use `.vector(784)`).
     public var inputShape: FeatureShape
     public var layers: [InferenceLayerParameters]
 

@@ -56,13 +56,15 @@ public struct WeightPanel: Sendable {
         guard layer < snapshot.layers.count else { return [] }
         let l = snapshot.layers[layer]
         let clipStyle = l.clipFraction >= 0.05 ? CellStyle(color: .warning, bold: true) : CellStyle.plain
+        // Unique filters are a ConvNet's figure: an MLP's panel has no row for them.
+        let hasConvolutions = snapshot.layers.contains { $0.kernelSize != nil }
         return [
             ("clip", Format.percentCompact(l.clipFraction), clipStyle),
             ("flip/epoch", Format.percentCompact(l.flipRatio), .plain),
             ("STE cancel", Format.percentCompact(l.steCancelFraction), .plain),
             ("forward", forwardProduct, .plain),
             ("shape", shape(l), .plain),
-            ("unique", uniqueFilters(l), .plain),
+        ] + (hasConvolutions ? [("unique", uniqueFilters(l), .plain)] : []) + [
             ("layer", "\(layer + 1) of \(snapshot.layers.count)", .plain),
         ]
     }
