@@ -2,8 +2,9 @@
 # The project's test command (README): unit, reliability, end-to-end and concurrency tests.
 #  1. build the bnn-tui binary (the end-to-end tests drive it in tmux);
 #  2. every test target but the end-to-end one (debug build);
-#  3. the end-to-end tests on their own, so the processes and tmux sessions they
-#     drive are not starved by the rest of the suite running in parallel;
+#  3. the end-to-end tests on their own and one at a time, so the processes and tmux
+#     sessions they drive are not starved by the rest of the suite, nor by each other
+#     (on 2 cores, parallel end-to-end tests timed out waiting for a 0.4 s child);
 #  4. the concurrency tests again under ThreadSanitizer (own build folder), with the
 #     forward-product tests (parallel packing and XNOR products inside training runs);
 #  5. the C kernels against plain C references, natively and (when the cross compiler
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product bnn-tui
 swift test --skip EndToEndTests
-swift test --skip-build --filter EndToEndTests
+swift test --skip-build --filter EndToEndTests --no-parallel
 swift test --sanitize=thread --scratch-path .build-tsan --filter 'TrainingRunTests|ConcurrencyTests|ForwardProductTests'
 if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
     bash scripts/arm64-kernels.sh
