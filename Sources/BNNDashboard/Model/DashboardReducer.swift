@@ -44,9 +44,11 @@ public enum DashboardReducer {
             return [.export]
         case .character("s"):
             return [.saveCheckpoints]
-        case .character("o"), .character("c"):
+        case .character("o"):
             state.chartKind = state.chartKind.toggled
             return []
+        case .character("f"), .character("c"), .character("i"), .character("n"), .character("N"), .character("z"):
+            return InsightKeys.handle(key, state: &state, snapshots: snapshots, now: now)
         case .character("g"):
             state.logScale.toggle()
             return []
@@ -71,6 +73,9 @@ public enum DashboardReducer {
     private static func handlePrompt(_ key: KeyInput, state: inout DashboardState, snapshots: [RunSnapshot],
                                      now: Double) -> [DashboardCommand] {
         guard var prompt = state.learningRatePrompt else { return [] }
+        if prompt.purpose != .setRate {
+            return InsightKeys.handlePrompt(key, prompt: prompt, state: &state, snapshots: snapshots, now: now)
+        }
         switch key {
         case .escape:
             state.learningRatePrompt = nil
@@ -194,12 +199,12 @@ public enum DashboardReducer {
 
     // MARK: - Messages
 
-    private static func isDiverged(_ s: RunState) -> Bool {
+    static func isDiverged(_ s: RunState) -> Bool {
         if case .diverged = s { return true }
         return false
     }
 
-    private static func finishedMessage(_ s: RunSnapshot) -> String {
+    static func finishedMessage(_ s: RunSnapshot) -> String {
         switch s.state {
         case .done: return "\(s.name) is done"
         case .stopped: return "\(s.name) has stopped"

@@ -22,7 +22,8 @@ public enum DashboardRenderer {
         state.clampSelection(runCount: snapshots.count) { snapshots[$0].layers.count }
         var grid = CellGrid(width: width, height: height)
         let selected: RunSnapshot? = state.selectedRun < snapshots.count ? snapshots[state.selectedRun] : nil
-        let weights = selected.map { WeightPanel(snapshot: $0, run: state.selectedRun, layer: state.selectedLayer, glyphs: glyphs) }
+        let weights = selected.map { WeightPanel(snapshot: $0, run: state.selectedRun, layer: state.selectedLayer, glyphs: glyphs,
+                                                 zoomChoice: state.histogramZoom) }
         let saturation = SaturationPanel(snapshots: snapshots, selectedRun: state.selectedRun,
                                          selectedLayer: state.selectedLayer, glyphs: glyphs)
         let layout = DashboardLayout(width: width, height: height, runCount: snapshots.count,
@@ -32,7 +33,26 @@ public enum DashboardRenderer {
         grid.blit(HeaderLine(header: header, snapshots: snapshots, selectedRun: state.selectedRun,
                              glyphs: glyphs, now: now).render(width: width), x: 0, y: 0)
 
-        // Chart.
+        if state.insightVisible, let selected {
+            // The insight view takes the chart and weight region; table and status stay.
+            let view = InsightView(snapshot: selected, run: state.selectedRun, page: state.insightPage, glyphs: glyphs)
+            grid.blit(view.render(width: width, height: layout.table.y - layout.chart.y), x: 0, y: layout.chart.y)
+        } else {
+            drawCharts(on: &grid, layout: layout, snapshots: snapshots, state: state, glyphs: glyphs, weights: weights,
+                       saturation: saturation)
+        }
+        drawTable(on: &grid, layout: layout, snapshots: snapshots, state: state, glyphs: glyphs)
+        grid.blit(StatusLines(snapshots: snapshots, state: state, glyphs: glyphs, now: now).render(width: width),
+                  x: 0, y: layout.status.y)
+
+        if state.helpVisible { HelpOverlay.draw(on: &grid, glyphs: glyphs) }
+        return state.monochrome ? grid.monochromed() : grid
+    }
+
+    /// The chart, weight and saturation panels of the main view.
+    private static func drawCharts(on grid: inout CellGrid, layout: DashboardLayout, snapshots: [RunSnapshot],
+                                   state: DashboardState, glyphs: Glyphs, weights: WeightPanel?,
+                                   saturation: SaturationPanel) {
         let runChart = RunChart(kind: state.chartKind, logScale: state.logScale, showTest: state.showTest,
                                 selectedRun: state.selectedRun, ascii: state.ascii, monochrome: state.monochrome)
         let chartKeys = [TextSpan("o", style: accent), TextSpan(state.chartKind == .error ? " loss  " : " error  ", style: muted),
@@ -63,19 +83,16 @@ public enum DashboardRenderer {
             }
         }
 
-        // Table.
+    }
+
+    private static func drawTable(on grid: inout CellGrid, layout: DashboardLayout, snapshots: [RunSnapshot],
+                                  state: DashboardState, glyphs: Glyphs) {
         let rates = snapshots.enumerated().map { state.learningRate(of: $0.element, run: $0.offset) }
         let table = RunTable(snapshots: snapshots, selectedRun: state.selectedRun, learningRates: rates, glyphs: glyphs)
         drawPanel(on: &grid, layout.table, glyphs: glyphs, title: [TextSpan("Runs", style: title)],
                   note: [TextSpan("tab", style: accent), TextSpan(" select", style: muted)]) { w, h in
             table.render(width: w, height: h)
         }
-
-        grid.blit(StatusLines(snapshots: snapshots, state: state, glyphs: glyphs, now: now).render(width: width),
-                  x: 0, y: layout.status.y)
-
-        if state.helpVisible { HelpOverlay.draw(on: &grid, glyphs: glyphs) }
-        return state.monochrome ? grid.monochromed() : grid
     }
 
     /// The single centered line shown below the minimum size.

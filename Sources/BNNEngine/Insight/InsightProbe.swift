@@ -8,7 +8,7 @@ enum InsightProbe {
         let side = imageSide(network)
         return RunInsight(epoch: history.last?.epoch ?? 0, confusion: history.last?.valConfusion,
                           misclassified: [], misclassifiedPixels: [], imageWidth: side, imageHeight: side,
-                          receptiveFields: receptiveFields(of: network))
+                          receptiveFields: receptiveFields(of: network), weightZoom: weightZoom(of: network))
     }
 
     /// After an epoch: the validation matrix, the worst test images with their pixels
@@ -20,7 +20,12 @@ enum InsightProbe {
         let side = imageSide(network)
         return RunInsight(epoch: epoch, confusion: validation.confusion, misclassified: worst,
                           misclassifiedPixels: pixels(of: worst.map(\.index), in: testSet, buffer: input),
-                          imageWidth: side, imageHeight: side, receptiveFields: receptiveFields(of: network))
+                          imageWidth: side, imageHeight: side, receptiveFields: receptiveFields(of: network),
+                          weightZoom: weightZoom(of: network))
+    }
+
+    private static func weightZoom(of network: Network) -> [ZoomedHistogram] {
+        network.dense.map { ZoomedHistogram(values: $0.weights.value.pointer, count: $0.weights.count) }
     }
 
     /// The side of the square image the first layer sees (28 for Fashion-MNIST), or 0.

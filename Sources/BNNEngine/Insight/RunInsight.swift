@@ -17,10 +17,13 @@ public struct RunInsight: Sendable, Equatable {
     public var imageHeight: Int
     /// First-layer neurons chosen to differ (empty for layers that do not see a square image).
     public var receptiveFields: [ReceptiveField]
+    /// Per dense layer, the latent weights over their own range (the weight panel's zoom).
+    public var weightZoom: [ZoomedHistogram]
 
     public init(epoch: Int, confusion: ConfusionMatrix?, misclassified: [MisclassifiedImage],
                 misclassifiedPixels: [[UInt8]], imageWidth: Int, imageHeight: Int,
-                receptiveFields: [ReceptiveField]) {
+                receptiveFields: [ReceptiveField], weightZoom: [ZoomedHistogram] = []) {
+        self.weightZoom = weightZoom
         self.epoch = epoch; self.confusion = confusion; self.misclassified = misclassified
         self.misclassifiedPixels = misclassifiedPixels; self.imageWidth = imageWidth
         self.imageHeight = imageHeight; self.receptiveFields = receptiveFields

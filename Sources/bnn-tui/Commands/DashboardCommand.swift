@@ -73,16 +73,27 @@ struct DashboardCommand: ParsableCommand {
         let architecture = try training.parsedArchitecture()
         let (data, splits) = try DataLoading.load(training, architecture: architecture)
         let threadsPerRun = max(1, threads / modes.count)
-        let trainingRuns = try modes.map { mode in
-            let log: MetricsLogWriter?
-            do {
-                log = try metricsDirectory.map { try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl")) }
-            } catch { throw CommandFailure.usage("\(error)") }
-            return try TrainingRun(name: mode.rawValue,
-                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
-                                   data: data) { metrics in try? log?.append(metrics) }
+        // Every run (also forks and continuations) appends to <metrics-dir>/<run>.jsonl.
+        let metricsDirectory = self.metricsDirectory
+        let epochCallback: (String) -> (@Sendable (EpochMetrics) -> Void)? = { name in
+            guard let directory = metricsDirectory,
+                  let log = try? MetricsLogWriter(path: (directory as NSString).appendingPathComponent("\(name).jsonl"))
+            else { return nil }
+            return { metrics in try? log.append(metrics) }
         }
-        let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
+        if let metricsDirectory {
+            for mode in modes {
+                do { _ = try MetricsLogWriter(path: (metricsDirectory as NSString).appendingPathComponent("\(mode.rawValue).jsonl")) }
+                catch { throw CommandFailure.usage("\(error)") }
+            }
+        }
+        let trainingRuns = try modes.map { mode in
+            try TrainingRun(name: mode.rawValue,
+                            configuration: training.configuration(mode: mode, threads: threadsPerRun),
+                            data: data, onEpochCompleted: epochCallback(mode.rawValue))
+        }
+        let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory, data: data,
+                             epochCallback: epochCallback)
         let header = DashboardHeader(
             dataset: splits.source.isEmbeddedSubset ? "Fashion-MNIST subset" : "Fashion-MNIST",
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
@@ -118,7 +129,7 @@ struct DashboardCommand: ParsableCommand {
                 let exportOptions = TextExport.Options(ascii: state.ascii)
                 let commands = DashboardReducer.handle(input, state: &state, snapshots: snapshots, now: now)
                 let quit = DashboardCommandPerformer.perform(
-                    commands, on: group, runCount: trainingRuns.count, state: &state, now: now,
+                    commands, on: group, runCount: snapshots.count, state: &state, now: now,
                     export: {
                         let path = TextExport.defaultFileName(unixTime: now)
                         try TextExport.write(snapshots: group.snapshots(), header: header,
