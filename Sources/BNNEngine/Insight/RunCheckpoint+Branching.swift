@@ -1,8 +1,8 @@
 import Foundation
 
 extension RunCheckpoint {
-    /// The field-by-field copy the branching methods below start from.
-    init(copying source: RunCheckpoint, name: String? = nil, configuration: TrainingConfiguration? = nil,
+    /// A copy with the given fields replaced.
+    public init(copying source: RunCheckpoint, name: String? = nil, configuration: TrainingConfiguration? = nil,
          learningRate: Double? = nil) {
         self.name = name ?? source.name
         self.configuration = configuration ?? source.configuration

@@ -34,3 +34,16 @@ public struct RunInsight: Sendable, Equatable {
     /// Receptive fields shown.
     public static let fieldCount = 6
 }
+
+extension RunInsight {
+    /// The same insight with the misclassified images' pixels looked up by test index
+    /// (for a run read back from a metrics file); `pixels(i)` returns nil for an index it lacks,
+    /// and then no pictures are attached.
+    public func withPixels(_ pixels: (Int) -> [UInt8]?) -> RunInsight {
+        var copy = self
+        let looked = misclassified.map { pixels($0.index) }
+        guard looked.allSatisfy({ $0?.count == imageWidth * imageHeight }) else { return self }
+        copy.misclassifiedPixels = looked.map { $0! }
+        return copy
+    }
+}

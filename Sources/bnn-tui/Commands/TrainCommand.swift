@@ -42,7 +42,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Name of the run in metrics and checkpoints (default: the mode).")
     var name: String?
 
+    @Option(name: .customLong("fork-lr"), help: "With --resume: fork the saved run, training on from its state with this learning rate (the schedule decays from it); name the fork with --name.")
+    var forkLearningRate: Double?
+
     func validate() throws {
+        if let forkLearningRate {
+            guard resume != nil else { throw ValidationError("--fork-lr forks a saved run: give it --resume CKPT") }
+            guard forkLearningRate.isFinite, forkLearningRate > 0 else {
+                throw ValidationError("--fork-lr needs a positive finite number (got \(forkLearningRate))")
+            }
+        }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
         for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
             guard let path else { continue }
@@ -57,6 +66,7 @@ struct TrainCommand: ParsableCommand {
     private func train() throws {
         var configuration = try training.configuration(mode: mode, threads: threads)
         var checkpoint: RunCheckpoint?
+        var lineage: RunLineage?
         if let resume {
             let saved: RunCheckpoint
             do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
@@ -66,7 +76,13 @@ struct TrainCommand: ParsableCommand {
             configuration = saved.configuration
             configuration.epochs = training.epochs
             configuration.threads = threads
-            checkpoint = saved
+            checkpoint = RunCheckpoint(copying: saved, configuration: configuration)
+            if let forkLearningRate {
+                do {
+                    checkpoint = try checkpoint!.forked(name: name ?? "\(saved.name).f1", learningRate: forkLearningRate)
+                } catch { throw CommandFailure.usage(error.description) }
+                lineage = RunLineage(parent: saved.name, epoch: saved.completedEpochs, learningRate: forkLearningRate)
+            }
         }
         let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
         let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
@@ -76,7 +92,9 @@ struct TrainCommand: ParsableCommand {
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.source) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
-        if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
+        if let lineage {
+            print("forking \(resume!) (\(lineage.parent), epoch \(lineage.epoch)) as \(runName): \(lineage.label()) from epoch \(lineage.epoch + 1)")
+        } else if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
         fflush(nil)
 
         let failures = FailureBox()
@@ -84,7 +102,8 @@ struct TrainCommand: ParsableCommand {
         box.bestValidationError = checkpoint?.history.map(\.valError).min() ?? .infinity
         let run: TrainingRun
         do {
-            run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint) { m in
+            run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint,
+                              lineage: lineage) { m in
                 do { try log?.append(m) } catch { failures.record("\(error)") }
                 if let save {
                     do { try box.run?.saveCheckpoint(to: save) } catch { failures.record("\(error)") }

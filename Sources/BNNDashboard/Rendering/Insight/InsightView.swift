@@ -36,13 +36,14 @@ public struct InsightView: Sendable {
         let epoch = snapshot.insight.map { $0.confusion == nil ? "" : "\(sep)epoch \($0.epoch)" } ?? ""
         let m = matrix, f = fields, s = strip
         let matrixSize = m.idealSize(classCount: snapshot.architecture.outputSize)
-        let topHeight = Swift.min(height, Swift.max(matrixSize.height, f.idealHeight()) + 2)
         let matrixWidth = Swift.min(width, matrixSize.width + 4)
+        let showFields = width - matrixWidth >= 34
+        let topHeight = Swift.min(height, Swift.max(matrixSize.height, showFields ? f.idealHeight() : 0) + 2)
         var result: [(GridRect, String, String?, (Int, Int) -> CellGrid)] = [
             (GridRect(x: 0, y: 0, width: matrixWidth, height: topHeight),
              "Confusion\(sep)\(snapshot.name)\(sep)validation\(epoch)", nil, m.render),
         ]
-        if width - matrixWidth >= 34 {
+        if showFields {
             result.append((GridRect(x: matrixWidth, y: 0, width: width - matrixWidth, height: topHeight),
                            "Receptive fields\(sep)layer 1 binary weights", "white +1", f.render))
         }
@@ -53,6 +54,12 @@ public struct InsightView: Sendable {
                            "Misclassified test images\(sep)most confident first\(sep)\(label)", "n/N page", s.render))
         }
         return result
+    }
+
+    /// Rows the view needs to show all its panels.
+    public var idealHeight: Int {
+        let matrixRows = matrix.idealSize(classCount: snapshot.architecture.outputSize).height
+        return Swift.max(matrixRows, fields.idealHeight()) + 2 + strip.idealHeight() + 2  // (at widths showing the fields)
     }
 
     public func render(width: Int, height: Int) -> CellGrid {
