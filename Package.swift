@@ -53,14 +53,18 @@ let package = Package(
         ),
 
         // MARK: - Binary kernels compiled for several instruction sets (C)
+        // The one variant choice (BNN_KERNEL or the best) both kernel libraries follow.
+        .target(name: "CKernelDispatch"),
         .target(
             name: "CBinaryKernels",
+            dependencies: ["CKernelDispatch"],
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
         // Fused elementwise training loops (optimizer + clip + sign), same scheme.
         .target(
             name: "CTrainingKernels",
+            dependencies: ["CKernelDispatch"],
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
         ),
 
@@ -85,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["BNNSupport", "CBinaryKernels", "CBLAS"],
+            dependencies: ["BNNSupport", "CKernelDispatch", "CBinaryKernels", "CBLAS"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -135,7 +139,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "BNNDataTests", dependencies: ["BNNData", "BNNSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
-        .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "BNNSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "BNNSupport", "CTrainingKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNSupport", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where the Fashion-MNIST subset that ships inside bnn-tui lives at run time.
+/// Where the subset of the default dataset (`DatasetDescriptor.default`) that ships
+/// inside bnn-tui lives at run time.
 ///
 /// The subset (6,000 training + 1,000 test images, gzip IDX files, cut by
 /// `Data/make-fashion-mnist-subset.py`) is a SwiftPM resource of this target,

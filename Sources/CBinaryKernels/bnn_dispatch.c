@@ -1,31 +1,40 @@
-// Run-time choice of the instruction-set variant: the caller names one, and
-// a variant this CPU cannot run is refused with BNN_ERROR_UNSUPPORTED (never SIGILL).
+// This library's dispatch table: one row of function pointers per variant
+// (bnn_kernel_dispatch.h decides which variant a process runs). A variant the
+// CPU cannot run is refused with BNN_ERROR_UNSUPPORTED (never SIGILL).
 #include "bnn_internal.h"
 
-int bnn_variant_supported(int variant) {
-    switch (variant) {
-    case BNN_VARIANT_PORTABLE:
-        return 1;
+typedef void (*bnn_xnor_fn)(size_t, size_t, size_t, const uint64_t *, size_t, const uint64_t *, size_t,
+                            int32_t *, size_t);
+typedef void (*bnn_plane_fn)(size_t, size_t, size_t, const uint64_t *, size_t, const uint64_t *, size_t,
+                             const int32_t *, int32_t *, size_t);
+typedef void (*bnn_threshold_fn)(size_t, size_t, const int32_t *, size_t, const int32_t *, const uint64_t *,
+                                 uint64_t *, size_t);
+
+#define BNN_ROW(suffix) {#suffix, bnn_xnor_gemm_##suffix, bnn_bitplane_gemm_##suffix, bnn_threshold_pack_##suffix}
+
+static const struct {
+    const char *name;
+    bnn_xnor_fn xnor_gemm;
+    bnn_plane_fn bitplane_gemm;
+    bnn_threshold_fn threshold_pack;
+} bnn_binary_table[BNN_VARIANT_COUNT] = {
+    [BNN_VARIANT_PORTABLE] = BNN_ROW(portable),
 #if defined(__x86_64__)
-    case BNN_VARIANT_POPCNT:
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("popcnt") ? 1 : 0;
-    case BNN_VARIANT_AVX2:
-        __builtin_cpu_init();
-        return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) ? 1 : 0;
-    case BNN_VARIANT_AVX512:
-        __builtin_cpu_init();
-        return (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq") &&
-                __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-                __builtin_cpu_supports("popcnt")) ? 1 : 0;
+    [BNN_VARIANT_POPCNT] = BNN_ROW(popcnt),
+    [BNN_VARIANT_AVX2] = BNN_ROW(avx2),
+    [BNN_VARIANT_AVX512] = BNN_ROW(avx512),
 #endif
-    default:
-        return 0;
-    }
+};
+
+/// BNN_OK if `variant` has a row here and the CPU can run it.
+static int bnn_usable(int variant) {
+    return bnn_variant_supported(variant) && bnn_binary_table[variant].xnor_gemm ? BNN_OK : BNN_ERROR_UNSUPPORTED;
 }
 
+const char *bnn_binary_kernels_variant(void) { return bnn_binary_table[bnn_active_variant()].name; }
+
 static int bnn_check(int variant, size_t k_bits, size_t lda, size_t ldb) {
-    if (!bnn_variant_supported(variant)) return BNN_ERROR_UNSUPPORTED;
+    if (bnn_usable(variant) != BNN_OK) return BNN_ERROR_UNSUPPORTED;
     const size_t kw = (k_bits + 63) / 64;
     if (lda < kw || ldb < kw || k_bits > (size_t)INT32_MAX / 256) return BNN_ERROR_BAD_ARGUMENT;
     return BNN_OK;
@@ -38,14 +47,7 @@ int bnn_xnor_gemm(int variant, size_t m, size_t n, size_t k_bits,
     if (status != BNN_OK) return status;
     if (m == 0 || n == 0) return BNN_OK;
     if (ldc < n) return BNN_ERROR_BAD_ARGUMENT;
-    switch (variant) {
-#if defined(__x86_64__)
-    case BNN_VARIANT_AVX512: bnn_xnor_gemm_avx512(m, n, k_bits, a, lda, b, ldb, c, ldc); break;
-    case BNN_VARIANT_AVX2: bnn_xnor_gemm_avx2(m, n, k_bits, a, lda, b, ldb, c, ldc); break;
-    case BNN_VARIANT_POPCNT: bnn_xnor_gemm_popcnt(m, n, k_bits, a, lda, b, ldb, c, ldc); break;
-#endif
-    default: bnn_xnor_gemm_portable(m, n, k_bits, a, lda, b, ldb, c, ldc); break;
-    }
+    bnn_binary_table[variant].xnor_gemm(m, n, k_bits, a, lda, b, ldb, c, ldc);
     return BNN_OK;
 }
 
@@ -57,32 +59,14 @@ int bnn_bitplane_gemm(int variant, size_t m, size_t n, size_t k_bits,
     if (ldp < 8 * ((k_bits + 63) / 64)) return BNN_ERROR_BAD_ARGUMENT;
     if (m == 0 || n == 0) return BNN_OK;
     if (ldc < n) return BNN_ERROR_BAD_ARGUMENT;
-    switch (variant) {
-#if defined(__x86_64__)
-    case BNN_VARIANT_AVX512:
-        bnn_bitplane_gemm_avx512(m, n, k_bits, planes, ldp, b, ldb, weight_popcounts, c, ldc); break;
-    case BNN_VARIANT_AVX2:
-        bnn_bitplane_gemm_avx2(m, n, k_bits, planes, ldp, b, ldb, weight_popcounts, c, ldc); break;
-    case BNN_VARIANT_POPCNT:
-        bnn_bitplane_gemm_popcnt(m, n, k_bits, planes, ldp, b, ldb, weight_popcounts, c, ldc); break;
-#endif
-    default:
-        bnn_bitplane_gemm_portable(m, n, k_bits, planes, ldp, b, ldb, weight_popcounts, c, ldc); break;
-    }
+    bnn_binary_table[variant].bitplane_gemm(m, n, k_bits, planes, ldp, b, ldb, weight_popcounts, c, ldc);
     return BNN_OK;
 }
 
 int bnn_threshold_pack(int variant, size_t m, size_t n, const int32_t *s, size_t lds,
                        const int32_t *thresholds, const uint64_t *flip, uint64_t *out, size_t ldo) {
-    if (!bnn_variant_supported(variant)) return BNN_ERROR_UNSUPPORTED;
+    if (bnn_usable(variant) != BNN_OK) return BNN_ERROR_UNSUPPORTED;
     if (lds < n || ldo < (n + 63) / 64) return BNN_ERROR_BAD_ARGUMENT;
-    switch (variant) {
-#if defined(__x86_64__)
-    case BNN_VARIANT_AVX512: bnn_threshold_pack_avx512(m, n, s, lds, thresholds, flip, out, ldo); break;
-    case BNN_VARIANT_AVX2: bnn_threshold_pack_avx2(m, n, s, lds, thresholds, flip, out, ldo); break;
-    case BNN_VARIANT_POPCNT: bnn_threshold_pack_popcnt(m, n, s, lds, thresholds, flip, out, ldo); break;
-#endif
-    default: bnn_threshold_pack_portable(m, n, s, lds, thresholds, flip, out, ldo); break;
-    }
+    bnn_binary_table[variant].threshold_pack(m, n, s, lds, thresholds, flip, out, ldo);
     return BNN_OK;
 }

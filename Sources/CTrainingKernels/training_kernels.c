@@ -48,21 +48,14 @@
     }                                                                              \
     return saturated;
 
-#define COUNT_BODY                                                                 \
-    size_t saturated = 0;                                                          \
-    for (size_t i = 0; i < n; i++) saturated += fabsf(a[i]) > 1.0f;                \
-    return saturated;
-
 #define GATE_BODY                                                                  \
     for (size_t i = 0; i < n; i++) g[i] = fabsf(a[i]) <= 1.0f ? g[i] : 0.0f;
 
 #define ACT_ARGS const float *restrict a, float *restrict out, size_t n
-#define COUNT_ARGS const float *restrict a, size_t n
 #define GATE_ARGS float *restrict g, const float *restrict a, size_t n
 
 static size_t sign_baseline(ACT_ARGS) { SIGN_BODY }
 static size_t hardtanh_baseline(ACT_ARGS) { HARDTANH_BODY }
-static size_t count_baseline(COUNT_ARGS) { COUNT_BODY }
 static void gate_baseline(GATE_ARGS) { GATE_BODY }
 
 static void adam_baseline(ADAM_ARGS) { ADAM_BODY }
@@ -77,77 +70,41 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) static void sg
 #define AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
 AVX2 static size_t sign_avx2(ACT_ARGS) { SIGN_BODY }
 AVX2 static size_t hardtanh_avx2(ACT_ARGS) { HARDTANH_BODY }
-AVX2 static size_t count_avx2(COUNT_ARGS) { COUNT_BODY }
 AVX2 static void gate_avx2(GATE_ARGS) { GATE_BODY }
 AVX512 static size_t sign_avx512(ACT_ARGS) { SIGN_BODY }
 AVX512 static size_t hardtanh_avx512(ACT_ARGS) { HARDTANH_BODY }
-AVX512 static size_t count_avx512(COUNT_ARGS) { COUNT_BODY }
 AVX512 static void gate_avx512(GATE_ARGS) { GATE_BODY }
 #endif
 
-typedef enum { VARIANT_BASELINE = 0, VARIANT_AVX2 = 1, VARIANT_AVX512 = 2 } variant_t;
+// This library's dispatch table: one row of function pointers per variant, the
+// row chosen once per process by bnn_active_variant() (bnn_kernel_dispatch.h).
+// POPCNT adds nothing to these float loops, so its row is the portable one.
+#define ROW(name, suffix) {name, adam_##suffix, sgd_##suffix, sign_##suffix, hardtanh_##suffix, gate_##suffix}
 
-static variant_t detect(void) {
+static const bnn_training_table_row training_table[BNN_VARIANT_COUNT] = {
+    [BNN_VARIANT_PORTABLE] = ROW("portable", baseline),
 #if defined(__x86_64__) && defined(__clang__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")) return VARIANT_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return VARIANT_AVX2;
+    [BNN_VARIANT_POPCNT] = ROW("popcnt", baseline),
+    [BNN_VARIANT_AVX2] = ROW("avx2", avx2),
+    [BNN_VARIANT_AVX512] = ROW("avx512", avx512),
+#elif defined(__x86_64__)
+    [BNN_VARIANT_POPCNT] = ROW("popcnt", baseline),
+    [BNN_VARIANT_AVX2] = ROW("avx2", baseline),
+    [BNN_VARIANT_AVX512] = ROW("avx512", baseline),
 #endif
-    return VARIANT_BASELINE;
+};
+
+const bnn_training_table_row *bnn_training_table(int variant) {
+    if (!bnn_variant_supported(variant) || !training_table[variant].name) return NULL;
+    return &training_table[variant];
 }
 
-static variant_t current(void) {
-    // Detection is idempotent; relaxed atomics keep concurrent first calls race-free.
-    static int cached = -1;
-    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (value < 0) {
-        value = (int)detect();
-        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
-    }
-    return (variant_t)value;
-}
+static const bnn_training_table_row *current(void) { return &training_table[bnn_active_variant()]; }
 
-void bnn_adam_step(ADAM_ARGS) {
-    switch (current()) {
-#if defined(__x86_64__) && defined(__clang__)
-    case VARIANT_AVX512: adam_avx512(w, g, m, v, binary_out, n, step_size, beta1, beta2, epsilon, clip); return;
-    case VARIANT_AVX2: adam_avx2(w, g, m, v, binary_out, n, step_size, beta1, beta2, epsilon, clip); return;
-#endif
-    default: adam_baseline(w, g, m, v, binary_out, n, step_size, beta1, beta2, epsilon, clip); return;
-    }
-}
+void bnn_adam_step(ADAM_ARGS) { current()->adam_step(w, g, m, v, binary_out, n, step_size, beta1, beta2, epsilon, clip); }
+void bnn_sgd_momentum_step(SGD_ARGS) { current()->sgd_momentum_step(w, g, velocity, binary_out, n, learning_rate, momentum, clip); }
+size_t bnn_sign_activations(ACT_ARGS) { return current()->sign_activations(a, out, n); }
+size_t bnn_hardtanh_activations(ACT_ARGS) { return current()->hardtanh_activations(a, out, n); }
+void bnn_straight_through_gate(GATE_ARGS) { current()->straight_through_gate(g, a, n); }
 
-void bnn_sgd_momentum_step(SGD_ARGS) {
-    switch (current()) {
-#if defined(__x86_64__) && defined(__clang__)
-    case VARIANT_AVX512: sgd_avx512(w, g, velocity, binary_out, n, learning_rate, momentum, clip); return;
-    case VARIANT_AVX2: sgd_avx2(w, g, velocity, binary_out, n, learning_rate, momentum, clip); return;
-#endif
-    default: sgd_baseline(w, g, velocity, binary_out, n, learning_rate, momentum, clip); return;
-    }
-}
-
-#if defined(__x86_64__) && defined(__clang__)
-#define DISPATCH(name, ...)                                                        \
-    switch (current()) {                                                           \
-    case VARIANT_AVX512: return name##_avx512(__VA_ARGS__);                        \
-    case VARIANT_AVX2: return name##_avx2(__VA_ARGS__);                            \
-    default: return name##_baseline(__VA_ARGS__);                                  \
-    }
-#else
-#define DISPATCH(name, ...) return name##_baseline(__VA_ARGS__);
-#endif
-
-size_t bnn_sign_activations(ACT_ARGS) { DISPATCH(sign, a, out, n) }
-size_t bnn_hardtanh_activations(ACT_ARGS) { DISPATCH(hardtanh, a, out, n) }
-size_t bnn_count_saturated(COUNT_ARGS) { DISPATCH(count, a, n) }
-void bnn_straight_through_gate(GATE_ARGS) { DISPATCH(gate, g, a, n) }
-
-const char *bnn_training_kernels_variant(void) {
-    switch (current()) {
-    case VARIANT_AVX512: return "avx512";
-    case VARIANT_AVX2: return "avx2";
-    default: return "baseline";
-    }
-}
+const char *bnn_training_kernels_variant(void) { return current()->name; }

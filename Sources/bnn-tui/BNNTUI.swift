@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNNData
 import Foundation
 
 /// The `bnn-tui` command: its subcommands are the product's entry points.
@@ -6,7 +7,7 @@ import Foundation
 struct BNNTUI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bnn-tui",
-        abstract: "Train Binarized Neural Networks on Fashion-MNIST and watch them learn in the terminal.",
+        abstract: "Train Binarized Neural Networks on \(DatasetDescriptor.all.map(\.name).joined(separator: " or ")) and watch them learn in the terminal.",
         version: "0.1.0",
         subcommands: [DashboardCommand.self, TrainCommand.self, PlotCommand.self, ReportCommand.self, BenchCommand.self, ExportCommand.self, EvalCommand.self],
         defaultSubcommand: DashboardCommand.self

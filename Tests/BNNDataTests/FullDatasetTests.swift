@@ -11,7 +11,7 @@ import Testing
 struct FullDatasetTests {
     @Test("loads 50,000 / 10,000 / 10,000 quickly and compactly")
     func loadFull() throws {
-        let location = try DatasetLocator(explicitDirectory: DatasetLocator.defaultSystemDirectory,
+        let location = try DatasetLocator(explicitDirectory: DatasetDescriptor.fashionMNIST.systemDirectory,
                                           environment: [:], embeddedDirectory: nil).locate()
         let clock = ContinuousClock()
         var splits: DatasetSplits?
@@ -35,7 +35,7 @@ struct FullDatasetTests {
 
 /// Whether all four Fashion-MNIST files are in the system dataset folder.
 func systemDatasetInstalled() -> Bool {
-    if case .found = DatasetFiles.lookup(in: DatasetLocator.defaultSystemDirectory) { return true }
+    if case .found = DatasetFiles.lookup(in: DatasetDescriptor.fashionMNIST.systemDirectory) { return true }
     return false
 }
 

@@ -1,4 +1,5 @@
 import CBinaryKernels
+import CTrainingKernels
 import Foundation
 import Testing
 @testable import BNNKernels
@@ -40,6 +41,19 @@ struct KernelVariantTests {
         let value = ProcessInfo.processInfo.environment[KernelVariant.environmentVariable]
         if let expected = try? KernelVariant.select(environmentValue: value) {
             #expect(try KernelVariant.current == expected)
+        }
+    }
+
+    @Test("the variant chosen once per process runs in both C libraries")
+    func bothLibrariesFollowOneChoice() throws {
+        let value = ProcessInfo.processInfo.environment[KernelVariant.environmentVariable]
+        let expected = (try? KernelVariant.select(environmentValue: value)) ?? .best
+        #expect(String(cString: bnn_binary_kernels_variant()) == expected.rawValue)
+        #expect(String(cString: bnn_training_kernels_variant()) == expected.rawValue)
+        for v in KernelVariant.allCases {
+            let row = bnn_training_table(v.cValue)
+            #expect((row != nil) == v.isSupported, "training table row for \(v)")
+            if let row { #expect(String(cString: row.pointee.name) == v.rawValue) }
         }
     }
 

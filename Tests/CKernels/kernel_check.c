@@ -1,6 +1,6 @@
-// Checks every public function of the two C targets (CBinaryKernels and
-// CTrainingKernels) against plain C references written here, on random inputs
-// from the program's own seeded generator. C11, libc and the two public headers
+// Checks every public function of the three C targets (CKernelDispatch,
+// CBinaryKernels and CTrainingKernels) against plain C references written here, on random inputs
+// from the program's own seeded generator. C11, libc and the three public headers
 // only, so it builds with any C compiler for any architecture:
 // scripts/arm64-kernels.sh runs it for arm64 under qemu-aarch64 and natively.
 //
@@ -417,6 +417,15 @@ static void compare_weights(const float *w, const float *want, const float *bina
     if (n >= 4 && !clip && outside < 2) mismatch("test data never left [-1, 1]");
 }
 
+/// The loops under test: one row of the training table, or the public functions.
+static const bnn_training_table_row *T;
+
+/// The public entry points, which run the row bnn_active_variant() picked.
+static const bnn_training_table_row public_row = {
+    "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
+    bnn_hardtanh_activations, bnn_straight_through_gate,
+};
+
 static void check_adam(size_t n, int clip, int with_binary) {
     float *w = xalloc(n, 4), *g = xalloc(n, 4), *m = xalloc(n, 4), *v = xalloc(n, 4), *binary = xalloc(n, 4);
     float *rw = xalloc(n, 4), *rm = xalloc(n, 4), *rv = xalloc(n, 4);
@@ -439,14 +448,14 @@ static void check_adam(size_t n, int clip, int with_binary) {
         float wi = w[i] - step * mi / (sqrtf(vi) + eps);
         rm[i] = mi; rv[i] = vi; rw[i] = clip ? clip1(wi) : wi;
     }
-    bnn_adam_step(w, g, m, v, with_binary ? binary : NULL, n, step, beta1, beta2, eps, clip);
+    T->adam_step(w, g, m, v, with_binary ? binary : NULL, n, step, beta1, beta2, eps, clip);
     for (size_t i = 0; i < n && !has_error; i++) {
         if (!close_to(m[i], rm[i])) mismatch("m[%zu] = %.9g, want %.9g", i, m[i], rm[i]);
         if (!close_to(v[i], rv[i])) mismatch("v[%zu] = %.9g, want %.9g", i, v[i], rv[i]);
         if (!with_binary && binary[i] != 7.0f) mismatch("binary written although NULL");
     }
     compare_weights(w, rw, with_binary ? binary : NULL, n, clip);
-    finish("bnn_adam_step n=%zu clip=%d sign=%s", n, clip, with_binary ? "yes" : "NULL");
+    finish("adam_step %s n=%zu clip=%d sign=%s", T->name, n, clip, with_binary ? "yes" : "NULL");
     free(w); free(g); free(m); free(v); free(binary); free(rw); free(rm); free(rv);
 }
 
@@ -470,13 +479,13 @@ static void check_sgd(size_t n, int clip, int with_binary) {
         const float wi = w[i] + vi;
         rvel[i] = vi; rw[i] = clip ? clip1(wi) : wi;
     }
-    bnn_sgd_momentum_step(w, g, vel, with_binary ? binary : NULL, n, lr, momentum, clip);
+    T->sgd_momentum_step(w, g, vel, with_binary ? binary : NULL, n, lr, momentum, clip);
     for (size_t i = 0; i < n && !has_error; i++) {
         if (!close_to(vel[i], rvel[i])) mismatch("velocity[%zu] = %.9g, want %.9g", i, vel[i], rvel[i]);
         if (!with_binary && binary[i] != 7.0f) mismatch("binary written although NULL");
     }
     compare_weights(w, rw, with_binary ? binary : NULL, n, clip);
-    finish("bnn_sgd_momentum_step n=%zu clip=%d sign=%s", n, clip, with_binary ? "yes" : "NULL");
+    finish("sgd_momentum_step %s n=%zu clip=%d sign=%s", T->name, n, clip, with_binary ? "yes" : "NULL");
     free(w); free(g); free(vel); free(binary); free(rw); free(rvel);
 }
 
@@ -496,43 +505,71 @@ static void check_activations(size_t n) {
         saturated_nan += fabsf(an[i]) > 1.0f;
     }
 
-    size_t got = bnn_sign_activations(an, out, n);  // NaN >= 0 is false: -1, and not saturated
+    size_t got = T->sign_activations(an, out, n);  // NaN >= 0 is false: -1, and not saturated
     if (got != saturated_nan) mismatch("returned %zu, want %zu", got, saturated_nan);
     for (size_t i = 0; i < n && !has_error; i++)
         if (!same_bits(out[i], an[i] >= 0.0f ? 1.0f : -1.0f)) mismatch("out[%zu] = %g for a = %g", i, out[i], an[i]);
-    finish("bnn_sign_activations n=%zu", n);
+    finish("sign_activations %s n=%zu", T->name, n);
 
-    got = bnn_hardtanh_activations(a, out, n);
+    got = T->hardtanh_activations(a, out, n);
     if (got != saturated) mismatch("returned %zu, want %zu", got, saturated);
     for (size_t i = 0; i < n && !has_error; i++)
         if (!same_bits(out[i], clip1(a[i]))) mismatch("out[%zu] = %g for a = %g", i, out[i], a[i]);
-    finish("bnn_hardtanh_activations n=%zu", n);
+    finish("hardtanh_activations %s n=%zu", T->name, n);
 
-    got = bnn_count_saturated(a, n);
-    if (got != saturated) mismatch("returned %zu, want %zu", got, saturated);
-    finish("bnn_count_saturated n=%zu", n);
-
-    bnn_straight_through_gate(g, a, n);
+    T->straight_through_gate(g, a, n);
     for (size_t i = 0; i < n && !has_error; i++)
         if (!same_bits(g[i], fabsf(a[i]) > 1.0f ? 0.0f : g0[i]))
             mismatch("g[%zu] = %g for a = %g, g = %g", i, g[i], a[i], g0[i]);
-    finish("bnn_straight_through_gate n=%zu", n);
+    finish("straight_through_gate %s n=%zu", T->name, n);
 
     for (size_t i = 0; i < n; i++) g[i] = g0[i];
     bnn_multiply(g, a, n);
     for (size_t i = 0; i < n && !has_error; i++)
         if (!same_bits(g[i], g0[i] * a[i])) mismatch("x[%zu] = %g, want %g", i, g[i], g0[i] * a[i]);
-    finish("bnn_multiply n=%zu", n);
+    finish("bnn_multiply n=%zu (%s pass)", n, T->name);
     free(a); free(an); free(out); free(g); free(g0);
 }
 
-static void check_training_variant(void) {
-    const char *name = bnn_training_kernels_variant();
-    if (strcmp(name, "baseline") && strcmp(name, "avx2") && strcmp(name, "avx512")) mismatch("unknown name");
-#if !defined(__x86_64__)
-    if (strcmp(name, "baseline")) mismatch("%s off x86-64", name);
-#endif
-    finish("bnn_training_kernels_variant: %s", name);
+/// One process, one variant: both libraries run (and name) the variant BNN_KERNEL asks
+/// for, or the best one when it is unset, unknown or unsupported (with the reason kept).
+static void check_active_variant(void) {
+    const char *request = getenv(BNN_KERNEL_ENVIRONMENT);
+    int want = 0;
+    const int parsed = bnn_variant_parse(request, &want);
+    if (parsed != BNN_OK) want = bnn_variant_best();
+    const char *binary = bnn_binary_kernels_variant(), *training = bnn_training_kernels_variant();
+    if (bnn_active_variant() != want) mismatch("active variant %d, want %d", bnn_active_variant(), want);
+    if (bnn_active_variant_status() != parsed) mismatch("status %d, want %d", bnn_active_variant_status(), parsed);
+    if (strcmp(binary, variant_names[want])) mismatch("binary kernels run %s, want %s", binary, variant_names[want]);
+    if (strcmp(training, variant_names[want])) mismatch("training kernels run %s, want %s", training, variant_names[want]);
+    finish("BNN_KERNEL=%s: binary kernels %s, training kernels %s (status %d)",
+           request ? request : "(unset)", binary, training, parsed);
+}
+
+/// The names and the parser of BNN_KERNEL values.
+static void check_variant_names(void) {
+    for (int v = 0; v < 4; v++) {
+        if (!bnn_variant_name(v) || strcmp(bnn_variant_name(v), variant_names[v])) mismatch("name of %d", v);
+        char upper[16];
+        size_t i = 0;
+        for (; variant_names[v][i]; i++) upper[i] = (char)(variant_names[v][i] - 32 * (variant_names[v][i] >= 'a'));
+        upper[i] = 0;
+        char padded[32];
+        snprintf(padded, sizeof padded, "  %s\t", upper);
+        int got = -1;
+        const int status = bnn_variant_parse(padded, &got);
+        if (got != v || status != (bnn_variant_supported(v) ? BNN_OK : BNN_ERROR_UNSUPPORTED))
+            mismatch("parse '%s' gave %d status %d", padded, got, status);
+    }
+    if (bnn_variant_name(-1) || bnn_variant_name(4)) mismatch("a name for an out-of-range variant");
+    int got = -1;
+    if (bnn_variant_parse("sse9", &got) != BNN_ERROR_UNKNOWN_NAME) mismatch("sse9 accepted");
+    if (bnn_variant_parse("avx", &got) != BNN_ERROR_UNKNOWN_NAME) mismatch("a prefix accepted");
+    if (bnn_variant_parse(NULL, &got) != BNN_OK || got != bnn_variant_best()) mismatch("unset is not the best");
+    if (bnn_variant_parse(" ", &got) != BNN_OK || got != bnn_variant_best()) mismatch("blank is not the best");
+    if (!bnn_variant_supported(bnn_variant_best())) mismatch("best variant unsupported");
+    finish("variant names and BNN_KERNEL parsing (best: %s)", variant_names[bnn_variant_best()]);
 }
 
 // MARK: - bnn_stochastic_sign and bnn_dropout (exact, against xoshiro256** written here)
@@ -674,16 +711,26 @@ int main(void) {
     static const size_t popcount_n[] = {0, 1, 7, 64, 1000};
     for (size_t s = 0; s < 5; s++) check_popcount_words(popcount_n[s]);
 
-    check_training_variant();
+    check_variant_names();
+    check_active_variant();
     static const size_t loop_n[] = {1, 4, 7, 8, 16, 17, 33, 64, 1003};
-    for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++)
-        for (int clip = 0; clip < 2; clip++)
-            for (int binary = 0; binary < 2; binary++) {
-                check_adam(loop_n[s], clip, binary);
-                check_sgd(loop_n[s], clip, binary);
-            }
-    for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++) check_activations(loop_n[s]);
-    check_activations(0);
+    for (int variant = -1; variant < 4; variant++) {  // -1: the public functions
+        T = variant < 0 ? &public_row : bnn_training_table(variant);
+        if (!T) {
+            if (bnn_variant_supported(variant)) mismatch("no training row for a supported variant");
+            finish("training table refuses %s", variant_names[variant]);
+            continue;
+        }
+        if (variant >= 0 && strcmp(T->name, variant_names[variant])) mismatch("row %d is named %s", variant, T->name);
+        for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++)
+            for (int clip = 0; clip < 2; clip++)
+                for (int binary = 0; binary < 2; binary++) {
+                    check_adam(loop_n[s], clip, binary);
+                    check_sgd(loop_n[s], clip, binary);
+                }
+        for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++) check_activations(loop_n[s]);
+        check_activations(0);
+    }
 
     check_xoshiro_reference();
     static const size_t random_n[] = {0, 1, 7, 100, 1000};

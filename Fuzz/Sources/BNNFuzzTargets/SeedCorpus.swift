@@ -207,12 +207,10 @@ public enum SeedCorpus {
                                       data: TrainingData(train: data, validation: data, test: data))
             run.start()
             run.waitUntilFinished()
-            lines += run.snapshot().history.map(MetricsLogWriter.line(for:))
+            lines += run.snapshot().history.map { MetricsLogWriter.line(for: $0) }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var diverged = try JSONDecoder().decode(EpochMetrics.self, from: Data(lines[0].utf8))
+        let encoder = MetricsSchema.makeEncoder()
+        var diverged = try MetricsSchema.makeDecoder().decode(EpochMetrics.self, from: Data(lines[0].utf8))
         diverged.trainLoss = .nan
         diverged.valLoss = .infinity
         diverged.epoch = 2

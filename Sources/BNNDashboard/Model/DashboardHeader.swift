@@ -1,3 +1,5 @@
+import BNNData
+
 /// The facts about a session that no snapshot carries, for the header line:
 /// dataset, batch size, optimizer, seed, start time.
 ///
@@ -14,7 +16,7 @@ public struct DashboardHeader: Sendable, Equatable {
     /// shown after the seed so that a screen or an export says how its numbers were made.
     public var settings: [String]
 
-    public init(dataset: String = "Fashion-MNIST", batchSize: Int? = nil, optimizer: String? = nil,
+    public init(dataset: String = DatasetDescriptor.default.name, batchSize: Int? = nil, optimizer: String? = nil,
                 seed: UInt64? = nil, startedAt: Double? = nil, settings: [String] = []) {
         self.dataset = dataset; self.batchSize = batchSize; self.optimizer = optimizer
         self.seed = seed; self.startedAt = startedAt; self.settings = settings

@@ -35,7 +35,9 @@ public enum DashboardRenderer {
 
         if state.insightVisible, let selected {
             // The insight view takes the chart and weight region; table and status stay.
-            let view = InsightView(snapshot: selected, run: state.selectedRun, page: state.insightPage, glyphs: glyphs)
+            let names = ClassNames.names(dataset: header.dataset, classCount: selected.architecture.outputSize)
+            let view = InsightView(snapshot: selected, run: state.selectedRun, page: state.insightPage, glyphs: glyphs,
+                                   classNames: names)
             grid.blit(view.render(width: width, height: layout.table.y - layout.chart.y), x: 0, y: layout.chart.y)
         } else {
             drawCharts(on: &grid, layout: layout, snapshots: snapshots, state: state, glyphs: glyphs, weights: weights,

@@ -1,16 +1,16 @@
 /// A set of images with their class labels, kept as raw bytes.
 ///
 /// Pixels stay `UInt8` (one byte each, `count x featureCount`, row-major) so the
-/// full Fashion-MNIST (70,000 images) takes 55 MB instead of 220 MB as Float and
+/// a full 70,000-image 28x28 dataset takes 55 MB instead of 220 MB as Float and
 /// bnn-tui stays under its 200 MB budget. Batches are converted to Float on the
 /// way into the network by `gather` (see `LabeledImages+Gather.swift`).
 public struct LabeledImages: Sendable, Equatable {
-    /// Number of classes: Fashion-MNIST and MNIST both have 10.
-    public static let defaultClassCount = 10
+    /// Number of classes when none is given: the default dataset's (10).
+    public static let defaultClassCount = DatasetDescriptor.default.classCount
 
-    /// Rows per image (28 for Fashion-MNIST).
+    /// Rows per image (28 for both MNISTs).
     public let rows: Int
-    /// Columns per image (28 for Fashion-MNIST).
+    /// Columns per image (28 for both MNISTs).
     public let cols: Int
     /// Number of classes; every label is in `0..<classCount`.
     public let classCount: Int
@@ -23,6 +23,8 @@ public struct LabeledImages: Sendable, Equatable {
     public var count: Int { labels.count }
     /// Pixels per image (`rows * cols`), the network's input width (784).
     public var featureCount: Int { rows * cols }
+    /// The shape of one image (IDX images have one channel).
+    public var shape: ImageShape { ImageShape(height: rows, width: cols, channels: 1) }
     /// True when there are no images.
     public var isEmpty: Bool { labels.isEmpty }
 

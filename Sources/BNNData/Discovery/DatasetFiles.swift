@@ -1,17 +1,15 @@
 import Foundation
 
-/// The four IDX files of an MNIST-layout dataset directory.
+/// The paths of the four IDX files found in a dataset directory.
 ///
-/// Fashion-MNIST and MNIST use the same names, so either works when pointed at:
-/// `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
-/// `t10k-labels-idx1-ubyte`, each plain or with `.gz` (the plain file wins if both exist;
+/// The names come from the dataset's descriptor (`DatasetFileNames`: for both
+/// MNISTs `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
+/// `t10k-labels-idx1-ubyte`), each plain or with `.gz` (the plain file wins if both exist;
 /// the reader itself decides plain or gzip from the content, not the name).
 public struct DatasetFiles: Equatable, Sendable {
-    /// The names without `.gz`, in the order train images, train labels, test images, test labels.
-    public static let baseNames = [
-        "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
-    ]
+    /// The default dataset's names without `.gz`, in the order train images, train labels,
+    /// test images, test labels.
+    public static var baseNames: [String] { DatasetDescriptor.default.files.all }
 
     public let trainImages: String
     public let trainLabels: String
@@ -35,8 +33,8 @@ public struct DatasetFiles: Equatable, Sendable {
         case noDirectory
     }
 
-    /// Looks for the four files in `directory`.
-    public static func lookup(in directory: String) -> Lookup {
+    /// Looks for the four files named by `names` in `directory`.
+    public static func lookup(in directory: String, names: DatasetFileNames = DatasetDescriptor.default.files) -> Lookup {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -44,7 +42,7 @@ public struct DatasetFiles: Equatable, Sendable {
         }
         var paths: [String] = []
         var missing: [String] = []
-        for base in baseNames {
+        for base in names.all {
             let candidates = [base, base + ".gz"].map { (directory as NSString).appendingPathComponent($0) }
             if let path = candidates.first(where: { isReadableRegularFile($0, fm) }) {
                 paths.append(path)

@@ -2,7 +2,7 @@
 ///
 /// Typical use by the CLI:
 /// ```swift
-/// let location = try DatasetLocator(explicitDirectory: dataOption).locate()
+/// let location = try DatasetLocator(dataset: .mnist, explicitDirectory: dataOption).locate()
 /// if let notice = location.notice { print(notice) }
 /// let splits = try DatasetLoader.loadSplits(from: location, options: SplitOptions(trainLimit: n))
 /// ```
@@ -22,14 +22,14 @@ public enum DatasetLoader {
         return (training, test)
     }
 
-    /// Reads the files of `location` and makes the train / validation / test splits.
-    /// The options are checked before any file is read.
+    /// Reads the files of `location` and makes the train / validation / test splits with
+    /// its dataset's rule and class count. The options are checked before any file is read.
     public static func loadSplits(
-        from location: DatasetLocation, options: SplitOptions = .none,
-        classCount: Int = LabeledImages.defaultClassCount, limits: IDXLimits = .standard
+        from location: DatasetLocation, options: SplitOptions = .none, limits: IDXLimits = .standard
     ) throws(DatasetError) -> DatasetSplits {
         try options.validate()
-        let (training, test) = try loadFiles(location.files, classCount: classCount, limits: limits)
-        return try DatasetSplits(trainingFile: training, testFile: test, source: location.source, options: options)
+        let (training, test) = try loadFiles(location.files, classCount: location.dataset.classCount, limits: limits)
+        return try DatasetSplits(trainingFile: training, testFile: test, source: location.source,
+                                 dataset: location.dataset, options: options)
     }
 }

@@ -2,15 +2,15 @@
 ///
 /// The origin decides what a problem means: a directory the user named
 /// (`--data`, `BNN_DATA`) must work or be reported; the implicit places
-/// (`./Data/fashion-mnist`, the Debian package's folder) are merely skipped.
+/// (under `./Data`, the system folder) are merely skipped.
 public enum DatasetOrigin: String, Equatable, Sendable, CaseIterable {
     /// The CLI's `--data DIR`.
     case explicit
     /// The `BNN_DATA` environment variable.
     case environment
-    /// `./Data/fashion-mnist/` under the current directory.
+    /// The dataset's folder under `./Data/` in the current directory.
     case workingDirectory
-    /// `/usr/share/datasets/fashion-mnist/` (Debian's `dataset-fashion-mnist`).
+    /// The dataset's system-wide folder (e.g. where its Debian package installs it).
     case systemDirectory
     /// The subset shipped inside bnn-tui.
     case embedded
@@ -20,7 +20,7 @@ public enum DatasetOrigin: String, Equatable, Sendable, CaseIterable {
         switch self {
         case .explicit: return "--data"
         case .environment: return "BNN_DATA"
-        case .workingDirectory: return "./Data/fashion-mnist"
+        case .workingDirectory: return "the working directory"
         case .systemDirectory: return "the system dataset folder"
         case .embedded: return "the embedded subset"
         }
@@ -37,7 +37,7 @@ public enum DatasetOrigin: String, Equatable, Sendable, CaseIterable {
 public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
     /// A directory holding the four IDX files (plain or gzip), found via `origin`.
     case directory(path: String, origin: DatasetOrigin)
-    /// The Fashion-MNIST subset shipped with bnn-tui (6,000 training + 1,000 test images), at `path`.
+    /// The subset shipped with bnn-tui (see `DatasetDescriptor.embeddedSubset`), at `path`.
     case embeddedSubset(path: String)
 
     /// The directory the files are read from.
@@ -66,7 +66,7 @@ public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
         case let .directory(path, origin):
             return "\(path) (from \(origin.flag))"
         case .embeddedSubset:
-            return "embedded Fashion-MNIST subset (6,000 training + 1,000 test images)"
+            return "the embedded subset"
         }
     }
 }

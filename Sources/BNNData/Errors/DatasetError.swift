@@ -43,7 +43,10 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A directory named explicitly lacks some of the four IDX files (or cannot read them).
     case missingFiles(directory: String, origin: DatasetOrigin, missing: [String])
     /// No full dataset was found and the embedded subset is not where it should be.
-    case embeddedSubsetMissing(searched: [String])
+    case embeddedSubsetMissing(dataset: String, searched: [String])
+    /// A dataset without an embedded subset is in none of the places looked at
+    /// (`searched`, as a readable list); `skipped` are incomplete directories.
+    case datasetNotFound(dataset: String, searched: String, skipped: [String])
 
     // MARK: Splits and batches
     /// A numeric option (`trainLimit`, `evalLimit`, batch size, …) is out of range.
@@ -87,8 +90,11 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): data directory (from \(origin.flag)) does not exist or is not a directory"
         case let .missingFiles(directory, origin, missing):
             return "\(directory): data directory (from \(origin.flag)) lacks \(missing.joined(separator: ", ")) (plain or .gz, readable)"
-        case let .embeddedSubsetMissing(searched):
-            return "embedded Fashion-MNIST subset not found (looked in \(searched.joined(separator: ", "))); pass --data DIR"
+        case let .embeddedSubsetMissing(dataset, searched):
+            return "embedded \(dataset) subset not found (looked in \(searched.joined(separator: ", "))); pass --data DIR"
+        case let .datasetNotFound(dataset, searched, skipped):
+            let skippedText = skipped.isEmpty ? "" : " (skipped: \(skipped.joined(separator: "; ")))"
+            return "no \(dataset) found (\(searched))\(skippedText); pass --data DIR with its four IDX files"
         case let .invalidOption(name, value, requirement):
             return "\(name) \(value): must be \(requirement)"
         case let .notEnoughImages(what, available, needed):

@@ -56,7 +56,7 @@ public enum IDXRecord: Equatable, Sendable {
 /// Sanity limits on IDX headers, so a hostile or corrupt header cannot make the
 /// reader allocate or decompress absurd amounts of memory.
 ///
-/// The defaults allow 256 MiB of pixel data (five times full Fashion-MNIST's
+/// The defaults allow 256 MiB of pixel data (five times a 60,000-image 28x28
 /// training file) and images up to 1024 pixels on a side.
 public struct IDXLimits: Equatable, Sendable {
     /// Most bytes of data (after the header) a file may promise.

@@ -72,7 +72,7 @@ public struct RunCheckpoint: Sendable {
                             learningRate: learningRate, history: history, trainingSeconds: trainingSeconds,
                             generator: generator, optimizerStep: optimizerStep,
                             tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) })
-        let json = try MetricsLogWriter.makeEncoder().encode(header)
+        let json = try MetricsSchema.makeEncoder().encode(header)
         var data = Data()
         data.reserveCapacity(json.count + 32 + tensors.reduce(0) { $0 + $1.values.count * 4 })
         data.append(contentsOf: Self.magic)
@@ -117,10 +117,7 @@ public struct RunCheckpoint: Sendable {
         let headerEnd = 20 + Int(headerLength)
         let header: Header
         do {
-            let decoder = JSONDecoder()
-            decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            header = try decoder.decode(Header.self, from: Data(bytes[20..<headerEnd]))
+            header = try MetricsSchema.makeDecoder().decode(Header.self, from: Data(bytes[20..<headerEnd]))
         } catch {
             // A damaged header is most often a damaged file: let the checksum say so if it can.
             if bytes.count >= 4, Self.crcMismatch(bytes) { throw .checksumMismatch(path: path) }

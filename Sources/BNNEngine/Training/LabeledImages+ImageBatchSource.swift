@@ -1,6 +1,6 @@
 import BNNData
 
-/// Real Fashion-MNIST (or any IDX data set) as a source of training batches.
+/// A real IDX data set (either MNIST) as a source of training batches.
 extension LabeledImages: ImageBatchSource {
     public func gather(indices: UnsafeBufferPointer<Int>, pixels: UnsafeMutablePointer<Float>,
                        labels: UnsafeMutablePointer<Int32>) {

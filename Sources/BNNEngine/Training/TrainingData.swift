@@ -1,7 +1,7 @@
 /// A set of labelled images that a run can read in batches.
 ///
 /// The engine sees data only through this protocol: `BNNData.LabeledImages`
-/// conforms (real Fashion-MNIST), and tests can supply synthetic sets.
+/// conforms (real IDX data), and tests can supply synthetic sets.
 public protocol ImageBatchSource: Sendable {
     var count: Int { get }
     /// Inputs per image (784 for 28x28).

@@ -6,33 +6,22 @@
 // to 0 and never contributes, so dot(a, b) = K - 2 * popcount(a XOR b) exactly.
 //
 // The products are compiled for several instruction sets (portable C, POPCNT,
-// AVX2, AVX-512 VPOPCNTDQ) and the caller names the variant; asking for one the
-// CPU lacks returns BNN_ERROR_UNSUPPORTED instead of faulting.
+// AVX2, AVX-512 VPOPCNTDQ; bnn_kernel_dispatch.h) and the caller names the variant,
+// usually bnn_active_variant(); asking for one the CPU lacks returns
+// BNN_ERROR_UNSUPPORTED instead of faulting.
 #ifndef BNN_KERNELS_H
 #define BNN_KERNELS_H
 #include <stdint.h>
 #include <stddef.h>
+#include "bnn_kernel_dispatch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// The instruction-set variants of the kernels, slowest to fastest.
-typedef enum {
-    BNN_VARIANT_PORTABLE = 0,
-    BNN_VARIANT_POPCNT = 1,
-    BNN_VARIANT_AVX2 = 2,
-    BNN_VARIANT_AVX512 = 3,
-} bnn_variant;
-
-enum {
-    BNN_OK = 0,
-    BNN_ERROR_UNSUPPORTED = -1,
-    BNN_ERROR_BAD_ARGUMENT = -2,
-};
-
-/// 1 if this CPU (and this build) can run `variant`, else 0.
-int bnn_variant_supported(int variant);
+/// The variant the process runs (BNN_KERNEL or the best one, see
+/// bnn_kernel_dispatch.h): the name of the row of this library's table it uses.
+const char *bnn_binary_kernels_variant(void);
 
 /// c[i*ldc + j] = dot(row i of a, row j of b) = k_bits - 2 * popcount(a_i XOR b_j)
 /// for i < m, j < n. `a` is m x k_bits, `b` is n x k_bits (one row per output).

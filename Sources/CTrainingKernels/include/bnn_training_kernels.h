@@ -2,11 +2,14 @@
 //
 // Swift targets baseline x86-64 (SSE2). These loops run over every latent
 // weight every batch, so they live here, compiled for AVX-512, AVX2+FMA and
-// the baseline, and the best one the CPU supports is chosen at run time.
+// the baseline; the functions below run the variant bnn_active_variant()
+// chose for the process (BNN_KERNEL or the best one, bnn_kernel_dispatch.h),
+// the same one the binary kernels use.
 #ifndef BNN_TRAINING_KERNELS_H
 #define BNN_TRAINING_KERNELS_H
 #include <stddef.h>
 #include <stdint.h>
+#include "bnn_kernel_dispatch.h"
 
 /// Adam on n parameters, fused with the clip to [-1, 1] (when clip != 0) and,
 /// when binary_out is not NULL, writing sign(w) (+1 for w >= 0, else -1) there.
@@ -25,9 +28,6 @@ size_t bnn_sign_activations(const float *a, float *out, size_t n);
 /// The float baseline's activation: out[i] = clip(a[i], -1, 1). Returns how many |a[i]| > 1.
 size_t bnn_hardtanh_activations(const float *a, float *out, size_t n);
 
-/// Counts |a[i]| > 1.
-size_t bnn_count_saturated(const float *a, size_t n);
-
 /// Stochastic binarization: out[i] = +1 with probability hard_sigmoid(a[i]) = clip((a[i] + 1) / 2, 0, 1),
 /// else -1, drawing from the xoshiro256** state (advanced in place). Returns how many |a[i]| > 1.
 size_t bnn_stochastic_sign(uint64_t state[4], const float *a, float *out, size_t n);
@@ -42,7 +42,23 @@ void bnn_multiply(float *x, const float *y, size_t n);
 /// The straight-through estimator: g[i] = 0 where |a[i]| > 1 (or a[i] is NaN), unchanged elsewhere.
 void bnn_straight_through_gate(float *g, const float *a, size_t n);
 
-/// The instruction set the loops above use: "avx512", "avx2" or "baseline".
+/// The variant the loops above run: the name of the row of this library's
+/// table in use ("portable", "popcnt", "avx2" or "avx512").
 const char *bnn_training_kernels_variant(void);
+
+/// One row of the table: the loops compiled for one variant.
+typedef struct {
+    const char *name;
+    void (*adam_step)(float *w, const float *g, float *m, float *v, float *binary_out, size_t n,
+                      float step_size, float beta1, float beta2, float epsilon, int clip);
+    void (*sgd_momentum_step)(float *w, const float *g, float *velocity, float *binary_out, size_t n,
+                              float learning_rate, float momentum, int clip);
+    size_t (*sign_activations)(const float *a, float *out, size_t n);
+    size_t (*hardtanh_activations)(const float *a, float *out, size_t n);
+    void (*straight_through_gate)(float *g, const float *a, size_t n);
+} bnn_training_table_row;
+
+/// The row of `variant`, or NULL when the CPU cannot run it (for checking every variant).
+const bnn_training_table_row *bnn_training_table(int variant);
 
 #endif

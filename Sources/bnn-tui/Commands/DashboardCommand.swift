@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNNData
 import BNNDashboard
 import BNNEngine
 import Foundation
@@ -74,16 +75,18 @@ struct DashboardCommand: ParsableCommand {
         let (data, splits) = try DataLoading.load(training, architecture: architecture)
         let threadsPerRun = max(1, threads / modes.count)
         // Every run (also forks and continuations) appends to <metrics-dir>/<run>.jsonl.
-        let metricsDirectory = self.metricsDirectory
+        let metricsDirectory = self.metricsDirectory, dataset = splits.dataset.name
         let epochCallback: (String) -> (@Sendable (EpochMetrics) -> Void)? = { name in
             guard let directory = metricsDirectory,
-                  let log = try? MetricsLogWriter(path: (directory as NSString).appendingPathComponent("\(name).jsonl"))
+                  let log = try? MetricsLogWriter(path: (directory as NSString).appendingPathComponent("\(name).jsonl"),
+                                                  dataset: dataset)
             else { return nil }
             return { metrics in try? log.append(metrics) }
         }
         if let metricsDirectory {
             for mode in modes {
-                do { _ = try MetricsLogWriter(path: (metricsDirectory as NSString).appendingPathComponent("\(mode.rawValue).jsonl")) }
+                do { _ = try MetricsLogWriter(path: (metricsDirectory as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
+                                              dataset: splits.dataset.name) }
                 catch { throw CommandFailure.usage("\(error)") }
             }
         }
@@ -95,7 +98,7 @@ struct DashboardCommand: ParsableCommand {
         let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory, data: data,
                              epochCallback: epochCallback)
         let header = DashboardHeader(
-            dataset: splits.source.isEmbeddedSubset ? "Fashion-MNIST subset" : "Fashion-MNIST",
+            dataset: splits.datasetLabel,
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
             seed: training.seed, startedAt: Date().timeIntervalSince1970,
             // As the stoch run sees them: that includes a non-default stochastic target.
@@ -108,7 +111,7 @@ struct DashboardCommand: ParsableCommand {
         }
         var state = DashboardState(monochrome: monochrome, ascii: ascii || !terminal.unicode)
         if splits.source.isEmbeddedSubset {
-            state.post("full Fashion-MNIST not found: training on the embedded subset (see --help for --data)",
+            state.post("full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",
                        kind: .error, now: Date().timeIntervalSince1970)
         }
         group.startAll()

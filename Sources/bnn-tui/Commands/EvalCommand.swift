@@ -12,8 +12,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "A model written by bnn-tui export.")
     var model: String
 
-    @Option(help: "Dataset directory (as for train).")
-    var data: String?
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Images per batch.")
     var batch: Int = 256
@@ -32,11 +31,10 @@ struct EvalCommand: ParsableCommand {
             do { packed = try PackedModel(contentsOf: URL(fileURLWithPath: model)) } catch {
                 throw CommandFailure.usage("\(error)")
             }
+            let location = try data.locate()
             let test: LabeledImages
             do {
-                let location = try DatasetLocator(explicitDirectory: data).locate()
-                if let notice = location.notice { printError("bnn-tui: \(notice)") }
-                test = try DatasetLoader.loadFiles(location.files).test
+                test = try DatasetLoader.loadFiles(location.files, classCount: location.dataset.classCount).test
             } catch { throw CommandFailure.usage("\(error)") }
             guard test.featureCount == packed.inputSize else {
                 throw CommandFailure.usage("\(model) takes \(packed.inputSize) inputs but the test images have \(test.featureCount) pixels")

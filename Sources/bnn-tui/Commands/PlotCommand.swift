@@ -54,8 +54,11 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
         var snapshots: [RunSnapshot]
+        var header = DashboardHeader()
         do {
-            snapshots = try MetricsLog(files: files).snapshots()
+            let log = try MetricsLog(files: files)
+            snapshots = log.snapshots()
+            if let dataset = log.dataset { header.dataset = dataset }
         } catch {
             throw failure(error.description)
         }
@@ -67,7 +70,7 @@ struct PlotCommand: ParsableCommand {
         }
         // With only --csv / --svg asked for, the text goes nowhere unless -o names a file.
         if (csv != nil || svg != nil) && output == nil { return }
-        let text = TextExport.document(snapshots: snapshots, header: DashboardHeader(), options: options)
+        let text = TextExport.document(snapshots: snapshots, header: header, options: options)
         if let output {
             do {
                 try AtomicFile.write(Data(text.utf8), to: output)

@@ -49,8 +49,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Threads per run.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Dataset directory (as for train).")
-    var data: String?
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Directory to write the report into (created if missing).")
     var output: String = "report"
@@ -117,7 +116,7 @@ struct ReportCommand: ParsableCommand {
                                  "--name", mode.rawValue]
                 if let trainLimit { arguments += ["--train-limit", "\(trainLimit)"] }
                 if let evalLimit { arguments += ["--eval-limit", "\(evalLimit)"] }
-                if let data { arguments += ["--data", data] }
+                arguments += data.arguments
                 if initialization != .glorot { arguments += ["--init", initialization.rawValue] }
                 if glorotLearningRate { arguments.append("--glorot-lr") }
                 let status = try runChild(executable, arguments, prefix: "      ")
@@ -173,13 +172,13 @@ struct ReportCommand: ParsableCommand {
                 let text = run.epochs.map { MetricsLogWriter.line(for: $0) }.joined(separator: "\n")
                 do { try log.append(text: text, source: run.mode.rawValue) } catch { throw CommandFailure.runtime("\(error)") }
             }
-            let header = DashboardHeader(dataset: "Fashion-MNIST", batchSize: batch, optimizer: "Adam", seed: seed)
+            let header = DashboardHeader(dataset: log.dataset ?? data.dataset.name, batchSize: batch, optimizer: "Adam", seed: seed)
             let path = (output as NSString).appendingPathComponent("plots-\(architecture).txt")
             do {
                 try TextExport.write(snapshots: log.snapshots(), header: header, options: TextExport.Options(), to: path)
             } catch { throw CommandFailure.runtime("\(error)") }
         }
-        let markdown = ReportMarkdown(runs: results, epochs: epochs, trainLimit: trainLimit, batch: batch, lr: lr,
+        let markdown = ReportMarkdown(runs: results, dataset: data.dataset.name, epochs: epochs, trainLimit: trainLimit, batch: batch, lr: lr,
                                       seed: seed, threads: threads, elapsed: elapsed,
                                       settings: (initialization != .glorot ? ["initialization \(initialization.rawValue)"] : [])
                                           + (glorotLearningRate ? ["Glorot learning-rate scaling"] : [])).render()

@@ -87,11 +87,11 @@ struct TrainCommand: ParsableCommand {
         let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
         let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let log: MetricsLogWriter?
-        do { log = try metrics.map { try MetricsLogWriter(path: $0) } } catch { throw CommandFailure.usage("\(error)") }
+        do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch { throw CommandFailure.usage("\(error)") }
 
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
-        print("data: \(splits.source) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
+        print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
         if let lineage {
             print("forking \(resume!) (\(lineage.parent), epoch \(lineage.epoch)) as \(runName): \(lineage.label()) from epoch \(lineage.epoch + 1)")
         } else if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }

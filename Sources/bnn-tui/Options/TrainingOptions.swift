@@ -58,8 +58,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("eval-limit"), help: "Evaluate on only the first N validation and test images.")
     var evalLimit: Int?
 
-    @Option(help: "Dataset directory with the four IDX files (plain or .gz). Default: $BNN_DATA, ./Data/fashion-mnist, /usr/share/datasets/fashion-mnist, then the embedded subset.")
-    var data: String?
+    @OptionGroup var data: DataOptions
 
     func validate() throws {
         _ = try parsedArchitecture()

@@ -6,10 +6,9 @@ import Foundation
 /// notice when the embedded subset stands in for the full set.
 enum DataLoading {
     static func load(_ options: TrainingOptions, architecture: Architecture) throws(CommandFailure) -> (TrainingData, DatasetSplits) {
+        let location = try options.data.locate()
         let splits: DatasetSplits
         do {
-            let location = try DatasetLocator(explicitDirectory: options.data).locate()
-            if let notice = location.notice { printError("bnn-tui: \(notice)") }
             splits = try DatasetLoader.loadSplits(
                 from: location, options: SplitOptions(trainLimit: options.trainLimit, evalLimit: options.evalLimit))
         } catch {

@@ -6,6 +6,8 @@ import Foundation
 /// published figures beside them, quoted with their source.
 struct ReportMarkdown {
     let runs: [ReportRun]
+    /// The dataset's name, as the runs' metrics name it.
+    let dataset: String
     let epochs: Int
     let trainLimit: Int?
     let batch: Int
@@ -16,7 +18,7 @@ struct ReportMarkdown {
     /// Options beyond the paper's defaults that every run used (e.g. "initialization unit").
     var settings: [String] = []
 
-    /// The source report's figures (shared/seeds/001_03f23012d591ecbb.txt, section III),
+    /// The source report's figures (DA422 course report, section III),
     /// by architecture: mode → (train s, s/epoch, train acc %, test acc %, memory MB, epochs).
     static let sourceFigures: [String: [(mode: String, trainSeconds: Double?, secondsPerEpoch: Double?, trainAccuracy: Double, testAccuracy: Double, memoryMB: Double, epochs: Int, section: String)]] = [
         "784-128-10": [
@@ -35,7 +37,7 @@ struct ReportMarkdown {
     func render() -> String {
         var out = "# bnn-tui report: binary vs non-binary, deterministic vs stochastic\n\n"
         let limit = trainLimit.map { "the first \($0) training images" } ?? "the full training split"
-        out += "Fashion-MNIST, \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit), batch \(batch), Adam, "
+        out += "\(dataset), \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit), batch \(batch), Adam, "
         out += "learning rate \(lr) decaying exponentially to \(lr / 100), square hinge loss, "
         out += settings.map { $0 + ", " }.joined()
         out += "seed \(seed), \(threads) thread\(threads == 1 ? "" : "s") per run. "
@@ -64,7 +66,7 @@ struct ReportMarkdown {
             out += group.map { "`\(architecture)-\($0.mode.rawValue).jsonl`" }.joined(separator: ", ") + ".\n\n"
             if let figures = Self.sourceFigures[architecture.description] {
                 out += "### The source report's figures for \(architecture)\n\n"
-                out += "Quoted from the DA422 course report (shared/seeds/001_03f23012d591ecbb.txt, sections as given): "
+                out += "Quoted from the DA422 course report (sections as given): "
                 out += "Python implementation, mini-batches of 5,000, learning rate 0.2.\n\n"
                 out += "| mode | epochs | train time (s) | s/epoch | training acc. | testing acc. | memory (MB) | section |\n"
                 out += "|---|---:|---:|---:|---:|---:|---:|---|\n"

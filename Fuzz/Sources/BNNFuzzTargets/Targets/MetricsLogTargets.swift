@@ -1,4 +1,5 @@
 import BNNDashboard
+import BNNEngine
 
 /// Fuzz targets for the metrics JSONL reader `MetricsLog` and for what `bnn-tui plot`
 /// does with it: `metrics-log` reads the input as a metrics file and builds the

@@ -77,7 +77,8 @@ public enum TextExport {
             }
         }
         for (r, s) in snapshots.enumerated() where s.insight != nil {
-            let view = InsightView(snapshot: s, run: r, page: 0, glyphs: glyphs)
+            let view = InsightView(snapshot: s, run: r, page: 0, glyphs: glyphs,
+                                   classNames: ClassNames.names(dataset: header.dataset, classCount: s.architecture.outputSize))
             grids.append(view.render(width: width, height: view.idealHeight))
         }
         return grids
@@ -88,10 +89,13 @@ public enum TextExport {
         grids(snapshots: snapshots, header: header, options: options).map { $0.text() }.joined(separator: "\n\n") + "\n"
     }
 
-    /// The export of the runs recorded in metrics JSONL files (what `bnn-tui plot` prints).
-    public static func document(metricsFiles: [String], header: DashboardHeader = DashboardHeader(),
+    /// The export of the runs recorded in metrics JSONL files (what `bnn-tui plot` prints);
+    /// the header names the dataset the files name, if they agree on one.
+    public static func document(metricsFiles: [String], header: DashboardHeader? = nil,
                                 options: Options = Options()) throws(MetricsLogError) -> String {
         let log = try MetricsLog(files: metricsFiles)
+        var header = header ?? DashboardHeader()
+        if let dataset = log.dataset { header.dataset = dataset }
         return document(snapshots: log.snapshots(), header: header, options: options)
     }
 

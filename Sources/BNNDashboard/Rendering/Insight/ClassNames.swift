@@ -1,12 +1,17 @@
-/// The class names the insight view labels with, in one place until the data
-/// set descriptor carries them: Fashion-MNIST's ten, in label order, short
-/// enough for a matrix column; any other class count falls back to digits.
-public enum ClassNames {
-    public static let fashionMNIST = ["T-shirt", "trouser", "pullover", "dress", "coat",
-                                      "sandal", "shirt", "sneaker", "bag", "boot"]
+import BNNData
 
-    /// Names for `count` classes.
-    public static func names(classCount count: Int) -> [String] {
-        count == fashionMNIST.count ? fashionMNIST : (0..<count).map(String.init)
+/// The class names the insight view labels with: those of the dataset
+/// descriptor the header names (Fashion-MNIST's "T-shirt/top" ... "Ankle
+/// boot"), else "class N".
+public enum ClassNames {
+    /// Names for `count` classes of the dataset called `dataset` (a descriptor's name or id,
+    /// possibly followed by more words, as in "Fashion-MNIST subset").
+    public static func names(dataset: String?, classCount count: Int) -> [String] {
+        let label = (dataset ?? DatasetDescriptor.default.name).lowercased()
+        let descriptor = DatasetDescriptor.all.first { d in
+            label == d.id || label.hasPrefix(d.name.lowercased())
+        }
+        if let descriptor, descriptor.classCount == count { return descriptor.classNames }
+        return (0..<count).map { "class \($0)" }
     }
 }

@@ -16,7 +16,7 @@ public struct ConfusionMatrixPanel: Sendable {
         self.matrix = matrix; self.classNames = classNames; self.glyphs = glyphs
     }
 
-    static let nameWidth = 9
+    static let nameWidth = 12
     static let cellWidth = 5
     static let errorWidth = 7
 

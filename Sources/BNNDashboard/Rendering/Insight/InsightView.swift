@@ -15,7 +15,7 @@ public struct InsightView: Sendable {
 
     public init(snapshot: RunSnapshot, run: Int, page: Int, glyphs: Glyphs, classNames: [String]? = nil) {
         self.snapshot = snapshot; self.run = run; self.page = page; self.glyphs = glyphs
-        self.classNames = classNames ?? ClassNames.names(classCount: snapshot.architecture.outputSize)
+        self.classNames = classNames ?? ClassNames.names(dataset: nil, classCount: snapshot.architecture.outputSize)
     }
 
     var matrix: ConfusionMatrixPanel {

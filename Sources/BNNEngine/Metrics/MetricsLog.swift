@@ -1,22 +1,30 @@
 import Foundation
-import BNNEngine
 
-/// The runs recorded in metrics JSONL files (one `EpochMetrics` JSON object
-/// per line, snake_case keys, as `bnn-tui train --metrics` writes them), and
-/// the snapshots that let the dashboard's panels draw them after the fact.
+/// The runs recorded in metrics JSONL files (`MetricsSchema`: one `EpochMetrics`
+/// JSON object per line, as `bnn-tui train --metrics` writes them), and the
+/// snapshots that let the dashboard's panels draw them after the fact. The
+/// reader lives beside the writer so both follow the one schema.
 ///
 /// A file may hold several runs (told apart by "run"); the same run name in
 /// two files stays two runs (the second shown as "name#2"). A repeated epoch
 /// of a run (a resumed run rewriting it) keeps the later line.
 public struct MetricsLog: Sendable {
-    /// One recorded run: its display name, the file it came from, its epochs in order.
+    /// One recorded run: its display name, the file it came from, its epochs in order,
+    /// and the dataset its lines name (nil when they name none).
     public struct Run: Sendable, Equatable {
         public var name: String
         public var source: String
         public var epochs: [EpochMetrics]
+        public var dataset: String?
     }
 
     public private(set) var runs: [Run] = []
+
+    /// The dataset every run names, if they all name the same one.
+    public var dataset: String? {
+        let names = Set(runs.map(\.dataset))
+        return names.count == 1 ? names.first! : nil
+    }
 
     public init() {}
 
@@ -29,10 +37,9 @@ public struct MetricsLog: Sendable {
 
     /// Adds the runs in `text`, the content of the file named `source` (used in messages).
     public mutating func append(text: String, source: String) throws(MetricsLogError) {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = MetricsSchema.makeDecoder()
         var byName: [String: [Int: EpochMetrics]] = [:]
+        var datasets: [String: String] = [:]
         var order: [String] = []
         var lineNumber = 0
         // Split on the byte: "\r\n" is a single Character to Swift and would not split on "\n".
@@ -42,7 +49,18 @@ public struct MetricsLog: Sendable {
             if line.isEmpty { continue }
             let metrics: EpochMetrics
             do {
-                metrics = try decoder.decode(EpochMetrics.self, from: Data(line.utf8))
+                let record = try decoder.decode(MetricsRecord.self, from: Data(line.utf8))
+                metrics = record.metrics
+                if let dataset = record.dataset {
+                    guard (1...80).contains(dataset.count),
+                          dataset.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+                        throw MetricsLogError.malformedLine(path: source, line: lineNumber,
+                                                           reason: "'\(MetricsSchema.datasetKey)' must be 1-80 printable characters")
+                    }
+                    datasets[metrics.run] = dataset
+                }
+            } catch let error as MetricsLogError {
+                throw error
             } catch let error as DecodingError {
                 throw .malformedLine(path: source, line: lineNumber, reason: Self.explain(error))
             } catch {
@@ -59,7 +77,7 @@ public struct MetricsLog: Sendable {
             var k = 2
             while taken.contains(display) { display = "\(name)#\(k)"; k += 1 }
             let epochs = byName[name]!.values.sorted { $0.epoch < $1.epoch }
-            runs.append(Run(name: display, source: source, epochs: epochs))
+            runs.append(Run(name: display, source: source, epochs: epochs, dataset: datasets[name]))
         }
     }
 
@@ -117,14 +135,16 @@ public struct MetricsLog: Sendable {
         do { architecture = try Architecture(parsing: m.arch) } catch { throw bad(error.description) }
         guard (1...1_000_000).contains(m.epoch) else { throw bad("epoch \(m.epoch) is out of range 1-1000000") }
         let layers = architecture.layerCount
-        for (name, count) in [("clip_fraction", m.clipFraction.count), ("flip_ratio", m.flipRatio.count),
-                              ("ste_cancel_fraction", m.steCancelFraction.count),
-                              ("weight_histogram", m.weightHistogram.count)] where count != layers {
-            throw bad("\(name) has \(count) entries but \(m.arch) has \(layers) layers")
+        typealias Field = EpochMetrics.CodingKeys
+        for (field, count) in [(Field.clipFraction, m.clipFraction.count), (.flipRatio, m.flipRatio.count),
+                               (.steCancelFraction, m.steCancelFraction.count),
+                               (.weightHistogram, m.weightHistogram.count)] where count != layers {
+            throw bad("\(field.stringValue) has \(count) entries but \(m.arch) has \(layers) layers")
         }
+        let histogram = Field.weightHistogram.stringValue
         for (i, bins) in m.weightHistogram.enumerated() {
-            guard bins.count >= 2 else { throw bad("weight_histogram[\(i)] has \(bins.count) bins; needs the two clip edges at least") }
-            guard bins.allSatisfy({ $0 >= 0 }) else { throw bad("weight_histogram[\(i)] has a negative count") }
+            guard bins.count >= 2 else { throw bad("\(histogram)[\(i)] has \(bins.count) bins; needs the two clip edges at least") }
+            guard bins.allSatisfy({ $0 >= 0 }) else { throw bad("\(histogram)[\(i)] has a negative count") }
         }
         let classes = architecture.outputSize
         if let confusion = m.valConfusion {
@@ -156,6 +176,7 @@ public struct MetricsLog: Sendable {
                 : (type == Double.self ? "a number" : "a \(type)")
             return "'\(path(context))' is not \(what)"
         case .dataCorrupted(let context):
+            if context.codingPath.last?.stringValue == MetricsSchema.schemaKey { return context.debugDescription }
             return context.codingPath.isEmpty ? "not valid JSON" : "'\(path(context))' is invalid"
         @unknown default: return "not a metrics record"
         }
