@@ -10,7 +10,9 @@
 //   → BNNData (IDX files, splits) beside BNNKernels (bit packing,
 //     XNOR-popcount GEMM, sgemm, packed inference)
 //   → BNNEngine (layers, binarization, losses, optimizers, runs)
+//   → BNNDeploy (packed model → C source for microcontrollers; model summary, energy)
 //   → BNNDashboard (pure renderer + ncurses terminal)
+//   → BNNSession (control sockets for attach, metrics-file following for watch)
 //   → bnn-tui (the command line).
 // Nothing below imports anything above.
 
@@ -32,6 +34,8 @@ let package = Package(
         .library(name: "BNNKernels", targets: ["BNNKernels"]),
         .library(name: "BNNEngine", targets: ["BNNEngine"]),
         .library(name: "BNNDashboard", targets: ["BNNDashboard"]),
+        .library(name: "BNNDeploy", targets: ["BNNDeploy"]),
+        .library(name: "BNNSession", targets: ["BNNSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -97,9 +101,23 @@ let package = Package(
             dependencies: ["BNNSupport", "BNNData", "BNNKernels", "CTrainingKernels"],
             swiftSettings: strictSwift
         ),
+        // A packed model to C99 for microcontrollers (no float, no malloc); the model summary
+        // with operation counts and energy estimates. Reads BNNKernels' packed model only.
+        .target(
+            name: "BNNDeploy",
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "BNNDashboard",
             dependencies: ["BNNSupport", "BNNData", "BNNEngine", "CNcursesw"],
+            swiftSettings: strictSwift
+        ),
+
+        // Control sockets (train --control, attach) and metrics-file following (watch).
+        .target(
+            name: "BNNSession",
+            dependencies: ["BNNSupport", "BNNEngine", "BNNKernels", "BNNDashboard"],
             swiftSettings: strictSwift
         ),
 
@@ -107,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "bnn-tui",
             dependencies: [
-                "BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard",
+                "BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNDeploy", "BNNSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -118,7 +136,7 @@ let package = Package(
         // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
-            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "CZlib"],
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNSession", "CZlib"],
             path: "Fuzz/Sources/BNNFuzzTargets",
             swiftSettings: strictSwift
         ),
@@ -142,6 +160,8 @@ let package = Package(
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "BNNSupport", "CTrainingKernels"], swiftSettings: strictSwift),
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNSupport", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNDeployTests", dependencies: ["BNNDeploy", "BNNKernels", "BNNSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNSessionTests", dependencies: ["BNNSession", "BNNEngine"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "bnn-fuzz", "bnn-save-loop"],

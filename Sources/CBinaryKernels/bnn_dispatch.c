@@ -7,22 +7,27 @@ typedef void (*bnn_xnor_fn)(size_t, size_t, size_t, const uint64_t *, size_t, co
                             int32_t *, size_t);
 typedef void (*bnn_plane_fn)(size_t, size_t, size_t, const uint64_t *, size_t, const uint64_t *, size_t,
                              const int32_t *, int32_t *, size_t);
+typedef void (*bnn_pixel_fn)(size_t, size_t, size_t, const uint8_t *, size_t, const uint8_t *, size_t,
+                             int32_t *, size_t);
 typedef void (*bnn_threshold_fn)(size_t, size_t, const int32_t *, size_t, const int32_t *, const uint64_t *,
                                  uint64_t *, size_t);
 
-#define BNN_ROW(suffix) {#suffix, bnn_xnor_gemm_##suffix, bnn_bitplane_gemm_##suffix, bnn_threshold_pack_##suffix}
+#define BNN_ROW(suffix, pixel) {#suffix, bnn_xnor_gemm_##suffix, bnn_bitplane_gemm_##suffix, \
+                              bnn_pixel_gemm_##pixel, bnn_threshold_pack_##suffix}
 
 static const struct {
     const char *name;
     bnn_xnor_fn xnor_gemm;
     bnn_plane_fn bitplane_gemm;
+    bnn_pixel_fn pixel_gemm;
     bnn_threshold_fn threshold_pack;
 } bnn_binary_table[BNN_VARIANT_COUNT] = {
-    [BNN_VARIANT_PORTABLE] = BNN_ROW(portable),
+    [BNN_VARIANT_PORTABLE] = BNN_ROW(portable, portable),
 #if defined(__x86_64__)
-    [BNN_VARIANT_POPCNT] = BNN_ROW(popcnt),
-    [BNN_VARIANT_AVX2] = BNN_ROW(avx2),
-    [BNN_VARIANT_AVX512] = BNN_ROW(avx512),
+    [BNN_VARIANT_POPCNT] = BNN_ROW(popcnt, popcnt),
+    [BNN_VARIANT_AVX2] = BNN_ROW(avx2, avx2),
+    // The table-lookup pixel product is vpshufb work: AVX2's code serves AVX-512 CPUs too.
+    [BNN_VARIANT_AVX512] = BNN_ROW(avx512, avx2),
 #endif
 };
 
@@ -60,6 +65,16 @@ int bnn_bitplane_gemm(int variant, size_t m, size_t n, size_t k_bits,
     if (m == 0 || n == 0) return BNN_OK;
     if (ldc < n) return BNN_ERROR_BAD_ARGUMENT;
     bnn_binary_table[variant].bitplane_gemm(m, n, k_bits, planes, ldp, b, ldb, weight_popcounts, c, ldc);
+    return BNN_OK;
+}
+
+int bnn_pixel_gemm(int variant, size_t m, size_t n, size_t k, const uint8_t *p, size_t ldp,
+                   const uint8_t *nibbles, size_t ldn, int32_t *c, size_t ldc) {
+    if (bnn_usable(variant) != BNN_OK) return BNN_ERROR_UNSUPPORTED;
+    if (ldp < k || ldn < n || k > (size_t)INT32_MAX / 512) return BNN_ERROR_BAD_ARGUMENT;
+    if (m == 0 || n == 0) return BNN_OK;
+    if (ldc < n) return BNN_ERROR_BAD_ARGUMENT;
+    bnn_binary_table[variant].pixel_gemm(m, n, k, p, ldp, nibbles, ldn, c, ldc);
     return BNN_OK;
 }
 

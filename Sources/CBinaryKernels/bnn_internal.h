@@ -13,6 +13,8 @@
                                     const uint64_t *b, size_t ldb,                    \
                                     const int32_t *weight_popcounts,                  \
                                     int32_t *c, size_t ldc);                          \
+    void bnn_pixel_gemm_##suffix(size_t m, size_t n, size_t k, const uint8_t *p, size_t ldp,        \
+                                 const uint8_t *nibbles, size_t ldn, int32_t *c, size_t ldc);   \
     void bnn_threshold_pack_##suffix(size_t m, size_t n, const int32_t *s, size_t lds,     \
                                      const int32_t *thresholds, const uint64_t *flip,  \
                                      uint64_t *out, size_t ldo);

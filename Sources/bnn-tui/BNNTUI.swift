@@ -9,7 +9,7 @@ struct BNNTUI: ParsableCommand {
         commandName: "bnn-tui",
         abstract: "Train Binarized Neural Networks on \(DatasetDescriptor.all.map(\.name).joined(separator: " or ")) and watch them learn in the terminal.",
         version: "0.1.0",
-        subcommands: [DashboardCommand.self, TrainCommand.self, PlotCommand.self, ReportCommand.self, BenchCommand.self, ExportCommand.self, EvalCommand.self],
+        subcommands: [DashboardCommand.self, TrainCommand.self, AttachCommand.self, WatchCommand.self, PlotCommand.self, ReportCommand.self, BenchCommand.self, ExportCommand.self, EvalCommand.self, SummaryCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 

@@ -233,6 +233,45 @@ static void check_bitplane_gemm(int variant, size_t m, size_t n, size_t k) {
     free(pixels); free(planes); free(b); free(popcounts); free(c);
 }
 
+// MARK: - bnn_pack_weight_nibbles and bnn_pixel_gemm (table lookup)
+
+/// The pixel product from raw pixels and nibble weights, checked against the direct sum;
+/// the column offset j0 checks that a band of neurons can start anywhere.
+static void check_pixel_gemm(int variant, size_t m, size_t n, size_t k) {
+    const size_t kw = words_for(k), ldpx = k + below(4), ldb = kw + below(3), ldc = n + below(3);
+    const size_t groups = (k + 3) / 4, ldn = n + below(40);
+    uint8_t *pixels = xalloc(m * ldpx, 1);
+    for (size_t t = 0; t < m * ldpx; t++) pixels[t] = random_pixel();
+    if (m >= 3) memset(pixels, 255, k);  // the largest sums: all 255 against all +1 / all -1 rows
+    uint64_t *b = random_bit_rows(n, k, ldb);
+    uint8_t *nibbles = xalloc(groups * ldn + 1, 1);
+    memset(nibbles, 0xEE, groups * ldn + 1);
+    bnn_pack_weight_nibbles(n, k, b, ldb, nibbles, ldn);
+    for (size_t g = 0; g < groups && !has_error; g++)
+        for (size_t j = 0; j < ldn && !has_error; j++) {
+            unsigned want = 0;
+            for (unsigned t = 0; t < 4 && j < n; t++) want |= (4 * g + t < k ? (unsigned)bit_at(b + j * ldb, 4 * g + t) : 0u) << t;
+            if (nibbles[g * ldn + j] != want) mismatch("nibble %zu of neuron %zu = %u, want %u", g, j, nibbles[g * ldn + j], want);
+        }
+    const size_t j0 = n > 1 ? below(n) : 0;
+    int32_t *c = xalloc(m * ldc, sizeof *c);
+    for (size_t t = 0; t < m * ldc; t++) c[t] = SENTINEL32;
+    const int status = bnn_pixel_gemm(variant, m, n - j0, k, pixels, ldpx, nibbles + j0, ldn, c + j0, ldc);
+    if (status != BNN_OK) mismatch("status %d", status);
+    for (size_t i = 0; i < m && !has_error; i++)
+        for (size_t j = 0; j < ldc && !has_error; j++) {
+            int32_t want = SENTINEL32;
+            if (j >= j0 && j < n) {
+                want = 0;
+                for (size_t kk = 0; kk < k; kk++)
+                    want += bit_at(b + j * ldb, kk) ? pixels[i * ldpx + kk] : -(int32_t)pixels[i * ldpx + kk];
+            }
+            if (c[i * ldc + j] != want) mismatch("c[%zu][%zu] = %d, want %d", i, j, c[i * ldc + j], want);
+        }
+    finish("bnn_pixel_gemm %s m=%zu n=%zu (from %zu) k=%zu", variant_names[variant], m, n, j0, k);
+    free(pixels); free(b); free(nibbles); free(c);
+}
+
 // MARK: - bnn_threshold_pack
 
 static int32_t random_threshold(void) {  // in (INT32_MIN, INT32_MAX), extremes included
@@ -685,6 +724,10 @@ int main(void) {
         {3, 5, 2560},    // long enough for the AVX2 byte counters to be flushed (every 31 words)
         {3, 2600, 784},  // more than one L2 block (2496 rows at K = 784)
     };
+    static const size_t pixel_shapes[][3] = {  // K edges (groups of 4, pieces of 4096), N edges (32, 64)
+        {1, 1, 1}, {1, 3, 3}, {2, 31, 5}, {1, 32, 64}, {3, 33, 65}, {2, 64, 127}, {3, 65, 784}, {1, 97, 784},
+        {4, 130, 1000}, {2, 1024, 784}, {2, 40, 4096}, {3, 70, 4097}, {1, 33, 8195},
+    };
     static const size_t threshold_n[] = {1, 7, 63, 64, 65, 100, 128, 129, 200};
     for (int variant = 0; variant < 4; variant++) {
         if (!bnn_variant_supported(variant)) {
@@ -695,6 +738,8 @@ int main(void) {
             check_xnor_gemm(variant, xnor_shapes[s][0], xnor_shapes[s][1], xnor_shapes[s][2]);
         for (size_t s = 0; s < sizeof plane_shapes / sizeof plane_shapes[0]; s++)
             check_bitplane_gemm(variant, plane_shapes[s][0], plane_shapes[s][1], plane_shapes[s][2]);
+        for (size_t s = 0; s < sizeof pixel_shapes / sizeof pixel_shapes[0]; s++)
+            check_pixel_gemm(variant, pixel_shapes[s][0], pixel_shapes[s][1], pixel_shapes[s][2]);
         for (size_t s = 0; s < sizeof threshold_n / sizeof threshold_n[0]; s++)
             check_threshold_pack(variant, 1 + s % 3, threshold_n[s]);
         check_argument_errors(variant);

@@ -15,6 +15,7 @@ public enum FuzzTargets {
         MetricsLogTargets.plot,
         PackedModelTargets.file,
         PackedModelTargets.framed,
+        SessionTargets.stream,
     ]
 
     /// The target called `name`, if any.

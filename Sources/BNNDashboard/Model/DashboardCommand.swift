@@ -21,3 +21,13 @@ public enum DashboardCommand: Sendable, Equatable {
     case saveCheckpoints
     case quit
 }
+
+extension DashboardCommand {
+    /// Whether the command changes a run (refused when the runs are read-only).
+    public var steersRuns: Bool {
+        switch self {
+        case .pause, .resume, .pauseAll, .resumeAll, .setLearningRate, .saveCheckpoints, .fork, .continueRun: return true
+        case .export, .quit: return false
+        }
+    }
+}

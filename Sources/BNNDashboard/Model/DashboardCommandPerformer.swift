@@ -14,6 +14,10 @@ public enum DashboardCommandPerformer {
                                export: () throws -> String) -> Bool {
         var quit = false
         for command in commands {
+            if let reason = controller.readOnlyReason, command.steersRuns {
+                state.post("read-only: \(reason)", kind: .error, now: now)
+                continue
+            }
             switch command {
             case .pause(let run): controller.pause(run: run)
             case .resume(let run): controller.resume(run: run)

@@ -24,6 +24,8 @@ public protocol RunController: AnyObject, Sendable {
     func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String
     /// Continues the finished run `index` for `epochs` more epochs, in place.
     func continueRun(_ index: Int, epochs: Int) throws
+    /// Why these runs cannot be steered (e.g. "watch only reads metrics files"), or nil when they can.
+    var readOnlyReason: String? { get }
 }
 
 /// Why a controller refused to fork or continue.
@@ -33,6 +35,8 @@ public struct RunControlError: Error, CustomStringConvertible {
 }
 
 extension RunController {
+    public var readOnlyReason: String? { nil }
+
     /// Controllers that only watch runs (they do not own the training) cannot fork.
     public func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String {
         throw RunControlError("this dashboard does not own its runs and cannot fork them")

@@ -45,28 +45,9 @@ public struct MetricsLog: Sendable {
         // Split on the byte: "\r\n" is a single Character to Swift and would not split on "\n".
         for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = String(decoding: rawLine, as: UTF8.self).trimmingWhitespace()
-            if line.isEmpty { continue }
-            let metrics: EpochMetrics
-            do {
-                let record = try decoder.decode(MetricsRecord.self, from: Data(line.utf8))
-                metrics = record.metrics
-                if let dataset = record.dataset {
-                    guard (1...80).contains(dataset.count),
-                          dataset.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
-                        throw MetricsLogError.malformedLine(path: source, line: lineNumber,
-                                                           reason: "'\(MetricsSchema.datasetKey)' must be 1-80 printable characters")
-                    }
-                    datasets[metrics.run] = dataset
-                }
-            } catch let error as MetricsLogError {
-                throw error
-            } catch let error as DecodingError {
-                throw .malformedLine(path: source, line: lineNumber, reason: Self.explain(error))
-            } catch {
-                throw .malformedLine(path: source, line: lineNumber, reason: "not a metrics record")
-            }
-            try Self.check(metrics, path: source, line: lineNumber)
+            guard let (metrics, dataset) = try Self.decodeLine(String(decoding: rawLine, as: UTF8.self), decoder: decoder,
+                                                               source: source, line: lineNumber) else { continue }
+            if let dataset { datasets[metrics.run] = dataset }
             if byName[metrics.run] == nil { order.append(metrics.run) }
             byName[metrics.run, default: [:]][metrics.epoch] = metrics
         }
@@ -84,28 +65,63 @@ public struct MetricsLog: Sendable {
     /// Snapshots of the recorded runs as finished runs: every epoch in the
     /// history, the last epoch's layer statistics, training time the sum of epoch times.
     public func snapshots() -> [RunSnapshot] {
-        runs.map { run in
-            let last = run.epochs[run.epochs.count - 1]
-            let architecture = (try? Architecture(parsing: last.arch)) ?? Architecture(widths: [1, 1])
-            let layers = (0..<architecture.layerCount).map { i in
-                LayerStatistics(inputs: architecture.layerShape(i).inputs, outputs: architecture.layerShape(i).outputs,
-                                histogram: i < last.weightHistogram.count ? last.weightHistogram[i] : [],
-                                clipFraction: i < last.clipFraction.count ? last.clipFraction[i] : .nan,
-                                flipRatio: i < last.flipRatio.count ? last.flipRatio[i] : .nan,
-                                steCancelFraction: i < last.steCancelFraction.count ? last.steCancelFraction[i] : .nan)
-            }
-            let epochs = run.epochs.map { e -> EpochMetrics in
-                var copy = e
-                copy.run = run.name
-                return copy
-            }
-            return RunSnapshot(name: run.name, mode: BinarizationMode(rawValue: last.mode) ?? .deterministic,
-                               architecture: architecture, state: .done, epoch: last.epoch, totalEpochs: last.epoch,
-                               batchesDone: 0, batchesPerEpoch: 0, learningRate: last.lr,
-                               partialTrainLoss: nil, partialTrainError: nil, history: epochs, layers: layers,
-                               trainingSeconds: run.epochs.reduce(0) { $0 + ($1.epochSeconds.isFinite ? $1.epochSeconds : 0) },
-                               version: 0).withRecordedInsight(last)
+        runs.map { Self.snapshot(name: $0.name, epochs: $0.epochs, state: .done) }
+    }
+
+    /// The snapshot of a recorded run with these epochs (in order, at least one), in `state`:
+    /// every epoch in the history, the last epoch's layer statistics, training time the sum of epoch times.
+    public static func snapshot(name: String, epochs: [EpochMetrics], state: RunState) -> RunSnapshot {
+        let last = epochs[epochs.count - 1]
+        let architecture = (try? Architecture(parsing: last.arch)) ?? Architecture(widths: [1, 1])
+        let layers = (0..<architecture.layerCount).map { i in
+            LayerStatistics(inputs: architecture.layerShape(i).inputs, outputs: architecture.layerShape(i).outputs,
+                            histogram: i < last.weightHistogram.count ? last.weightHistogram[i] : [],
+                            clipFraction: i < last.clipFraction.count ? last.clipFraction[i] : .nan,
+                            flipRatio: i < last.flipRatio.count ? last.flipRatio[i] : .nan,
+                            steCancelFraction: i < last.steCancelFraction.count ? last.steCancelFraction[i] : .nan)
         }
+        let renamed = epochs.map { e -> EpochMetrics in
+            var copy = e
+            copy.run = name
+            return copy
+        }
+        return RunSnapshot(name: name, mode: BinarizationMode(rawValue: last.mode) ?? .deterministic,
+                           architecture: architecture, state: state, epoch: last.epoch, totalEpochs: last.epoch,
+                           batchesDone: 0, batchesPerEpoch: 0, learningRate: last.lr,
+                           partialTrainLoss: nil, partialTrainError: nil, history: renamed, layers: layers,
+                           trainingSeconds: epochs.reduce(0) { $0 + ($1.epochSeconds.isFinite ? $1.epochSeconds : 0) },
+                           version: 0).withRecordedInsight(last)
+    }
+
+    // MARK: - One line
+
+    /// Decodes and checks line number `line` of `source` (a decoder from
+    /// `MetricsSchema.makeDecoder()`): its metrics and the dataset it names; nil for a blank line.
+    public static func decodeLine(_ text: String, decoder: JSONDecoder, source: String,
+                                  line lineNumber: Int) throws(MetricsLogError) -> (EpochMetrics, String?)? {
+        let line = text.trimmingWhitespace()
+        if line.isEmpty { return nil }
+        let metrics: EpochMetrics
+        let record: MetricsRecord
+        do {
+            record = try decoder.decode(MetricsRecord.self, from: Data(line.utf8))
+            metrics = record.metrics
+            if let dataset = record.dataset {
+                guard (1...80).contains(dataset.count),
+                      dataset.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+                    throw MetricsLogError.malformedLine(path: source, line: lineNumber,
+                                                       reason: "'\(MetricsSchema.datasetKey)' must be 1-80 printable characters")
+                }
+            }
+        } catch let error as MetricsLogError {
+            throw error
+        } catch let error as DecodingError {
+            throw .malformedLine(path: source, line: lineNumber, reason: Self.explain(error))
+        } catch {
+            throw .malformedLine(path: source, line: lineNumber, reason: "not a metrics record")
+        }
+        try Self.check(metrics, path: source, line: lineNumber)
+        return (metrics, record.dataset)
     }
 
     // MARK: - Reading and checking

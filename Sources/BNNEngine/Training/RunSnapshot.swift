@@ -70,6 +70,9 @@ public struct RunSnapshot: Sendable, Equatable {
     public var insight: RunInsight? = nil
     /// Set for a run forked from another (see `RunLineage`).
     public var lineage: RunLineage? = nil
+    /// A one-line warning about this run that is not its state (e.g. a bad line in the
+    /// metrics file `watch` follows); nil for none.
+    public var notice: String? = nil
     /// Bumped on every publish, so a reader can tell cheaply whether anything changed.
     public var version: UInt64
 

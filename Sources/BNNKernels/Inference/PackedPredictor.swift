@@ -14,8 +14,8 @@ public final class PackedPredictor {
     /// The most images one pass handles; larger inputs run in chunks.
     public let maxBatch: Int
 
-    private let planes: AlignedWords
-    private let planeStride: Int
+    /// The first layer's pixel product (table lookup or bit planes, per variant).
+    private let firstLayer: PixelProduct
     private let sums: AlignedWords  // Int32 sums, maxBatch x widest layer, viewed through `sumPointer`
     private let sumPointer: UnsafeMutablePointer<Int32>
     private let activations: [AlignedWords]
@@ -30,8 +30,8 @@ public final class PackedPredictor {
         self.model = model
         self.gemm = gemm
         self.maxBatch = maxBatch
-        planeStride = BitPlanes.wordsPerImage(forPixels: model.inputSize)
-        planes = AlignedWords(count: maxBatch * planeStride)
+        firstLayer = PixelProduct(weights: model.layers[0].weights, weightPopcounts: model.layers[0].weightPopcounts,
+                                  variant: gemm.variant, maxBatch: maxBatch)
         let widest = model.widths.dropFirst().max() ?? 1
         sums = AlignedWords(count: (maxBatch * widest + 1) / 2)
         sumPointer = UnsafeMutableRawPointer(sums.pointer).bindMemory(to: Int32.self, capacity: maxBatch * widest)
@@ -103,12 +103,12 @@ public final class PackedPredictor {
 
     /// Runs the network on `batch` images; the scores land in `scores`.
     private func run(_ pixels: UnsafePointer<UInt8>, batch: Int) {
-        let k0 = model.inputSize
-        bnn_pack_bitplanes_u8(batch, k0, pixels, k0, planes.pointer, planeStride)
+        firstLayer.prepare(pixels: pixels, images: batch)
+        let firstLayer = self.firstLayer
         let variant = gemm.variant.cValue
         let layerParts = parts(batch: batch)
-        var input = SendablePointer(planes.pointer)
-        var inputStride = planeStride
+        var input = SendablePointer(activations[1].pointer)  // unused by the first layer
+        var inputStride = 0
         for (index, layer) in model.layers.enumerated() {
             let n = layer.outputs
             let output = SendablePointer(activations[index % 2].pointer)
@@ -125,10 +125,8 @@ public final class PackedPredictor {
                     let wj = w + c0 * layer.weights.wordsPerRow
                     let status: Int32
                     if index == 0 {
-                        status = layer.weightPopcounts.withUnsafeBufferPointer { pop in
-                            bnn_bitplane_gemm(variant, rows, cols, layer.inputs, src.pointer + r0 * srcStride, srcStride,
-                                              wj, layer.weights.wordsPerRow, pop.baseAddress! + c0, s, n)
-                        }
+                        firstLayer.multiply(rows: part.rows, columns: part.columns, into: s, ldc: n)
+                        status = 0
                     } else {
                         status = bnn_xnor_gemm(variant, rows, cols, layer.inputs, src.pointer + r0 * srcStride, srcStride,
                                                wj, layer.weights.wordsPerRow, s, n)

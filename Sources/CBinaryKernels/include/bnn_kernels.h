@@ -40,6 +40,21 @@ int bnn_bitplane_gemm(int variant, size_t m, size_t n, size_t k_bits,
                       const int32_t *weight_popcounts,
                       int32_t *c, size_t ldc);
 
+/// The same integer first-layer product straight from the raw pixels, by table
+/// lookup (bnn_pixel_product.c): c[i*ldc + j] = sum_k p[i*ldp + k] * w_j[k] for
+/// i < m, j < n, with the weights in the nibble layout of bnn_pack_weight_nibbles
+/// (column j of `nibbles` is neuron j; offset the pointer to start at another neuron).
+int bnn_pixel_gemm(int variant, size_t m, size_t n, size_t k,
+                   const uint8_t *p, size_t ldp,
+                   const uint8_t *nibbles, size_t ldn,
+                   int32_t *c, size_t ldc);
+
+/// The weights of bnn_pixel_gemm: n packed rows of k_bits ±1 weights (ld ldb words)
+/// as ceil(k_bits/4) rows of ldn >= n bytes, out[g*ldn + j] = bits 4g..4g+3 of row j;
+/// bytes n..ldn-1 of each row are zeroed.
+void bnn_pack_weight_nibbles(size_t n, size_t k_bits, const uint64_t *b, size_t ldb,
+                             uint8_t *out, size_t ldn);
+
 /// Packs rows of a row-major float matrix (m x k, leading dimension ldx):
 /// bit = x >= 0. Pad bits and pad words up to ldo are zeroed.
 void bnn_pack_rows_f32(size_t m, size_t k, const float *x, size_t ldx,

@@ -23,11 +23,7 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: "Threads for all runs together (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
-    var noColor = false
-
-    @Flag(help: "Plain ASCII instead of braille and box drawing (also under a non-UTF-8 locale).")
-    var ascii = false
+    @OptionGroup var display: DisplayOptions
 
     @Option(name: .customLong("checkpoint-dir"), help: "Where 's' saves checkpoints (bnn-tui-<run>.ckpt).")
     var checkpointDirectory: String = "."
@@ -104,56 +100,10 @@ struct DashboardCommand: ParsableCommand {
             // As the stoch run sees them: that includes a non-default stochastic target.
             settings: try training.configuration(mode: .stochastic, threads: 1).nonDefaultSettings)
 
-        let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let terminal: Terminal
-        do { terminal = try Terminal(options: Terminal.Options(monochrome: monochrome)) } catch {
-            throw CommandFailure.runtime("\(error)")
-        }
-        var state = DashboardState(monochrome: monochrome, ascii: ascii || !terminal.unicode)
-        if splits.source.isEmbeddedSubset {
-            state.post("full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",
-                       kind: .error, now: Date().timeIntervalSince1970)
-        }
-        group.startAll()
-        let app = TerminalApp(terminal: terminal)
-        var lastVersions: [UInt64] = []
-        var lastSecond = -1
-        var lastMessage: TransientMessage?
-        var snapshots = group.snapshots()
-        let exit = app.run(
-            render: { width, height in
-                DashboardRenderer.render(snapshots: snapshots, state: state, header: header,
-                                         width: width, height: height, now: Date().timeIntervalSince1970)
-            },
-            onKey: { key in
-                guard let input = KeyInput(key) else { return .continue }
-                let now = Date().timeIntervalSince1970
-                snapshots = group.snapshots()
-                let exportOptions = TextExport.Options(ascii: state.ascii)
-                let commands = DashboardReducer.handle(input, state: &state, snapshots: snapshots, now: now)
-                let quit = DashboardCommandPerformer.perform(
-                    commands, on: group, runCount: snapshots.count, state: &state, now: now,
-                    export: {
-                        let path = TextExport.defaultFileName(unixTime: now)
-                        try TextExport.write(snapshots: group.snapshots(), header: header,
-                                             options: exportOptions, to: path)
-                        return path
-                    })
-                snapshots = group.snapshots()
-                return quit ? .quit : .continue
-            },
-            needsRedraw: {
-                let now = Date().timeIntervalSince1970
-                snapshots = group.snapshots()
-                let versions = snapshots.map(\.version)
-                let message = state.visibleMessage(now: now)
-                let second = Int(now)
-                defer { lastVersions = versions; lastSecond = second; lastMessage = message }
-                return versions != lastVersions || second != lastSecond || message != lastMessage
-            })
-        terminal.end()
-        group.stopAll()
-        if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
+        let notice = splits.source.isEmbeddedSubset
+            ? (text: "full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",
+               kind: TransientMessage.Kind.error) : nil
+        try DashboardLoop.run(group, header: { header }, display: display, notice: notice, start: group.startAll)
     }
 }
 

@@ -20,7 +20,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads for the binary kernels.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Write the predicted class of every test image to this file, one per line (to diff a port against).")
+    var predictions: String?
+
     func validate() throws {
+        if let predictions { try PredictionsFile.checkWritable(predictions) }
         guard batch >= 1 && batch <= 65536 else { throw ValidationError("--batch must be in 1...65536 (got \(batch))") }
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256 (got \(threads))") }
     }
@@ -58,6 +62,7 @@ struct EvalCommand: ParsableCommand {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if let predictions { try PredictionsFile.write(classes, to: predictions) }
             let errors = zip(classes, test.labels).filter { $0 != Int($1) }.count
             print("\(model): \(packed.widths.map(String.init).joined(separator: "-")) packed, kernel \(gemm.variant), \(threads) thread\(threads == 1 ? "" : "s"), batch \(batch)")
             print(String(format: "test error %.2f%% (%d of %d images)", 100 * Double(errors) / Double(test.count), errors, test.count))

@@ -19,18 +19,26 @@ struct ExportCommand: ParsableCommand {
         for the hidden layers, and the float parts of the first and last layers.
         """)
 
-    @Argument(help: "A checkpoint written by train --save or the dashboard's s key.")
+    @Argument(help: "A checkpoint written by train --save or the dashboard's s key (with --format c, also a packed .bnn model).")
     var checkpoint: String
 
-    @Option(name: .shortAndLong, help: "The model file to write.")
+    @Option(name: .shortAndLong, help: "The model file to write (with --format c: the directory for bnn_model.h and bnn_model.c).")
     var output: String
 
+    @Option(help: "bnn (the packed model file eval reads) or c (C99 source for microcontrollers, docs/deploy.md).")
+    var format: ExportFormat = .bnn
+
+    @Option(help: "Dataset directory for the test error written into the C header (--format c; as for train).")
+    var data: String?
+
     func validate() throws {
+        guard format == .bnn else { return }
         do { try AtomicFile.checkWritable(output) } catch { throw ValidationError("--output: \(error.description)") }
     }
 
     func run() throws {
         try reportingFailures {
+            if format == .c { return try CExport.run(input: checkpoint, directory: output, data: data) }
             let saved: RunCheckpoint
             do { saved = try RunCheckpoint(contentsOf: checkpoint) } catch { throw CommandFailure.usage("\(error)") }
             let model: PackedModel

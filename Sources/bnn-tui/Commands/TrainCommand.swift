@@ -3,6 +3,7 @@ import BNNSupport
 import BNNDashboard
 import BNNEngine
 import BNNKernels
+import BNNSession
 import Foundation
 
 /// `bnn-tui train`: one run, headless, one line per epoch.
@@ -45,7 +46,14 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("fork-lr"), help: "With --resume: fork the saved run, training on from its state with this learning rate (the schedule decays from it); name the fork with --name.")
     var forkLearningRate: Double?
 
+    @Option(help: "Serve a control socket here for `bnn-tui attach` (mode 0600, in a directory only you may enter). Default: $XDG_RUNTIME_DIR/bnn-tui/<run>-<pid>.sock, else /tmp/bnn-tui-<uid>/<run>-<pid>.sock.")
+    var control: String?
+
+    @Flag(name: .customLong("no-control"), help: "Serve no control socket (nothing can attach).")
+    var noControl = false
+
     func validate() throws {
+        if control != nil && noControl { throw ValidationError("--control and --no-control exclude each other") }
         if let forkLearningRate {
             guard resume != nil else { throw ValidationError("--fork-lr forks a saved run: give it --resume CKPT") }
             guard forkLearningRate.isFinite, forkLearningRate > 0 else {
@@ -115,11 +123,15 @@ struct TrainCommand: ParsableCommand {
             }
         } catch { throw CommandFailure.usage("\(error)") }
         box.run = run
+        let server = try serveControl(run: run, configuration: configuration,
+                                      dataset: splits.datasetLabel)
+        defer { server?.finish() }
 
         var signals = TerminationSignals.install()
         defer { signals.restore() }
         let interactive = isatty(STDOUT_FILENO) == 1
         run.start()
+        server?.start()
         var printedEpochs = checkpoint?.completedEpochs ?? 0
         var progressShown = false
         var lastState = run.snapshot().state
@@ -168,6 +180,36 @@ struct TrainCommand: ParsableCommand {
         if case .diverged = lastState { throw ExitCode(1) }
         if let best = s.bestValidation {
             print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * (s.history.first { $0.epoch == best.epoch }?.testError ?? .nan)))\(saveBest.map { ", saved in \($0)" } ?? "")) · final test error \(EpochLine.percent(s.history.last!.testError))")
+        }
+    }
+}
+
+extension TrainCommand {
+    /// The run's control server at `--control` or the default place (printed), or nil with `--no-control`.
+    fileprivate func serveControl(run: TrainingRun, configuration: TrainingConfiguration,
+                                  dataset: String) throws -> ControlServer? {
+        guard !noControl else { return nil }
+        let path: String
+        do {
+            if let control {
+                let directory = (control as NSString).deletingLastPathComponent
+                if !directory.isEmpty { try ControlDirectory.preparePrivate(directory) }
+                path = control
+            } else {
+                let directory = ControlDirectory.defaultPath(environment: ProcessInfo.processInfo.environment)
+                try ControlDirectory.preparePrivate(directory)
+                path = ControlDirectory.defaultSocketPath(directory: directory, run: run.name, pid: getpid())
+            }
+            let header = SessionHeader(configuration: configuration, dataset: dataset,
+                                       startedAt: Date().timeIntervalSince1970)
+            let server = try ControlServer(path: path, run: run, header: header) { line in
+                printError("bnn-tui: control: \(line)")
+            }
+            print("control: \(path) (bnn-tui attach \(path))")
+            fflush(nil)
+            return server
+        } catch {
+            throw CommandFailure.usage("--control: \(error.description)")
         }
     }
 }

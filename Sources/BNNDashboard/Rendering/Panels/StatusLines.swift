@@ -28,6 +28,7 @@ public struct StatusLines: Sendable {
             let styleForState = RunStateStyle.style(s.state)
             states.append(TextSpan("\(RunStateStyle.icon(s.state, glyphs: glyphs)) \(s.state.label)", style: styleForState))
             if let reason = RunStateStyle.reason(s.state) { states.append(TextSpan(": " + reason, style: styleForState)) }
+            if let notice = s.notice { states.append(TextSpan(" ! " + notice, style: CellStyle(color: .warning, bold: true))) }
         }
         var messageWidth = 0
         if let m = state.visibleMessage(now: now) {

@@ -1,0 +1,82 @@
+import BNNDashboard
+import BNNEngine
+import Foundation
+import Glibc
+
+/// Metrics files followed as they grow, as the dashboard's read-only
+/// `RunController`: what `bnn-tui watch` shows.
+///
+/// Given files, it follows those (a file that does not exist yet joins when it
+/// appears); given a directory, every `*.jsonl` in it, and files created there
+/// later join as new runs. Files are read at most every `interval` seconds, on
+/// the thread that asks for snapshots. A run whose file has not grown for three of
+/// its epochs (at least `quietSeconds`) shows as done: a file cannot say whether its
+/// writer is still at work.
+public final class FollowedRuns: RunController, @unchecked Sendable {
+    public let files: [String]
+    public let directory: String?
+    public let interval: Double
+    public let quietSeconds: Double
+
+    private let lock = NSLock()
+    private var followers: [MetricsFileFollower] = []
+    private var lastPoll = -Double.infinity
+    private var cached: [RunSnapshot] = []
+    private var version: UInt64 = 0
+
+    public init(files: [String] = [], directory: String? = nil, interval: Double = 0.25, quietSeconds: Double = 10) {
+        self.files = files; self.directory = directory; self.interval = interval; self.quietSeconds = quietSeconds
+        followers = files.map { MetricsFileFollower(path: $0) }
+    }
+
+    public var readOnlyReason: String? { "watch only reads metrics files (attach to a run's control socket to steer it)" }
+
+    public func snapshots() -> [RunSnapshot] {
+        lock.lock(); defer { lock.unlock() }
+        let now = ControlServer.monotonicSeconds()
+        guard now - lastPoll >= interval else { return cached }
+        lastPoll = now
+        if let directory { join(directory) }
+        var changed = false
+        for f in followers { changed = f.poll(now: now) || changed }
+        let fresh = build(now: now)
+        if changed || fresh.map(\.state) != cached.map(\.state) || fresh.count != cached.count { version &+= 1 }
+        cached = fresh.map { var s = $0; s.version = version; return s }
+        return cached
+    }
+
+    /// Adds followers for `*.jsonl` files new in `directory`, in name order.
+    private func join(_ directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let known = Set(followers.map(\.path))
+        for name in names.sorted() where name.hasSuffix(".jsonl") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            if !known.contains(path) { followers.append(MetricsFileFollower(path: path)) }
+        }
+    }
+
+    private func build(now: Double) -> [RunSnapshot] {
+        var snapshots: [RunSnapshot] = []
+        var taken = Set<String>()
+        for f in followers {
+            for (i, run) in f.runs.enumerated() where !run.epochs.isEmpty {
+                var name = run.name, k = 2
+                while taken.contains(name) { name = "\(run.name)#\(k)"; k += 1 }
+                taken.insert(name)
+                let last = run.epochs[run.epochs.count - 1].epochSeconds
+                let quiet = max(quietSeconds, 3 * (last.isFinite ? last : 0))
+                var s = MetricsLog.snapshot(name: name, epochs: run.epochs,
+                                            state: now - f.lastGrowth > quiet ? .done : .running)
+                if i == 0 { s.notice = f.warning }
+                snapshots.append(s)
+            }
+        }
+        return snapshots
+    }
+
+    public func pause(run index: Int) {}
+    public func resume(run index: Int) {}
+    public func setLearningRate(_ rate: Double, run index: Int) {}
+    public func saveCheckpoints() throws -> [String] { [] }
+    public func stopAll() {}
+}

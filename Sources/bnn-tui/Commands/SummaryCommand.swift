@@ -1,0 +1,85 @@
+import ArgumentParser
+import BNNData
+import BNNDeploy
+import BNNEngine
+import BNNKernels
+import BNNSupport
+import Foundation
+
+/// `bnn-tui summary`: what a binarized network stores and computes, what that costs in
+/// energy, and how fast the packed model runs here (docs/deploy.md).
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Per-layer sizes and operations, an energy estimate and the measured latency of a binarized MLP.",
+        discussion: """
+        Takes an architecture (784-1024-10), a checkpoint or a packed model. The table counts binary \
+        weights, other parameters, packed (1-bit) and float32 memory, XNOR-popcount work per bit and per \
+        64-bit word, and real-valued multiply-accumulates. The energy estimate uses Horowitz's 45 nm \
+        figures (ISSCC 2014) and prints every assumption beside it. The latency is measured on this CPU \
+        with the packed model (random weights for an architecture: the time does not depend on them).
+        """)
+
+    @Argument(help: "An architecture such as 784-1024-10, a checkpoint (train --save) or a packed model (.bnn).")
+    var target: String
+
+    @Flag(help: "Print the same figures as one JSON object.")
+    var json = false
+
+    @Flag(name: .customLong("no-latency"), help: "Skip the latency measurement.")
+    var noLatency = false
+
+    @Option(help: "Images to time (test images when a dataset is found, random pixels otherwise).")
+    var images: Int = 1000
+
+    @Option(help: "Dataset directory for the timed images (as for train).")
+    var data: String?
+
+    func validate() throws {
+        guard images >= 1 && images <= 100_000 else { throw ValidationError("--images must be in 1...100000 (got \(images))") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let (model, source) = try load()
+            do { try SupportedModels.check(model) } catch { throw CommandFailure.usage("\(target): \(error)") }
+            var latency: LatencyMeasurement?
+            if !noLatency {
+                do { latency = try LatencyMeasurement(model: model, pixels: pixels(for: model)) } catch {
+                    throw CommandFailure.runtime("latency measurement failed: \(error)")
+                }
+            }
+            let report = SummaryReport(source: source, summary: ModelSummary(widths: model.widths), latency: latency)
+            if json {
+                do { print(try report.json()) } catch { throw CommandFailure.runtime("\(error)") }
+            } else {
+                print(report.text())
+            }
+        }
+    }
+
+    private func load() throws(CommandFailure) -> (PackedModel, String) {
+        if FileManager.default.fileExists(atPath: target) {
+            let input = try ModelInput(path: target)
+            return (input.model, target + (input.checkpoint.map { " (\($0.configuration.mode) checkpoint, \($0.completedEpochs) epochs)" } ?? " (packed model)"))
+        }
+        let arch: Architecture
+        do { arch = try Architecture(parsing: target) } catch {
+            throw .usage("\(target) is neither a file nor an architecture: \(error)")
+        }
+        do { return (try LatencyMeasurement.randomModel(widths: arch.widths), "architecture \(arch)") } catch {
+            throw .usage("\(error)")
+        }
+    }
+
+    private func pixels(for model: PackedModel) -> [UInt8] {
+        let n = model.inputSize
+        if let location = try? DatasetLocator(explicitDirectory: data).locate(),
+           let test = try? DatasetLoader.loadFiles(location.files).test, test.featureCount == n {
+            let count = min(images, test.count)
+            return Array(test.pixels[0..<(count * n)])
+        }
+        var rng = SeededGenerator(seed: 1)
+        return (0..<(images * n)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    }
+}

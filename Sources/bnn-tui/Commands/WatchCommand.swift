@@ -1,0 +1,54 @@
+import ArgumentParser
+import BNNDashboard
+import BNNSession
+import Foundation
+
+/// `bnn-tui watch FILE.jsonl… | DIR`: the dashboard, read-only, over metrics
+/// files as they grow (written by `train --metrics` here, on another machine
+/// through a shared filesystem, or by any program writing the same schema).
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Follow metrics JSONL files (or every *.jsonl in a directory) live in the dashboard, read-only.",
+        discussion: """
+        A partial last line waits for its end; a truncated or replaced file is read again from \
+        the start; new files in DIR join as new runs; a bad line is shown as a warning for its run. \
+        A run whose file is quiet for three of its epochs (at least --quiet seconds) shows as done.
+        """)
+
+    @Argument(help: "Metrics files, or one directory.")
+    var paths: [String]
+
+    @OptionGroup var display: DisplayOptions
+
+    @Option(help: "Seconds without a new line before a run shows as done (at least three of its epochs).")
+    var quiet: Double = 10
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give metrics files or a directory to watch") }
+        guard quiet.isFinite && quiet > 0 else { throw ValidationError("--quiet must be a positive number of seconds") }
+        var isDirectory: ObjCBool = false
+        let directories = paths.filter { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue }
+        if !directories.isEmpty && paths.count > 1 {
+            throw ValidationError("give either metrics files or one directory, not both (\(directories[0]) is a directory)")
+        }
+        if directories.isEmpty, let missing = paths.first(where: { !FileManager.default.fileExists(atPath: $0) }),
+           !FileManager.default.fileExists(atPath: (missing as NSString).deletingLastPathComponent.isEmpty ? "." : (missing as NSString).deletingLastPathComponent) {
+            throw ValidationError("\(missing): neither the file nor its directory exists")
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            do { try InteractiveCheck.requireTerminal() } catch { throw CommandFailure.usage("\(error)") }
+            var isDirectory: ObjCBool = false
+            let directory = paths.count == 1 && FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory)
+                && isDirectory.boolValue ? paths[0] : nil
+            let runs = directory.map { FollowedRuns(directory: $0, quietSeconds: quiet) }
+                ?? FollowedRuns(files: paths, quietSeconds: quiet)
+            let header = DashboardHeader(dataset: "watching \(directory ?? paths.joined(separator: ", "))")
+            try DashboardLoop.run(runs, header: { header }, display: display,
+                                  notice: (text: "watch: read-only, following as the files grow · q quits", kind: .info))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import BNNData
+import BNNDeploy
+import BNNEngine
+import BNNKernels
+import Foundation
+
+/// A trained network given on the command line as a checkpoint or a packed model file.
+///
+/// `export --format c` and `summary` take either; the file's magic bytes decide.
+/// A checkpoint also knows its run (mode, name, epochs, recorded test error).
+struct ModelInput {
+    let path: String
+    let model: PackedModel
+    /// Set when the input is a checkpoint.
+    let checkpoint: RunCheckpoint?
+
+    /// Reads `path`: a checkpoint (train --save) or a packed model (export).
+    init(path: String) throws(CommandFailure) {
+        self.path = path
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .usage("cannot read \(path)") }
+        let head = [UInt8](handle.readData(ofLength: 8))
+        try? handle.close()
+        if head == PackedModelFormat.magic {
+            do { model = try PackedModel(contentsOf: URL(fileURLWithPath: path)) } catch { throw .usage("\(error)") }
+            checkpoint = nil
+            return
+        }
+        let saved: RunCheckpoint
+        do { saved = try RunCheckpoint(contentsOf: path) } catch { throw .usage("\(error)") }
+        do { model = try PackedModel(layers: try saved.denseLayerParameters()) } catch { throw .usage("\(path): \(error)") }
+        checkpoint = saved
+    }
+
+    /// The test images, when a dataset can be found (nil, with a notice, otherwise).
+    static func testImages(data: String?, for model: PackedModel) -> LabeledImages? {
+        do {
+            let location = try DatasetLocator(explicitDirectory: data).locate()
+            let test = try DatasetLoader.loadFiles(location.files).test
+            return test.featureCount == model.inputSize ? test : nil
+        } catch {
+            printError("bnn-tui: no test set (\(error)); the test error is not measured")
+            return nil
+        }
+    }
+
+    /// What the generated header says about the run; measures the test error on `test` when given.
+    func provenance(test: LabeledImages?) throws(CommandFailure) -> ModelProvenance {
+        let arch = model.widths.map(String.init).joined(separator: "-")
+        var mode = "not recorded (a packed model file holds only the network)"
+        var run = "not recorded (exported from the packed model \(URL(fileURLWithPath: path).lastPathComponent))"
+        var recorded = ""
+        if let c = checkpoint {
+            mode = c.configuration.mode == .deterministic
+                ? "det (deterministic sign binarization of weights and activations)"
+                : "stoch (trained with stochastic binarization; inference uses sign, as eval)"
+            run = "'\(c.name)', \(c.completedEpochs) epochs, seed \(c.configuration.seed), checkpoint \(URL(fileURLWithPath: path).lastPathComponent)"
+            if let last = c.history.last { recorded = String(format: "; %.2f%% recorded by the engine after epoch %d", 100 * last.testError, last.epoch) }
+        }
+        var error = "not measured (no test set found)" + recorded
+        if let test {
+            let classes: [Int]
+            do { classes = try model.predict(pixels: test.pixels, gemm: try BinaryGEMM(threadCount: 1)) } catch {
+                throw .runtime("\(error)")
+            }
+            let wrong = zip(classes, test.labels).filter { $0 != Int($1) }.count
+            error = String(format: "%.2f%% (%d of %d test images, packed model at export)", 100 * Double(wrong) / Double(test.count), wrong, test.count) + recorded
+        }
+        let names = model.inputSize == 784 && model.classCount == 10 ? ModelProvenance.fashionMNISTClasses : nil
+        return ModelProvenance(architecture: "\(arch) multilayer perceptron, binary weights and activations",
+                               mode: mode, trainingRun: run, testError: error, classNames: names)
+    }
+}
