@@ -108,7 +108,8 @@ public struct WeightHistogram: Sendable {
         let muted = CellStyle(color: .muted)
         let share = zoom.total > 0 ? Double(zoom.clipped) / Double(zoom.total) : 0
         let clipStyle = zoom.clipped > 0 ? edgeStyle : muted
-        grid.put("clip \u{00B1}1: \(Format.percent(share, decimals: 2)) (\(zoom.clipped))", x: left, y: 0,
+        let plusMinus = glyphs.isASCII ? "+-" : "\u{00B1}"
+        grid.put("clip \(plusMinus)1: \(Format.percent(share, decimals: 2)) (\(zoom.clipped))", x: left, y: 0,
                  style: clipStyle, maxWidth: columns)
         for c in 0..<columns { grid[left + c, axisRow] = Cell(glyphs.axisHorizontal, style: muted) }
         if zoom.low < 0 && zoom.high > 0 {
