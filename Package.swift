@@ -136,7 +136,7 @@ let package = Package(
         // or, in a plain build, replays saved inputs; `bnn-save-loop` is killed by the kill -9 test.
         .target(
             name: "BNNFuzzTargets",
-            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNSession", "CZlib"],
+            dependencies: ["BNNSupport", "BNNData", "BNNKernels", "BNNEngine", "BNNDashboard", "BNNSession", "BNNTestSupport", "CZlib"],
             path: "Fuzz/Sources/BNNFuzzTargets",
             swiftSettings: strictSwift
         ),
@@ -155,6 +155,10 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // Helpers shared by the test targets and the fuzz targets: one process spawner
+        // (posix_spawn + waitpid) and the constant image source.
+        .target(name: "BNNTestSupport", dependencies: ["BNNSupport", "BNNEngine"],
+                path: "Tests/BNNTestSupport", swiftSettings: strictSwift),
         .testTarget(name: "BNNDataTests", dependencies: ["BNNData", "BNNSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSwift),
         .testTarget(name: "BNNKernelsTests", dependencies: ["BNNKernels", "BNNSupport", "CTrainingKernels"], swiftSettings: strictSwift),
@@ -162,9 +166,9 @@ let package = Package(
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDeployTests", dependencies: ["BNNDeploy", "BNNKernels", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "BNNSessionTests", dependencies: ["BNNSession", "BNNEngine"], swiftSettings: strictSwift),
-        .testTarget(name: "EndToEndTests", dependencies: ["BNNData"], exclude: ["Fixtures"], swiftSettings: strictSwift),
+        .testTarget(name: "EndToEndTests", dependencies: ["BNNData", "BNNSupport", "BNNTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
-                    dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "bnn-fuzz", "bnn-save-loop"],
+                    dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "BNNTestSupport", "bnn-fuzz", "bnn-save-loop"],
                     exclude: ["Regressions"], swiftSettings: strictSwift),
     ]
 )

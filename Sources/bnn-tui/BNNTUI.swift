@@ -19,7 +19,7 @@ struct BNNTUI: ParsableCommand {
     static func main() {
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(TrainingPreset.expand(Array(CommandLine.arguments.dropFirst())))
         } catch {
             exitWithOneLine(error)
         }

@@ -85,7 +85,7 @@ struct MetricsLogTests {
                 .malformedLine(path: "m.jsonl", line: 1, reason: "weight_histogram[0] has a negative count"))
         #expect(error("[1, 2]") == .malformedLine(path: "m.jsonl", line: 1, reason: "not a JSON object"))
         #expect(error(good.replacingOccurrences(of: "\"arch\":\"3-2-2\"", with: "\"arch\":\"3-x\""))?.description
-                == "m.jsonl line 1: bad architecture '3-x': expected widths joined by '-', e.g. 784-1024-10")
+                == "m.jsonl line 1: bad architecture '3-x': unknown layer 'x' (expected NC3, MP2, NFC or a class count, e.g. 32C3-MP2-64C3-MP2-256FC-10)")
         // The message the plot command prints.
         #expect(MetricsLogError.malformedLine(path: "m.jsonl", line: 3, reason: "not valid JSON").description
                 == "m.jsonl line 3: not valid JSON")

@@ -59,17 +59,18 @@ import BNNSupport
         // ... while an unsaturated unit does get a gradient.
         let others = (0..<6).filter { $0 != 2 }.map { abs(net.batchNorms[0].beta.gradient.pointer[$0]) }
         #expect(others.contains { $0 > 0 })
-        #expect(net.steCancelled[0] >= 10)
+        #expect(net.binarizations[0]!.cancelled >= 10)
     }
 
     /// Binary modes binarize weights: every product uses ±1 weights, with sign(0) = +1.
     @Test func binaryWeightsAreSignsOfLatentWeights() {
         var g = SeededGenerator(seed: 1)
-        let layer = DenseLayer(inputs: 4, outputs: 3, binary: true, learningRateScale: 1, index: 0, generator: &g)
+        let layer = DenseLayer(inputs: 4, outputs: 3, binary: true, learningRateScale: 1, index: 0, maxRows: 1,
+                               passesGradient: false, generator: &g)
         layer.weights.value.pointer[0] = 0
         layer.weights.value.pointer[1] = -0.0001
-        layer.refreshBinaryWeights()
-        let wb = layer.effectiveWeights
+        layer.latent.refresh()
+        let wb = layer.latent.effective
         #expect(wb[0] == 1)
         #expect(wb[1] == -1)
         for i in 0..<12 { #expect(wb[i] == 1 || wb[i] == -1) }

@@ -14,12 +14,12 @@ import BNNSupport
 
     @Test func unitInitializationSpreadsBinaryWeightsOverTheClipInterval() {
         let net = network(.deterministic, unit: true, glorot: true)
-        let w = net.dense[0].weights.value.array
+        let w = net.weightLayers[0].weights.value.array
         #expect(w.allSatisfy { abs($0) <= 1 })
         #expect(w.contains { abs($0) > 0.9 })
         // 1/sqrt(1.5/(20+30)) and 1/sqrt(1.5/(30+5)).
-        #expect(abs(net.dense[0].weights.learningRateScale - Float((50.0 / 1.5).squareRoot())) < 1e-4)
-        #expect(abs(net.dense[1].weights.learningRateScale - Float((35.0 / 1.5).squareRoot())) < 1e-4)
+        #expect(abs(net.weightLayers[0].weights.learningRateScale - Float((50.0 / 1.5).squareRoot())) < 1e-4)
+        #expect(abs(net.weightLayers[1].weights.learningRateScale - Float((35.0 / 1.5).squareRoot())) < 1e-4)
     }
 
     /// As in BinaryNet's code, the options belong to binary layers: the float baseline is unchanged.
@@ -27,8 +27,8 @@ import BNNSupport
         let plain = network(.float, unit: false, glorot: false)
         let recipe = network(.float, unit: true, glorot: true)
         for k in 0..<2 {
-            #expect(recipe.dense[k].weights.value.array == plain.dense[k].weights.value.array)
-            #expect(recipe.dense[k].weights.learningRateScale == 1)
+            #expect(recipe.weightLayers[k].weights.value.array == plain.weightLayers[k].weights.value.array)
+            #expect(recipe.weightLayers[k].weights.learningRateScale == 1)
         }
     }
 

@@ -59,7 +59,7 @@ import BNNSupport
             _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
                 net.trainStep(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 50, learningRate: 0.5, generator: &g)
             } }
-            for layer in net.dense {
+            for layer in net.weightLayers {
                 for i in 0..<layer.weights.count {
                     let w = layer.weights.value.pointer[i]
                     #expect(abs(w) <= 1)

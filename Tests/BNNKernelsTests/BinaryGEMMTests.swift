@@ -58,14 +58,7 @@ struct BinaryGEMMTests {
                 let planes = pixels.withUnsafeBufferPointer { BitPlanes(pixels: $0, images: images, pixelsPerImage: k) }
                 var c = [Int32](repeating: 0, count: images * n)
                 c.withUnsafeMutableBufferPointer { gemm.bitPlaneProduct(planes: planes, weights: weights, into: $0.baseAddress!, ldc: n) }
-                var expected = [Int32](repeating: 0, count: images * n)
-                for i in 0..<images {
-                    for j in 0..<n {
-                        var s = 0
-                        for t in 0..<k { s += Int(pixels[i * k + t]) * (w[t * n + j] >= 0 ? 1 : -1) }
-                        expected[i * n + j] = Int32(s)
-                    }
-                }
+                let expected = referencePixelProduct(pixels, w, images: images, n: n, k: k)
                 #expect(c == expected, "\(variant) threads \(threads) \(images)x\(n)x\(k)")
             }
         }

@@ -14,14 +14,7 @@ struct PixelProductTests {
             w[0] = 0
             let weights = BitPackedMatrix(packingColumnsOf: w, inputs: k, outputs: n)
             let popcounts = (0..<n).map { Int32(weights.popcount(row: $0)) }
-            var expected = [Int32](repeating: 0, count: images * n)
-            for i in 0..<images {
-                for j in 0..<n {
-                    var s = 0
-                    for t in 0..<k { s += Int(pixels[i * k + t]) * (w[t * n + j] >= 0 ? 1 : -1) }
-                    expected[i * n + j] = Int32(s)
-                }
-            }
+            let expected = referencePixelProduct(pixels, w, images: images, n: n, k: k)
             for lookup in [true, false] {
                 let product = PixelProduct(weights: weights, weightPopcounts: popcounts, variant: variant,
                                            maxBatch: images, tableLookup: lookup)

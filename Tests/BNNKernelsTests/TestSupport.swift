@@ -65,3 +65,17 @@ extension BitPackedMatrix {
         return m
     }
 }
+
+/// Σ_k p[i][k]·sign(w[k][j]) in integers: the first layer's product of raw pixels
+/// (images x k) with the signs of a k x n weight matrix, one term at a time.
+func referencePixelProduct(_ pixels: [UInt8], _ w: [Float], images: Int, n: Int, k: Int) -> [Int32] {
+    var expected = [Int32](repeating: 0, count: images * n)
+    for i in 0..<images {
+        for j in 0..<n {
+            var s = 0
+            for t in 0..<k { s += Int(pixels[i * k + t]) * (w[t * n + j] >= 0 ? 1 : -1) }
+            expected[i * n + j] = Int32(s)
+        }
+    }
+    return expected
+}

@@ -20,34 +20,34 @@ import Testing
         let dir = try PrivateDirectory(); defer { dir.remove() }
         let path = dir.path + "/run.jsonl"
         let follower = MetricsFileFollower(path: path)
-        #expect(!follower.poll(now: 0), "a file that does not exist yet is waited for")
+        #expect(!follower.poll(), "a file that does not exist yet is waited for")
         try (line(1) + line(2)).write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(follower.poll(now: 1))
+        #expect(follower.poll())
         #expect(follower.runs.map { $0.epochs.map(\.epoch) } == [[1, 2]])
 
         let third = line(3)
         let cut = third.index(third.startIndex, offsetBy: 40)
         try append(String(third[..<cut]), to: path)
-        #expect(!follower.poll(now: 2), "half a line adds nothing")
+        #expect(!follower.poll(), "half a line adds nothing")
         try append(String(third[cut...]), to: path)
-        #expect(follower.poll(now: 3))
+        #expect(follower.poll())
         #expect(follower.runs[0].epochs.map(\.epoch) == [1, 2, 3])
         #expect(follower.warning == nil)
 
         try append("{not json\n" + line(4), to: path)
-        #expect(follower.poll(now: 4))
+        #expect(follower.poll())
         #expect(follower.warning == "run.jsonl line 4: not valid JSON")
         #expect(follower.runs[0].epochs.map(\.epoch) == [1, 2, 3, 4], "the lines after a bad one are read")
 
         // Truncation: the same file, shorter.
         try line(1).write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(follower.poll(now: 5))
+        #expect(follower.poll())
         #expect(follower.runs[0].epochs.map(\.epoch) == [1])
         #expect(follower.warning?.contains("truncated") == true)
 
         // Replacement: a new file renamed over the path, even a longer one.
         try (line(1, run: "new") + line(2, run: "new") + line(3, run: "new")).write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(follower.poll(now: 6))
+        #expect(follower.poll())
         #expect(follower.runs.map(\.name) == ["new"])
         #expect(follower.runs[0].epochs.count == 3)
         #expect(follower.warning?.contains("replaced") == true)

@@ -2,6 +2,7 @@ import BNNEngine
 import Foundation
 import Testing
 import BNNSupport
+import BNNTestSupport
 
 /// Checkpoints survive kill -9: `bnn-save-loop` saves checkpoints of one run to the
 /// same path as fast as it can, and is killed with SIGKILL at random moments, at
@@ -160,16 +161,5 @@ struct KillLoop {
             usleep(500)
         }
         return false
-    }
-}
-
-/// Grey images, enough to build a run of the helper's architecture.
-struct ConstantImages: ImageBatchSource {
-    let count: Int
-    let featureCount: Int
-    func gather(indices: UnsafeBufferPointer<Int>, pixels: UnsafeMutablePointer<Float>,
-                labels: UnsafeMutablePointer<Int32>) {
-        pixels.update(repeating: 0, count: indices.count * featureCount)
-        labels.update(repeating: 0, count: indices.count)
     }
 }

@@ -16,6 +16,7 @@ public enum FuzzTargets {
         PackedModelTargets.file,
         PackedModelTargets.framed,
         SessionTargets.stream,
+        ArchitectureSpecTargets.spec,
     ]
 
     /// The target called `name`, if any.

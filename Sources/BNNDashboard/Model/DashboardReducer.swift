@@ -9,63 +9,48 @@ public enum DashboardReducer {
     /// times the transient message. Returns the commands to carry out, in order.
     public static func handle(_ key: KeyInput, state: inout DashboardState, snapshots: [RunSnapshot],
                               now: Double) -> [DashboardCommand] {
+        // Ctrl-C quits even while the learning-rate prompt takes the other keys.
         if key == .ctrlC { return [.quit] }
         if key == .resize { return [] }
         state.clampSelection(runCount: snapshots.count) { snapshots[$0].layers.count }
         if state.learningRatePrompt != nil {
             return handlePrompt(key, state: &state, snapshots: snapshots, now: now)
         }
-        switch key {
-        case .character(" "), .character("p"):
-            return togglePause(state: &state, snapshots: snapshots, now: now)
-        case .character("P"):
-            return togglePauseAll(state: &state, snapshots: snapshots, now: now)
-        case .character("+"), .character("="):
-            return scaleLearningRate(by: 2, state: &state, snapshots: snapshots, now: now)
-        case .character("-"):
-            return scaleLearningRate(by: 0.5, state: &state, snapshots: snapshots, now: now)
-        case .character("l"):
+        guard let action = KeyBindings.action(for: key) else { return [] }
+        return perform(action, state: &state, snapshots: snapshots, now: now)
+    }
+
+    /// Carries out one action of the key table.
+    private static func perform(_ action: DashboardAction, state: inout DashboardState, snapshots: [RunSnapshot],
+                                now: Double) -> [DashboardCommand] {
+        switch action {
+        case .togglePause: return togglePause(state: &state, snapshots: snapshots, now: now)
+        case .togglePauseAll: return togglePauseAll(state: &state, snapshots: snapshots, now: now)
+        case .doubleLearningRate: return scaleLearningRate(by: 2, state: &state, snapshots: snapshots, now: now)
+        case .halveLearningRate: return scaleLearningRate(by: 0.5, state: &state, snapshots: snapshots, now: now)
+        case .promptLearningRate:
             guard let run = adjustableRun(state: &state, snapshots: snapshots, now: now) else { return [] }
             state.learningRatePrompt = LearningRatePrompt(run: run)
-            return []
-        case .tab, .right, .down:
-            selectRun(offset: 1, state: &state, snapshots: snapshots)
-            return []
-        case .backTab, .left, .up:
-            selectRun(offset: -1, state: &state, snapshots: snapshots)
-            return []
-        case .character("]"):
-            selectLayer(offset: 1, state: &state, snapshots: snapshots)
-            return []
-        case .character("["):
-            selectLayer(offset: -1, state: &state, snapshots: snapshots)
-            return []
-        case .character("e"):
-            return [.export]
-        case .character("s"):
-            return [.saveCheckpoints]
-        case .character("o"):
-            state.chartKind = state.chartKind.toggled
-            return []
-        case .character("f"), .character("c"), .character("i"), .character("n"), .character("N"), .character("z"):
-            return InsightKeys.handle(key, state: &state, snapshots: snapshots, now: now)
-        case .character("g"):
-            state.logScale.toggle()
-            return []
-        case .character("t"):
-            state.showTest.toggle()
-            return []
-        case .character("?"):
-            state.helpVisible.toggle()
-            return []
-        case .escape:
-            state.helpVisible = false
-            return []
-        case .character("q"):
-            return [.quit]
-        default:
-            return []
+        case .nextRun: selectRun(offset: 1, state: &state, snapshots: snapshots)
+        case .previousRun: selectRun(offset: -1, state: &state, snapshots: snapshots)
+        case .nextLayer: selectLayer(offset: 1, state: &state, snapshots: snapshots)
+        case .previousLayer: selectLayer(offset: -1, state: &state, snapshots: snapshots)
+        case .export: return [.export]
+        case .saveCheckpoints: return [.saveCheckpoints]
+        case .fork: openFork(state: &state, snapshots: snapshots, now: now)
+        case .continueRun: openContinue(state: &state, snapshots: snapshots, now: now)
+        case .toggleInsight: state.insightVisible.toggle()
+        case .nextInsightPage: turnInsightPage(by: 1, state: &state, now: now)
+        case .previousInsightPage: turnInsightPage(by: -1, state: &state, now: now)
+        case .toggleHistogramZoom: toggleHistogramZoom(state: &state, snapshots: snapshots)
+        case .toggleChart: state.chartKind = state.chartKind.toggled
+        case .toggleLogScale: state.logScale.toggle()
+        case .toggleTest: state.showTest.toggle()
+        case .toggleHelp: state.helpVisible.toggle()
+        case .closeHelp: state.helpVisible = false
+        case .quit: return [.quit]
         }
+        return []
     }
 
     // MARK: - Learning-rate prompt
@@ -74,7 +59,7 @@ public enum DashboardReducer {
                                      now: Double) -> [DashboardCommand] {
         guard var prompt = state.learningRatePrompt else { return [] }
         if prompt.purpose != .setRate {
-            return InsightKeys.handlePrompt(key, prompt: prompt, state: &state, snapshots: snapshots, now: now)
+            return handleBranchPrompt(key, prompt: prompt, state: &state, snapshots: snapshots, now: now)
         }
         switch key {
         case .escape:

@@ -45,14 +45,7 @@ public enum Format {
     public static func grouped(_ value: Double?) -> String {
         guard let v = value, v.isFinite else { return "-" }
         guard abs(v) < 1e15 else { return String(format: "%.3g", v) }
-        let n = Int(v.rounded())
-        let digits = String(abs(n))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return n < 0 ? "-" + out : out
+        return Int(v.rounded()).groupedDigits
     }
 
     /// A number with `decimals` decimals, "-" when not finite.

@@ -19,13 +19,6 @@ extension LabeledImages {
         gatherImages(indices, into: features, labels: labels)
     }
 
-    /// `gather` with `Int` labels.
-    public func gather<Indices: Collection<Int>>(
-        _ indices: Indices, into features: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int>
-    ) {
-        gatherImages(indices, into: features, labels: labels)
-    }
-
     /// Fills `features` and `labels` with the contiguous images `range`, e.g. to
     /// evaluate a split in chunks. Same layout and scaling as `gather`.
     public func gather(
@@ -34,25 +27,8 @@ extension LabeledImages {
         gatherImages(range, into: features, labels: labels)
     }
 
-    /// `gather(range:)` with `Int` labels.
-    public func gather(
-        range: Range<Int>, into features: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int>
-    ) {
-        gatherImages(range, into: features, labels: labels)
-    }
-
-    /// `gather` without labels.
-    public func gather<Indices: Collection<Int>>(_ indices: Indices, into features: UnsafeMutablePointer<Float>) {
-        gatherImages(indices, into: features, labels: UnsafeMutablePointer<Int32>?.none)
-    }
-
-    /// `gather(range:)` without labels.
-    public func gather(range: Range<Int>, into features: UnsafeMutablePointer<Float>) {
-        gatherImages(range, into: features, labels: UnsafeMutablePointer<Int32>?.none)
-    }
-
-    private func gatherImages<Indices: Collection<Int>, Label: FixedWidthInteger>(
-        _ indices: Indices, into features: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Label>?
+    private func gatherImages<Indices: Collection<Int>>(
+        _ indices: Indices, into features: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>
     ) {
         let width = featureCount
         let total = count
@@ -67,7 +43,7 @@ extension LabeledImages {
                         for k in 0..<width {
                             to[k] = table[Int(from[k])]
                         }
-                        labels?[row] = Label(classes[index])
+                        labels[row] = Int32(classes[index])
                         row += 1
                     }
                 }

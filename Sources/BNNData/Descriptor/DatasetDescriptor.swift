@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// A dataset bnn-tui can train on, and everything that differs between datasets.
 ///
 /// The data layer, the CLI, the dashboard and the report read names, shapes,
@@ -15,8 +17,8 @@ public struct DatasetDescriptor: Sendable, Equatable, CustomStringConvertible {
     public let imageShape: ImageShape
     /// Class names by label (label `k` is `classNames[k]`).
     public let classNames: [String]
-    /// The four IDX files (each plain or with `.gz`).
-    public let files: DatasetFileNames
+    /// The names of the four IDX files (each plain or with `.gz`).
+    public let files: DatasetFiles
     /// How the training file is divided into training and validation.
     public let validationSplit: ValidationSplit
     /// Where, under the current directory, a full copy is looked for, e.g. "Data/fashion-mnist".
@@ -29,7 +31,7 @@ public struct DatasetDescriptor: Sendable, Equatable, CustomStringConvertible {
     /// (it is the last fallback when no full copy is found).
     public let embeddedSubset: EmbeddedSubsetSummary?
 
-    public init(id: String, name: String, imageShape: ImageShape, classNames: [String], files: DatasetFileNames,
+    public init(id: String, name: String, imageShape: ImageShape, classNames: [String], files: DatasetFiles,
                 validationSplit: ValidationSplit, workingDirectorySubpath: String, systemDirectory: String,
                 systemPackage: String?, embeddedSubset: EmbeddedSubsetSummary?) {
         self.id = id
@@ -88,30 +90,6 @@ public struct DatasetDescriptor: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The file names of a dataset directory, in the order train images, train labels,
-/// test images, test labels.
-public struct DatasetFileNames: Sendable, Equatable {
-    public let trainImages: String
-    public let trainLabels: String
-    public let testImages: String
-    public let testLabels: String
-
-    public init(trainImages: String, trainLabels: String, testImages: String, testLabels: String) {
-        self.trainImages = trainImages
-        self.trainLabels = trainLabels
-        self.testImages = testImages
-        self.testLabels = testLabels
-    }
-
-    /// The four names, in order.
-    public var all: [String] { [trainImages, trainLabels, testImages, testLabels] }
-
-    /// The names MNIST published and Fashion-MNIST kept.
-    public static let mnistLayout = DatasetFileNames(
-        trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
-        testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
-}
-
 /// How much of the training file validates: the last `1/denominator` of it, rounded down.
 ///
 /// The course report the project reproduces trains on the first 50,000 of the
@@ -150,16 +128,6 @@ public struct EmbeddedSubsetSummary: Sendable, Equatable, CustomStringConvertibl
 
     /// E.g. "6,000 training + 1,000 test images".
     public var description: String {
-        "\(Self.grouped(trainingImages)) training + \(Self.grouped(testImages)) test images"
-    }
-
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
+        "\(trainingImages.groupedDigits) training + \(testImages.groupedDigits) test images"
     }
 }

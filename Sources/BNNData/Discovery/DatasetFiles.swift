@@ -1,12 +1,18 @@
 import Foundation
 
-/// The paths of the four IDX files found in a dataset directory.
+/// The four IDX files of a dataset by role: their names in a descriptor, their
+/// paths once found in a directory.
 ///
-/// The names come from the dataset's descriptor (`DatasetFileNames`: for both
-/// MNISTs `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
-/// `t10k-labels-idx1-ubyte`), each plain or with `.gz` (the plain file wins if both exist;
-/// the reader itself decides plain or gzip from the content, not the name).
+/// Both MNISTs name them `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
+/// `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` (`mnistLayout`), each plain or
+/// with `.gz` (the plain file wins if both exist; the reader itself decides plain or
+/// gzip from the content, not the name).
 public struct DatasetFiles: Equatable, Sendable {
+    /// The names MNIST published and its drop-in replacements kept.
+    public static let mnistLayout = DatasetFiles(
+        trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
+        testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
+
     /// The default dataset's names without `.gz`, in the order train images, train labels,
     /// test images, test labels.
     public static var baseNames: [String] { DatasetDescriptor.default.files.all }
@@ -23,6 +29,9 @@ public struct DatasetFiles: Equatable, Sendable {
         self.testLabels = testLabels
     }
 
+    /// The four, in the order train images, train labels, test images, test labels.
+    public var all: [String] { [trainImages, trainLabels, testImages, testLabels] }
+
     /// What looking in one directory found.
     public enum Lookup: Equatable, Sendable {
         /// All four files are there and readable.
@@ -34,7 +43,7 @@ public struct DatasetFiles: Equatable, Sendable {
     }
 
     /// Looks for the four files named by `names` in `directory`.
-    public static func lookup(in directory: String, names: DatasetFileNames = DatasetDescriptor.default.files) -> Lookup {
+    public static func lookup(in directory: String, names: DatasetFiles = DatasetDescriptor.default.files) -> Lookup {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -63,7 +63,7 @@ public enum CModelGenerator {
         t.line(" * Mode:         \(commentSafe(p.mode))")
         t.line(" * Training run: \(commentSafe(p.trainingRun))")
         t.line(" * Test error:   \(commentSafe(p.testError))")
-        t.line(" * Flash:        \(constantBytes) bytes of const data (weights \(layers.count) layers) + the code")
+        t.line(" * Flash:        \(constantBytes) bytes of const data (weights, thresholds and scales of \(layers.count) layers) + the code")
         t.line(" * RAM:          BNN_SCRATCH_BYTES = \(plan.bytes) bytes of caller scratch + a small stack (no globals)")
         t.line(" *")
         t.line(" * bnn_predict(pixels, scratch) returns the class of one image of BNN_INPUT_SIZE raw 8-bit pixels")

@@ -21,9 +21,4 @@ public struct ModelProvenance: Sendable {
         self.testError = testError
         self.classNames = classNames
     }
-
-    /// Fashion-MNIST's ten classes, in label order (Xiao, Rasul and Vollgraf 2017).
-    public static let fashionMNISTClasses = [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-    ]
 }

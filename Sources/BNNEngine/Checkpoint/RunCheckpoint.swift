@@ -189,7 +189,7 @@ public struct RunCheckpoint: Sendable {
             target.buffer.copy(from: saved.values)
         }
         network.optimizer.step = optimizerStep
-        for layer in network.dense { layer.refreshBinaryWeights(); layer.markEpochStart() }
+        for layer in network.weightLayers { layer.latent.refresh(); layer.latent.markEpochStart() }
     }
 
     /// The saved tensor called `name`, if any (for export to a packed model).

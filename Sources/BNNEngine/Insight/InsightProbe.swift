@@ -25,7 +25,7 @@ enum InsightProbe {
     }
 
     private static func weightZoom(of network: Network) -> [ZoomedHistogram] {
-        network.dense.map { ZoomedHistogram(values: $0.weights.value.pointer, count: $0.weights.count) }
+        network.weightLayers.map(\.weights).map { ZoomedHistogram(values: $0.value.pointer, count: $0.count) }
     }
 
     /// The side of the square image the first layer sees (28 for Fashion-MNIST), or 0.
@@ -35,10 +35,12 @@ enum InsightProbe {
         return side * side == n ? side : 0
     }
 
+    /// Only when the first weight layer is dense (an MLP): a convolution's 3×3 kernels
+    /// are not pictures of the input.
     private static func receptiveFields(of network: Network) -> [ReceptiveField] {
         let side = imageSide(network)
-        guard side > 0, let first = network.dense.first else { return [] }
-        return ReceptiveFieldChoice.choose(count: RunInsight.fieldCount, weights: first.weights.value.pointer,
+        guard side > 0, let first = network.weightLayers.first as? DenseLayer else { return [] }
+        return ReceptiveFieldChoice.choose(count: RunInsight.fieldCount, weights: first.latent.parameter.value.pointer,
                                            inputs: first.inputs, outputs: first.outputs, width: side, height: side)
     }
 

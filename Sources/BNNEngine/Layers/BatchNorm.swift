@@ -1,12 +1,17 @@
-/// Batch normalization (Ioffe & Szegedy 2015) after every dense layer.
+import BNNSupport
+
+/// Batch normalization (Ioffe & Szegedy 2015) after every dense layer (per feature) and
+/// every convolution (per channel: the statistics run over the batch and all positions).
 ///
 /// Training normalizes with the batch's mean and (biased) variance and
 /// updates running averages (unbiased variance) with momentum α:
 /// running ← (1 - α)·running + α·batch. Evaluation uses the running averages.
 /// a = γ·x̂ + β with x̂ = (s - μ) / sqrt(σ² + ε). The backward pass is the
 /// full one, through the batch statistics.
-final class BatchNorm {
+final class BatchNorm: NetworkLayer {
     let features: Int
+    /// Positions per example sharing one feature's statistics (H·W for a convolution, 1 for dense).
+    let positions: Int
     let gamma: Parameter
     let beta: Parameter
     let runningMean: FloatBuffer
@@ -22,9 +27,16 @@ final class BatchNorm {
     /// Per-feature scratch for inference (scale, shift) and backward (coefficient).
     private let scratchA: FloatBuffer
     private let scratchB: FloatBuffer
+    /// a = BN(s) of the last forward pass, and ∂C/∂s of the last backward pass.
+    private let output: FloatBuffer
+    private let inputGradient: FloatBuffer
 
-    init(features: Int, maxRows: Int, epsilon: Float, momentum: Float, index: Int) {
+    init(features: Int, positions: Int = 1, maxRows: Int, epsilon: Float, momentum: Float, index: Int) {
         self.features = features
+        self.positions = positions
+        let maxRows = maxRows * positions
+        output = FloatBuffer(count: maxRows * features)
+        inputGradient = FloatBuffer(count: maxRows * features)
         gamma = Parameter(name: "bn\(index).gamma", value: FloatBuffer(count: features, value: 1))
         beta = Parameter(name: "bn\(index).beta", value: FloatBuffer(count: features, value: 0))
         runningMean = FloatBuffer(count: features, value: 0)
@@ -36,6 +48,25 @@ final class BatchNorm {
         mean = FloatBuffer(count: features)
         scratchA = FloatBuffer(count: features)
         scratchB = FloatBuffer(count: features)
+    }
+
+    var outputSize: Int { features * positions }
+    var parameters: [Parameter] { [gamma, beta] }
+
+    func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool,
+                 generator: inout SeededGenerator) -> UnsafePointer<Float> {
+        if training {
+            forwardTraining(input: input, rows: rows * positions, output: output.pointer)
+        } else {
+            forwardInference(input: input, rows: rows * positions, output: output.pointer)
+        }
+        return UnsafePointer(output.pointer)
+    }
+
+    func backward(input: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>, rows: Int,
+                  needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        backward(outputGradient: outputGradient, rows: rows * positions, inputGradient: inputGradient.pointer)
+        return inputGradient.pointer
     }
 
     /// Training forward: out = γ·x̂ + β from batch statistics of `input` (rows x features).

@@ -31,12 +31,17 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
     /// The test images most confidently misclassified this epoch (by output margin, at most
     /// `RunInsight.keptMisclassified`); nil in older logs.
     public var testMisclassified: [MisclassifiedImage]? = nil
+    /// Per weight layer: distinct binary 3×3 kernels up to negation of a binary convolution
+    /// (JSONL `unique_filters`), null for dense layers and float runs; absent in logs
+    /// written before ConvNets.
+    public var uniqueFilters: [Int?]?
 
     public init(run: String, mode: String, arch: String, epoch: Int,
                 trainLoss: Double, trainError: Double, valLoss: Double, valError: Double,
                 testLoss: Double, testError: Double, lr: Double, epochSeconds: Double,
                 samplesPerSecond: Double, rssMB: Double, clipFraction: [Double],
-                flipRatio: [Double], steCancelFraction: [Double], weightHistogram: [[Int]]) {
+                flipRatio: [Double], steCancelFraction: [Double], weightHistogram: [[Int]],
+                uniqueFilters: [Int?]? = nil) {
         self.run = run; self.mode = mode; self.arch = arch; self.epoch = epoch
         self.trainLoss = trainLoss; self.trainError = trainError
         self.valLoss = valLoss; self.valError = valError
@@ -44,6 +49,7 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         self.lr = lr; self.epochSeconds = epochSeconds; self.samplesPerSecond = samplesPerSecond
         self.rssMB = rssMB; self.clipFraction = clipFraction; self.flipRatio = flipRatio
         self.steCancelFraction = steCancelFraction; self.weightHistogram = weightHistogram
+        self.uniqueFilters = uniqueFilters
     }
 
     enum CodingKeys: String, CodingKey {
@@ -55,5 +61,6 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         case rssMB = "rss_mb", clipFraction = "clip_fraction", flipRatio = "flip_ratio"
         case steCancelFraction = "ste_cancel_fraction", weightHistogram = "weight_histogram"
         case valConfusion = "val_confusion", testMisclassified = "test_misclassified"
+        case uniqueFilters = "unique_filters"
     }
 }

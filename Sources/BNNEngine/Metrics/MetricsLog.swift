@@ -73,12 +73,15 @@ public struct MetricsLog: Sendable {
     public static func snapshot(name: String, epochs: [EpochMetrics], state: RunState) -> RunSnapshot {
         let last = epochs[epochs.count - 1]
         let architecture = (try? Architecture(parsing: last.arch)) ?? Architecture(widths: [1, 1])
-        let layers = (0..<architecture.layerCount).map { i in
-            LayerStatistics(inputs: architecture.layerShape(i).inputs, outputs: architecture.layerShape(i).outputs,
-                            histogram: i < last.weightHistogram.count ? last.weightHistogram[i] : [],
-                            clipFraction: i < last.clipFraction.count ? last.clipFraction[i] : .nan,
-                            flipRatio: i < last.flipRatio.count ? last.flipRatio[i] : .nan,
-                            steCancelFraction: i < last.steCancelFraction.count ? last.steCancelFraction[i] : .nan)
+        let layers = architecture.weightLayers.enumerated().map { i, shape in
+            var l = LayerStatistics(inputs: shape.inputs, outputs: shape.outputs,
+                                    histogram: i < last.weightHistogram.count ? last.weightHistogram[i] : [],
+                                    clipFraction: i < last.clipFraction.count ? last.clipFraction[i] : .nan,
+                                    flipRatio: i < last.flipRatio.count ? last.flipRatio[i] : .nan,
+                                    steCancelFraction: i < last.steCancelFraction.count ? last.steCancelFraction[i] : .nan)
+            l.kernelSize = shape.convolution?.kernelSize
+            if let unique = last.uniqueFilters, i < unique.count { l.uniqueFilters = unique[i] }
+            return l
         }
         let renamed = epochs.map { e -> EpochMetrics in
             var copy = e

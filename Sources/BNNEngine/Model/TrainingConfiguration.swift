@@ -1,3 +1,4 @@
+import BNNKernels
 import BNNSupport
 
 /// The loss a run minimizes.
@@ -102,6 +103,11 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// code's MLPs (which used 0.2 and 0.5). Both 0 (off) by default; not in the paper's text.
     public var inputDropout: Float
     public var hiddenDropout: Float
+    /// What binary convolutions after the first read outside the image (see
+    /// `ConvolutionPadding`): +1 by default (Larq Compute Engine's one-padding, which keeps
+    /// every tap ±1, so XNOR-popcount and the packed model need no border correction), or 0
+    /// (BinaryNet's zero-padding). The first convolution's real image is always zero-padded.
+    public var padding: ConvolutionPadding
 
     /// Why a configuration cannot train, or nil if it can. Files (checkpoints) are
     /// checked with this before a run is built from them.
@@ -131,7 +137,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
                 glorotLearningRateScale: Bool = false, batchSize: Int = 100, epochs: Int = 30,
                 seed: UInt64 = 1, batchNormEpsilon: Float = 1e-4, batchNormMomentum: Float = 0.1,
                 threads: Int = 1, inputDropout: Float = 0, hiddenDropout: Float = 0,
-                weightInitialization: WeightInitialization = .glorot) {
+                weightInitialization: WeightInitialization = .glorot, padding: ConvolutionPadding = .one) {
         self.architecture = architecture; self.mode = mode; self.stochasticTarget = stochasticTarget
         self.loss = loss; self.optimizer = optimizer; self.schedule = schedule
         self.glorotLearningRateScale = glorotLearningRateScale; self.batchSize = batchSize
@@ -139,6 +145,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         self.batchNormMomentum = batchNormMomentum; self.threads = threads
         self.inputDropout = inputDropout; self.hiddenDropout = hiddenDropout
         self.weightInitialization = weightInitialization
+        self.padding = padding
     }
 
     /// The settings that differ from the paper's defaults, as short labels for headers
@@ -154,17 +161,19 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if batchNormMomentum != paper.batchNormMomentum { items.append("bn-momentum \(batchNormMomentum)") }
         if loss != paper.loss { items.append("loss \(loss.rawValue)") }
         if mode == .stochastic && stochasticTarget != paper.stochasticTarget { items.append("stochastic \(stochasticTarget.rawValue)") }
+        if architecture.hasConvolutions && padding != paper.padding { items.append("padding \(padding.rawValue)") }
         return items
     }
 
     private enum CodingKeys: String, CodingKey {
         case architecture, mode, stochasticTarget, loss, optimizer, schedule, glorotLearningRateScale
         case batchSize, epochs, seed, batchNormEpsilon, batchNormMomentum, threads
-        case inputDropout, hiddenDropout, weightInitialization
+        case inputDropout, hiddenDropout, weightInitialization, padding
     }
 
     /// Decodes a configuration; checkpoints written before dropout and the initialization
-    /// option existed lack those keys and mean no dropout and `glorot`.
+    /// and the initialization and padding options existed lack those keys and mean no
+    /// dropout, `glorot` and one-padding (they hold no convolution).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         architecture = try c.decode(Architecture.self, forKey: .architecture)
@@ -183,6 +192,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         inputDropout = try c.decodeIfPresent(Float.self, forKey: .inputDropout) ?? 0
         hiddenDropout = try c.decodeIfPresent(Float.self, forKey: .hiddenDropout) ?? 0
         weightInitialization = try c.decodeIfPresent(WeightInitialization.self, forKey: .weightInitialization) ?? .glorot
+        padding = try c.decodeIfPresent(ConvolutionPadding.self, forKey: .padding) ?? .one
     }
 }
 

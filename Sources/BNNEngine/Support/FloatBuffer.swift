@@ -26,8 +26,6 @@ final class FloatBuffer {
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
     var array: [Float] { Array(buffer) }
 
-    func fill(_ value: Float) { pointer.update(repeating: value, count: count) }
-
     func copy(from values: [Float]) {
         precondition(values.count == count)
         values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) }

@@ -1,89 +1,55 @@
 import BNNSupport
 import BNNKernels
-import CTrainingKernels
 
-/// A BinaryNet multilayer perceptron: for k = 1…L,
-/// s_k = a_{k-1}^b · W_k^b, a_k = BatchNorm(s_k), and for hidden layers
-/// a_k^b = Binarize(a_k) (hardtanh in float mode). The first layer's input is
-/// the real-valued image; the output layer's BatchNorm output is the score.
-/// Optional dropout (the BinaryNet code's, off by default) drops image pixels and
-/// hidden binarized activations in training only.
+/// A BinaryNet network as a sequential stack of `NetworkLayer`s, built from an
+/// `Architecture`: for every weight layer k (dense or 3×3 convolution),
+/// s_k = a_{k-1}^b · W_k^b, [2×2 max-pool], a_k = BatchNorm(s_k), and for hidden layers
+/// a_k^b = Binarize(a_k) (hardtanh in float mode). The first layer's input is the
+/// real-valued image; the output layer's BatchNorm output is the score. Optional dropout
+/// (the BinaryNet code's, off by default) drops image pixels and hidden binarized
+/// activations in training only.
 ///
-/// `trainStep` runs the paper's Algorithm 1 on one batch: forward,
-/// backward with the straight-through estimator gated at |a| <= 1, and the
-/// update with clipping. All buffers are allocated once for `maxRows` rows.
+/// `trainStep` runs the paper's Algorithm 1 on one batch: forward, backward with the
+/// straight-through estimator gated at |a| <= 1, and the update with clipping. Every layer
+/// owns its buffers, allocated once for `maxRows` rows; the network only keeps each
+/// layer's input for the backward pass. Parameter names (`dense3.W`, `conv0.W`, `bn1.gamma`)
+/// are made here, by weight-layer index, and nowhere else.
 final class Network {
     let configuration: TrainingConfiguration
-    let dense: [DenseLayer]
-    let batchNorms: [BatchNorm]
     let maxRows: Int
     var optimizer: Optimizer
-
-    /// Per layer, rows x outputs: s (pre-BN), a (BN output), a^b (the activation passed on).
-    private let preActivations: [FloatBuffer]
-    private let normalizedOutputs: [FloatBuffer]
-    private let activations: [FloatBuffer]
-    /// Per layer, rows x outputs: ∂C/∂a, then ∂C/∂s.
-    private let outputGradients: [FloatBuffer]
-    private let preActivationGradients: [FloatBuffer]
-    /// Dropout (training only): the image after input dropout, and per hidden layer the
-    /// factor each activation was multiplied by (1 / (1 - p) or 0), for the backward pass.
-    private let droppedInput: FloatBuffer?
-    private let inputDropoutMask: FloatBuffer?
-    private let hiddenDropoutMasks: [FloatBuffer]
-    /// Pre-activations where the STE cancelled the gradient, and the total seen, per layer this epoch.
-    private(set) var steCancelled: [Int]
-    private(set) var steSeen: [Int]
-
-    private var parameters: [Parameter] {
-        dense.map(\.weights) + batchNorms.flatMap { [$0.gamma, $0.beta] }
-    }
+    /// The stack, input to output.
+    let layers: [any NetworkLayer]
+    /// The layers with weights, their BatchNorms and the binarization after each (nil for
+    /// the output layer), by weight-layer index.
+    let weightLayers: [any WeightLayer]
+    let batchNorms: [BatchNorm]
+    let binarizations: [BinarizationLayer?]
+    /// Where each weight layer sits in `layers`.
+    private let weightLayerPositions: [Int]
+    /// Every layer's input in the last forward pass.
+    private var layerInputs: [UnsafePointer<Float>]
+    /// ∂C/∂scores, rows x classes.
+    private let scoreGradient: FloatBuffer
 
     init(configuration: TrainingConfiguration, maxRows: Int, generator: inout SeededGenerator) {
         self.configuration = configuration
         self.maxRows = maxRows
-        let arch = configuration.architecture
-        let binary = configuration.mode.isBinary
-        var dense: [DenseLayer] = []
-        var batchNorms: [BatchNorm] = []
-        for k in 0..<arch.layerCount {
-            let (fanIn, fanOut) = arch.layerShape(k)
-            // BinaryNet's W_LR_scale = 1/H, H = sqrt(1.5 / (fan_in + fan_out)). Like the
-            // initialization option, it applies to binary layers only, as in BinaryNet's code.
-            let scale: Float = configuration.glorotLearningRateScale && binary
-                ? Float(1 / (1.5 / Double(fanIn + fanOut)).squareRoot()) : 1
-            dense.append(DenseLayer(inputs: fanIn, outputs: fanOut, binary: binary,
-                                    learningRateScale: scale, index: k, threads: configuration.threads,
-                                    initialization: binary ? configuration.weightInitialization : .glorot,
-                                    generator: &generator))
-            batchNorms.append(BatchNorm(features: fanOut, maxRows: maxRows,
-                                        epsilon: configuration.batchNormEpsilon,
-                                        momentum: configuration.batchNormMomentum, index: k))
-        }
-        self.dense = dense
-        self.batchNorms = batchNorms
-        let sizes = (0..<arch.layerCount).map { maxRows * arch.layerShape($0).outputs }
-        preActivations = sizes.map { FloatBuffer(count: $0) }
-        normalizedOutputs = sizes.map { FloatBuffer(count: $0) }
-        activations = sizes.map { FloatBuffer(count: $0) }
-        outputGradients = sizes.map { FloatBuffer(count: $0) }
-        preActivationGradients = sizes.map { FloatBuffer(count: $0) }
-        let inputCount = maxRows * arch.inputSize
-        droppedInput = configuration.inputDropout > 0 ? FloatBuffer(count: inputCount) : nil
-        inputDropoutMask = configuration.inputDropout > 0 ? FloatBuffer(count: inputCount) : nil
-        hiddenDropoutMasks = configuration.hiddenDropout > 0 ? sizes.dropLast().map { FloatBuffer(count: $0) } : []
-        steCancelled = Array(repeating: 0, count: arch.layerCount)
-        steSeen = Array(repeating: 0, count: arch.layerCount)
+        let stack = NetworkBuilder(configuration: configuration, maxRows: maxRows).build(generator: &generator)
+        layers = stack.layers
+        weightLayers = stack.weightLayers
+        batchNorms = stack.batchNorms
+        binarizations = stack.binarizations
+        weightLayerPositions = stack.weightLayerPositions
+        let placeholder = UnsafePointer(stack.scoreGradient.pointer)
+        layerInputs = Array(repeating: placeholder, count: stack.layers.count)
+        scoreGradient = stack.scoreGradient
         optimizer = Optimizer(kind: configuration.optimizer, threads: configuration.threads)
-        for layer in dense { layer.refreshBinaryWeights() }
     }
 
-    var layerCount: Int { dense.count }
+    var layerCount: Int { weightLayers.count }
     var classCount: Int { configuration.architecture.outputSize }
 
-    private var stochasticActivations: Bool {
-        configuration.mode == .stochastic && configuration.stochasticTarget.activations
-    }
     private var stochasticWeights: Bool {
         configuration.mode == .stochastic && configuration.stochasticTarget.weights
     }
@@ -92,53 +58,14 @@ final class Network {
     /// Training uses batch statistics and, in `stoch` mode, stochastic binarization.
     @discardableResult
     func forward(input: UnsafePointer<Float>, rows: Int, training: Bool,
-                 generator: inout SeededGenerator) -> UnsafeMutablePointer<Float> {
+                 generator: inout SeededGenerator) -> UnsafePointer<Float> {
         precondition(rows > 0 && rows <= maxRows)
-        var previous = training ? applyInputDropout(input, rows: rows, generator: &generator) : input
-        let binary = configuration.mode.isBinary
-        for k in 0..<layerCount {
-            let s = preActivations[k].pointer, a = normalizedOutputs[k].pointer
-            dense[k].forward(input: previous, rows: rows, output: s)
-            if training {
-                batchNorms[k].forwardTraining(input: s, rows: rows, output: a)
-            } else {
-                batchNorms[k].forwardInference(input: s, rows: rows, output: a)
-            }
-            if k == layerCount - 1 { return a }
-            let ab = activations[k].pointer
-            let n = rows * dense[k].outputs
-            // a^b = Binarize(a) (hardtanh in float mode); the C loops also count |a| > 1,
-            // where the straight-through estimator will cancel the gradient.
-            let saturated: Int
-            if !binary {
-                saturated = bnn_hardtanh_activations(a, ab, n)
-            } else if training && stochasticActivations {
-                saturated = generator.withStateWords { bnn_stochastic_sign($0, a, ab, n) }
-            } else {
-                saturated = bnn_sign_activations(a, ab, n)
-            }
-            if training {
-                steCancelled[k] += saturated
-                steSeen[k] += n
-                if !hiddenDropoutMasks.isEmpty {
-                    let keep = 1 - configuration.hiddenDropout, mask = hiddenDropoutMasks[k].pointer
-                    generator.withStateWords { bnn_dropout($0, ab, mask, n, keep) }
-                }
-            }
-            previous = UnsafePointer(ab)
+        var x = input
+        for i in layers.indices {
+            layerInputs[i] = x
+            x = layers[i].forward(x, rows: rows, training: training, generator: &generator)
         }
-        fatalError("unreachable: a network has at least one layer")
-    }
-
-    /// The first layer's input in training: the image itself, or a copy with input dropout applied.
-    private func applyInputDropout(_ input: UnsafePointer<Float>, rows: Int,
-                                   generator: inout SeededGenerator) -> UnsafePointer<Float> {
-        guard let dropped = droppedInput?.pointer, let mask = inputDropoutMask?.pointer else { return input }
-        let n = rows * configuration.architecture.inputSize
-        dropped.update(from: input, count: n)
-        let keep = 1 - configuration.inputDropout
-        generator.withStateWords { bnn_dropout($0, dropped, mask, n, keep) }
-        return UnsafePointer(dropped)
+        return x
     }
 
     /// One step of the paper's training algorithm on a batch. Returns the batch's score;
@@ -147,13 +74,13 @@ final class Network {
                    learningRate: Double, generator: inout SeededGenerator) -> BatchScore {
         if stochasticWeights {
             withUnsafeMutablePointer(to: &generator) { g in
-                for layer in dense { layer.refreshBinaryWeights(stochasticWith: g) }
+                for layer in weightLayers { layer.latent.refresh(stochasticWith: g) }
             }
         }
         let score = computeGradients(input: input, labels: labels, rows: rows, generator: &generator)
         guard score.lossSum.isFinite else { return score }
         // The optimizer also writes W_b = sign(W); stochastic weights are drawn before each forward.
-        optimizer.apply(to: parameters, learningRate: learningRate)
+        optimizer.apply(to: allParameters, learningRate: learningRate)
         return score
     }
 
@@ -162,29 +89,20 @@ final class Network {
     func computeGradients(input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
                           generator: inout SeededGenerator) -> BatchScore {
         let scores = forward(input: input, rows: rows, training: true, generator: &generator)
-        let last = layerCount - 1
         let score = Loss.evaluate(configuration.loss, scores: scores, labels: labels, rows: rows,
-                                  classes: classCount, gradient: outputGradients[last].pointer)
-        if score.lossSum.isFinite { backward(input: input, rows: rows) }
+                                  classes: classCount, gradient: scoreGradient.pointer)
+        if score.lossSum.isFinite { backward(rows: rows) }
         return score
     }
 
-    /// Backward pass from ∂C/∂y in `outputGradients[last]`.
-    private func backward(input: UnsafePointer<Float>, rows: Int) {
-        let firstInput = droppedInput.map { UnsafePointer($0.pointer) } ?? input
-        for k in stride(from: layerCount - 1, through: 0, by: -1) {
-            let ga = outputGradients[k].pointer
-            if k < layerCount - 1 {
-                // Dropout's backward: the gradient reaches only the kept activations, scaled alike.
-                if !hiddenDropoutMasks.isEmpty { bnn_multiply(ga, hiddenDropoutMasks[k].pointer, rows * dense[k].outputs) }
-                // Straight-through estimator: g_a = g_{a^b} ∘ 1_{|a| <= 1}.
-                bnn_straight_through_gate(ga, normalizedOutputs[k].pointer, rows * dense[k].outputs)
-            }
-            let gs = preActivationGradients[k].pointer
-            batchNorms[k].backward(outputGradient: ga, rows: rows, inputGradient: gs)
-            let layerInput = k == 0 ? firstInput : UnsafePointer(activations[k - 1].pointer)
-            dense[k].backward(input: layerInput, outputGradient: gs, rows: rows,
-                              inputGradient: k > 0 ? outputGradients[k - 1].pointer : nil)
+    /// Backward pass from ∂C/∂scores, down to the first weight layer (whose input is the image).
+    private func backward(rows: Int) {
+        let first = weightLayerPositions[0]
+        var gradient = scoreGradient.pointer
+        for i in stride(from: layers.count - 1, through: first, by: -1) {
+            guard let next = layers[i].backward(input: layerInputs[i], outputGradient: gradient, rows: rows,
+                                                needsInputGradient: i > first) else { return }
+            gradient = next
         }
     }
 
@@ -192,7 +110,7 @@ final class Network {
     /// `observe` sees the scores (rows x classes) before they are scored.
     func evaluate(input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
                   observe: (UnsafePointer<Float>) -> Void = { _ in }) -> BatchScore {
-        if stochasticWeights { for layer in dense { layer.refreshBinaryWeights() } }
+        if stochasticWeights { for layer in weightLayers { layer.latent.refresh() } }
         var unused = SeededGenerator(seed: 0)
         let scores = forward(input: input, rows: rows, training: false, generator: &unused)
         observe(scores)
@@ -200,55 +118,29 @@ final class Network {
                              classes: classCount, gradient: nil)
     }
 
-    /// Chooses each binary hidden layer's forward product (see `ForwardProductPolicy`):
-    /// eligible are layers after the first in binary modes without hidden dropout, whose
-    /// inputs are ±1. With `.auto`, times sgemm and XNOR-popcount on `rows` rows of
-    /// (arbitrary) ±1 data and keeps the faster. Changes no parameter and no result.
-    func tuneForwardProducts(rows: Int, policy: ForwardProductPolicy) -> [ForwardProductChoice] {
-        guard configuration.mode.isBinary, configuration.hiddenDropout == 0, policy != .sgemm,
-              let gemm = try? BinaryGEMM(threadCount: configuration.threads) else {
-            for layer in dense { layer.xnorForward = nil }
-            return []
-        }
-        let rows = min(max(rows, 1), maxRows)
-        let timer = BenchmarkTimer(budget: 0.05, minimumRuns: 3, maximumRuns: 50)
-        var choices: [ForwardProductChoice] = []
-        for k in 1..<layerCount {
-            let layer = dense[k]
-            let product = BinaryDenseProduct(maxRows: maxRows, inputs: layer.inputs, outputs: layer.outputs, gemm: gemm)
-            var choice = ForwardProductChoice(layer: k, rows: rows, outputs: layer.outputs, inputs: layer.inputs,
-                                              kernel: gemm.variant, usesXnor: true)
-            if policy == .auto {
-                // Time on this layer's own buffers: a ±1 input pattern and the scratch output.
-                let input = activations[k - 1].pointer, output = preActivations[k].pointer
-                for i in 0..<rows * layer.inputs { input[i] = (i &* 2_654_435_761) & 8 == 0 ? 1 : -1 }
-                layer.xnorForward = nil
-                choice.sgemmSeconds = timer.median { layer.forward(input: input, rows: rows, output: output) }.seconds
-                layer.xnorForward = product
-                choice.xnorSeconds = timer.median { layer.forward(input: input, rows: rows, output: output) }.seconds
-                choice.usesXnor = choice.xnorSeconds! < choice.sgemmSeconds!
-            }
-            layer.xnorForward = choice.usesXnor ? product : nil
-            choices.append(choice)
-        }
-        return choices
+    /// Whether weight layer `k` sees ±1 inputs: binary modes, after a sign, no dropout between.
+    func hasBinaryInput(_ k: Int) -> Bool {
+        let position = weightLayerPositions[k]
+        return configuration.mode.isBinary && position > 0 && layers[position - 1] is BinarizationLayer
     }
 
     /// Starts a new epoch's statistics (flip ratio, STE cancel fraction).
     func beginEpochStatistics() {
-        for layer in dense { layer.markEpochStart() }
-        for k in 0..<layerCount { steCancelled[k] = 0; steSeen[k] = 0 }
+        for layer in weightLayers { layer.latent.markEpochStart() }
+        for b in binarizations { b?.resetCounts() }
     }
 
-    /// Per-layer statistics since `beginEpochStatistics`. The output layer has no
+    /// Per weight layer statistics since `beginEpochStatistics`. The output layer has no
     /// binarized activation, so its STE-cancel fraction is 0.
     func layerStatistics() -> [LayerStatistics] {
-        (0..<layerCount).map { k in
-            let fraction = steSeen[k] > 0 ? Double(steCancelled[k]) / Double(steSeen[k]) : 0
-            return dense[k].statistics(steCancelFraction: fraction)
+        weightLayers.indices.map { k in
+            weightLayers[k].statistics(steCancelFraction: binarizations[k]?.cancelFraction ?? 0)
         }
     }
 
-    /// Every parameter tensor for gradient checks and checkpoints, in a fixed order.
-    var allParameters: [Parameter] { parameters }
+    /// Every parameter tensor, for the optimizer, gradient checks and checkpoints, in a fixed
+    /// order: the weights of every layer, then every BatchNorm's γ and β.
+    var allParameters: [Parameter] {
+        weightLayers.map(\.latent.parameter) + batchNorms.flatMap(\.parameters)
+    }
 }

@@ -53,7 +53,10 @@ public final class TrainingRun: @unchecked Sendable {
         self.onEpochCompleted = onEpochCompleted
         self.forwardProductPolicy = forwardProductPolicy
         queue = DispatchQueue(label: "bnn-tui.run.\(name)", qos: .userInitiated)
-        evaluationRows = max(configuration.batchSize, 250)
+        // A ConvNet's buffers grow with the rows (patches of every position), so it evaluates
+        // in batches of the training size; an MLP in chunks of at least 250.
+        evaluationRows = configuration.architecture.hasConvolutions
+            ? configuration.batchSize : max(configuration.batchSize, 250)
         // Runs split their products over their own threads (see SplitGEMM); BLAS stays single-threaded.
         FloatGEMM.setThreadCount(1)
         var generator = SeededGenerator(seed: configuration.seed)
@@ -203,12 +206,7 @@ public final class TrainingRun: @unchecked Sendable {
         var order = Array(0..<data.train.count)
         let batches = Self.batchCount(examples: data.train.count, batchSize: config.batchSize)
         var finalState = RunState.done
-        // On the run's queue, so that timing the products never blocks the caller.
-        let products = network.tuneForwardProducts(rows: config.batchSize, policy: forwardProductPolicy)
-        condition.lock()
-        published.forwardProducts = products
-        published.version &+= 1
-        condition.unlock()
+        tuneForwardProducts()
 
         epochs: while completedEpochs < config.epochs {
             if checkControl() == .stop { finalState = .stopped; break epochs }
@@ -252,17 +250,8 @@ public final class TrainingRun: @unchecked Sendable {
             epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - evaluationStart) / 1e9
             let layers = network.layerStatistics()
             completedEpochs += 1
-            var metrics = EpochMetrics(
-                run: name, mode: config.mode.rawValue, arch: config.architecture.description,
-                epoch: completedEpochs, trainLoss: score.meanLoss, trainError: score.errorRate,
-                valLoss: validation.meanLoss, valError: validation.errorRate,
-                testLoss: test.meanLoss, testError: test.errorRate, lr: learningRate,
-                epochSeconds: epochSeconds,
-                samplesPerSecond: trainPhaseSeconds > 0 ? Double(score.rows) / trainPhaseSeconds : 0,
-                rssMB: ProcessMemory.peakResidentMB(),
-                clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
-                steCancelFraction: layers.map(\.steCancelFraction),
-                weightHistogram: layers.map(\.histogram))
+            var metrics = epochMetrics(score: score, validation: validation, test: test, layers: layers,
+                                       epochSeconds: epochSeconds, trainPhaseSeconds: trainPhaseSeconds)
             let insight = InsightProbe.insight(of: network, epoch: completedEpochs, validation: validationObserver,
                                                test: testObserver, testSet: data.test, input: input)
             metrics.valConfusion = insight.confusion
@@ -278,6 +267,32 @@ public final class TrainingRun: @unchecked Sendable {
             onEpochCompleted?(metrics)
         }
         finish(finalState)
+    }
+
+    /// Chooses the binary layers' forward products on the run's queue, so that timing them
+    /// never blocks the caller, and publishes the choice.
+    private func tuneForwardProducts() {
+        let products = network.tuneForwardProducts(rows: configuration.batchSize, policy: forwardProductPolicy)
+        condition.lock()
+        published.forwardProducts = products
+        published.version &+= 1
+        condition.unlock()
+    }
+
+    /// The record of the epoch just completed (`completedEpochs`), at the rate it used.
+    private func epochMetrics(score: BatchScore, validation: BatchScore, test: BatchScore, layers: [LayerStatistics],
+                              epochSeconds: Double, trainPhaseSeconds: Double) -> EpochMetrics {
+        EpochMetrics(
+            run: name, mode: configuration.mode.rawValue, arch: configuration.architecture.description,
+            epoch: completedEpochs, trainLoss: score.meanLoss, trainError: score.errorRate,
+            valLoss: validation.meanLoss, valError: validation.errorRate,
+            testLoss: test.meanLoss, testError: test.errorRate, lr: learningRate,
+            epochSeconds: epochSeconds,
+            samplesPerSecond: trainPhaseSeconds > 0 ? Double(score.rows) / trainPhaseSeconds : 0,
+            rssMB: ProcessMemory.peakResidentMB(),
+            clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
+            steCancelFraction: layers.map(\.steCancelFraction),
+            weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters))
     }
 
     /// Applies pending control at a batch boundary: learning-rate changes, checkpoint

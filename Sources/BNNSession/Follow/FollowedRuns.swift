@@ -10,7 +10,7 @@ import Glibc
 /// appears); given a directory, every `*.jsonl` in it, and files created there
 /// later join as new runs. Files are read at most every `interval` seconds, on
 /// the thread that asks for snapshots. A run whose file has not grown for three of
-/// its epochs (at least `quietSeconds`) shows as done: a file cannot say whether its
+/// its epochs (at least `quietSeconds`, by its modification time) shows as done: a file cannot say whether its
 /// writer is still at work.
 public final class FollowedRuns: RunController, @unchecked Sendable {
     public let files: [String]
@@ -38,8 +38,8 @@ public final class FollowedRuns: RunController, @unchecked Sendable {
         lastPoll = now
         if let directory { join(directory) }
         var changed = false
-        for f in followers { changed = f.poll(now: now) || changed }
-        let fresh = build(now: now)
+        for f in followers { changed = f.poll() || changed }
+        let fresh = build(now: Date().timeIntervalSince1970)
         if changed || fresh.map(\.state) != cached.map(\.state) || fresh.count != cached.count { version &+= 1 }
         cached = fresh.map { var s = $0; s.version = version; return s }
         return cached
@@ -66,7 +66,7 @@ public final class FollowedRuns: RunController, @unchecked Sendable {
                 let last = run.epochs[run.epochs.count - 1].epochSeconds
                 let quiet = max(quietSeconds, 3 * (last.isFinite ? last : 0))
                 var s = MetricsLog.snapshot(name: name, epochs: run.epochs,
-                                            state: now - f.lastGrowth > quiet ? .done : .running)
+                                            state: now - f.lastModified > quiet ? .done : .running)
                 if i == 0 { s.notice = f.warning }
                 snapshots.append(s)
             }

@@ -21,8 +21,8 @@ public final class MetricsFileFollower {
     public private(set) var runs: [Run] = []
     /// The latest bad line ("m.jsonl line 7: not valid JSON"), or nil.
     public private(set) var warning: String?
-    /// Monotonic seconds of the last time the file grew (or was first read).
-    public private(set) var lastGrowth: Double = 0
+    /// When the file was last modified (Unix time, from its mtime), as of the last poll.
+    public private(set) var lastModified: Double = 0
     /// How often the file was found truncated or replaced.
     public private(set) var restarts = 0
 
@@ -40,7 +40,7 @@ public final class MetricsFileFollower {
 
     /// Reads what is new; true when runs or the warning changed.
     @discardableResult
-    public func poll(now: Double) -> Bool {
+    public func poll() -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }  // not there (yet, or any more): keep what was read
         defer { close(fd) }
@@ -58,10 +58,8 @@ public final class MetricsFileFollower {
         identity = current
         if Int64(info.st_size) > offset {
             changed = readAppended(fd: fd, size: Int64(info.st_size)) || changed
-            lastGrowth = now
-        } else if lastGrowth == 0 {
-            lastGrowth = now
         }
+        lastModified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
         return changed
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
-import BNNSupport
 import BNNKernels
+import BNNSupport
+import CTrainingKernels
 import Foundation
 
 /// `bnn-tui bench`: binary XNOR-popcount kernels against OpenBLAS sgemm, and
@@ -8,9 +9,9 @@ import Foundation
 ///
 /// Prints the OpenBLAS core, the kernel variant (BNN_KERNEL applies) and the
 /// thread count, then a GEMM table, an inference table and the training forward
-/// products of binary hidden layers (or one JSON object
-/// with `--json`). Times are medians of repeated runs after a warm-up; all
-/// operands and network parameters are random.
+/// products of binary hidden layers (or one JSON object with every ratio and the
+/// load average before and after, with `--json`). Times are medians of repeated
+/// runs after a warm-up; all operands and network parameters are random.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -46,13 +47,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let gemm: BinaryGEMM
-        do {
-            gemm = try BinaryGEMM(threadCount: threads)
-        } catch {
-            printError("bnn-tui: error: \(error.description)")
-            throw ExitCode(64)
-        }
+        let gemm = try makeGEMM()
         #if DEBUG
         printError("bnn-tui: warning: this is a debug build; use `swift build -c release` for meaningful timings")
         #endif
@@ -61,33 +56,87 @@ struct BenchCommand: ParsableCommand {
             : BenchmarkTimer(budget: 1.0, minimumRuns: 7, maximumRuns: 500)
         let bench = KernelBenchmark(gemm: gemm, timer: timer)
         var rng = SeededGenerator(seed: seed)
-        let core = FloatGEMM.coreName
+        let loadBefore = Self.loadAverage()
+        if !json { printHeader(gemm) }
+        let gemmResults = measureGEMM(bench, using: &rng)
+        let inferenceResults = try measureInference(bench, using: &rng)
+        let trainingResults = measureTrainingForward(bench, using: &rng)
+        if json {
+            let report = Report(openblasCore: FloatGEMM.coreName, kernel: gemm.variant.rawValue,
+                                trainingKernel: String(cString: bnn_training_kernels_variant()),
+                                firstLayer: PixelProduct.prefersTableLookup(gemm.variant) ? "table lookup" : "bit planes",
+                                threads: gemm.threadCount, loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage(),
+                                gemm: gemmResults, inference: inferenceResults, trainingForward: trainingResults)
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("")
+            print("Load average (1 min) before and after: \(loadBefore.map { String(format: "%.2f", $0) } ?? "?")"
+                  + " / \(Self.loadAverage().map { String(format: "%.2f", $0) } ?? "?")")
+        }
+    }
+
+    /// The `--json` object: every row with its ratio, plus what ran them and how busy the machine was.
+    struct Report: Encodable {
+        let openblasCore: String
+        let kernel: String
+        let trainingKernel: String
+        let firstLayer: String
+        let threads: Int
+        let loadAverageBefore: Double?
+        let loadAverageAfter: Double?
+        let gemm: [KernelBenchmark.GEMMResult]
+        let inference: [KernelBenchmark.InferenceResult]
+        let trainingForward: [KernelBenchmark.TrainingForwardResult]
+    }
+
+    private func makeGEMM() throws -> BinaryGEMM {
+        do {
+            return try BinaryGEMM(threadCount: threads)
+        } catch {
+            printError("bnn-tui: error: \(error.description)")
+            throw ExitCode(64)
+        }
+    }
+
+    private func printHeader(_ gemm: BinaryGEMM) {
+        let available = KernelVariant.available.map(\.rawValue).joined(separator: ", ")
+        let first = PixelProduct.prefersTableLookup(gemm.variant) ? "table lookup" : "bit planes"
+        print("OpenBLAS core: \(FloatGEMM.coreName)   kernel: \(gemm.variant)   threads: \(gemm.threadCount)"
+              + "   (available: \(available); first layer: \(first))")
+        print("Median of repeated runs after a warm-up; random operands and parameters\(quick ? " (--quick)" : "").")
+    }
+
+    private func measureGEMM(_ bench: KernelBenchmark, using rng: inout SeededGenerator) -> [KernelBenchmark.GEMMResult] {
         if !json {
-            let available = KernelVariant.available.map(\.rawValue).joined(separator: ", ")
-            print("OpenBLAS core: \(core)   kernel: \(gemm.variant)   threads: \(gemm.threadCount)   (available: \(available))")
-            print("Median of repeated runs after a warm-up; random operands and parameters\(quick ? " (--quick)" : "").")
             print("")
             print(column("GEMM M x N x K", 20) + column("binary", 12, right: true) + column("sgemm", 12, right: true)
                   + column("sgemm/binary", 14, right: true) + "  kernel")
         }
-        var gemmResults: [KernelBenchmark.GEMMResult] = []
-        for shape in Self.shapes {
+        let results = Self.shapes.map { shape in
             let r = bench.measureGEMM(m: shape.m, n: shape.n, k: shape.k, using: &rng)
-            gemmResults.append(r)
             if !json {
                 print(column("\(r.m) x \(r.n) x \(r.k)", 20) + column(duration(r.binarySeconds), 12, right: true)
                       + column(duration(r.sgemmSeconds) + (r.m == 1 ? "*" : " "), 12, right: true)
                       + column(String(format: "%.1fx", r.ratio), 14, right: true) + "  \(r.kernel)")
             }
+            return r
         }
+        if !json { print("* sgemv for M = 1. Binary operands are pre-packed bits; sgemm's are float32.") }
+        return results
+    }
+
+    private func measureInference(_ bench: KernelBenchmark,
+                                  using rng: inout SeededGenerator) throws -> [KernelBenchmark.InferenceResult] {
         if !json {
-            print("* sgemv for M = 1. Binary operands are pre-packed bits; sgemm's are float32.")
             print("")
             print(column("Inference (random parameters)", 30) + column("batch", 6, right: true)
                   + column("packed img/s", 14, right: true) + column("float img/s", 13, right: true)
                   + column("packed/float", 14, right: true) + "  file vs float32 weights")
         }
-        var inferenceResults: [KernelBenchmark.InferenceResult] = []
+        var results: [KernelBenchmark.InferenceResult] = []
         for widths in Self.networks {
             for batch in Self.batches {
                 let r: KernelBenchmark.InferenceResult
@@ -97,7 +146,7 @@ struct BenchCommand: ParsableCommand {
                     printError("bnn-tui: error: \(error.description)")
                     throw ExitCode.failure
                 }
-                inferenceResults.append(r)
+                results.append(r)
                 if !json {
                     let shrink = Double(r.float32WeightBytes) / Double(r.packedBytes)
                     print(column(r.arch, 30) + column("\(r.batch)", 6, right: true)
@@ -108,39 +157,31 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
+        return results
+    }
+
+    private func measureTrainingForward(_ bench: KernelBenchmark,
+                                        using rng: inout SeededGenerator) -> [KernelBenchmark.TrainingForwardResult] {
         if !json {
             print("")
             print(column("Training forward M x N x K", 28) + column("xnor", 12, right: true) + column("sgemm", 12, right: true)
                   + column("sgemm/xnor", 12, right: true) + "  (xnor includes packing both float ±1 operands)")
         }
-        var trainingResults: [KernelBenchmark.TrainingForwardResult] = []
-        for shape in Self.trainingShapes {
+        return Self.trainingShapes.map { shape in
             let r = bench.measureTrainingForward(m: shape.m, n: shape.n, k: shape.k, using: &rng)
-            trainingResults.append(r)
             if !json {
                 print(column("\(r.m) x \(r.n) x \(r.k)", 28) + column(duration(r.xnorSeconds), 12, right: true)
                       + column(duration(r.sgemmSeconds), 12, right: true)
                       + column(String(format: "%.1fx", r.ratio), 12, right: true) + "  \(r.kernel)")
             }
-        }
-        if json {
-            let report = Report(openblasCore: core, kernel: gemm.variant.rawValue, threads: gemm.threadCount,
-                                gemm: gemmResults, inference: inferenceResults, trainingForward: trainingResults)
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return r
         }
     }
 
-    /// The `--json` object: `gemm` and `inference` rows plus what ran them.
-    struct Report: Encodable {
-        let openblasCore: String
-        let kernel: String
-        let threads: Int
-        let gemm: [KernelBenchmark.GEMMResult]
-        let inference: [KernelBenchmark.InferenceResult]
-        let trainingForward: [KernelBenchmark.TrainingForwardResult]
+    /// The 1-minute load average from /proc/loadavg (nil where there is none).
+    static func loadAverage() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { Double($0) }
     }
 
     private func printError(_ line: String) {

@@ -13,9 +13,9 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
 /// `export --format c`: a checkpoint or packed model to `DIR/bnn_model.h` and `DIR/bnn_model.c`.
 enum CExport {
     /// Writes the C files for `input` into `directory` (created if missing) and prints what it wrote.
-    static func run(input path: String, directory: String, data: String?) throws(CommandFailure) {
+    static func run(input path: String, directory: String, data: DataOptions) throws(CommandFailure) {
         let input = try ModelInput(path: path)
-        let provenance = try input.provenance(test: ModelInput.testImages(data: data, for: input.model))
+        let provenance = try input.provenance(test: ModelInput.testImages(data, for: input.model), dataset: data.dataset)
         let generated: CModelSource
         do { generated = try CModelGenerator.generate(input.model, provenance: provenance) } catch {
             throw .usage("\(path): \(error)")

@@ -13,7 +13,7 @@ struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Train det, stoch and float side by side and watch them live (the default command).",
-        discussion: "Keys: space pause · +/- learning rate · l type a learning rate · tab run · [ ] layer · e export · s save · ? help · q quit.")
+        discussion: "Keys: " + KeyBindings.all.compactMap(\.hint).joined(separator: " · ") + ".")
 
     @OptionGroup var training: TrainingOptions
 
@@ -33,7 +33,7 @@ struct DashboardCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parsedModes()
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        try ThreadCount.validate(threads)
         var isDirectory: ObjCBool = false
         for (flag, directory) in [("--checkpoint-dir", checkpointDirectory), ("--metrics-dir", metricsDirectory)] {
             guard let directory else { continue }

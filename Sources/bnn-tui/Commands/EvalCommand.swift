@@ -26,7 +26,7 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if let predictions { try PredictionsFile.checkWritable(predictions) }
         guard batch >= 1 && batch <= 65536 else { throw ValidationError("--batch must be in 1...65536 (got \(batch))") }
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256 (got \(threads))") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {

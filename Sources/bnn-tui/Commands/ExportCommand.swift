@@ -28,8 +28,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "bnn (the packed model file eval reads) or c (C99 source for microcontrollers, docs/deploy.md).")
     var format: ExportFormat = .bnn
 
-    @Option(help: "Dataset directory for the test error written into the C header (--format c; as for train).")
-    var data: String?
+    /// With --format c: the test set whose error goes into the header, and the class names.
+    @OptionGroup var data: DataOptions
 
     func validate() throws {
         guard format == .bnn else { return }

@@ -52,33 +52,35 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
-        var snapshots: [RunSnapshot]
-        var header = DashboardHeader()
-        do {
-            let log = try MetricsLog(files: files)
-            snapshots = log.snapshots()
-            if let dataset = log.dataset { header.dataset = dataset }
-        } catch {
-            throw failure(error.description)
-        }
-        snapshots = attachingTestImages(snapshots)
-        for (path, content) in [(csv, { MetricsCSV.document(snapshots: snapshots) }),
-                                (svg, { ErrorChartSVG.document(snapshots: snapshots) })] {
-            guard let path else { continue }
-            do { try AtomicFile.write(Data(content().utf8), to: path) } catch { throw failure(error.description) }
-        }
-        // With only --csv / --svg asked for, the text goes nowhere unless -o names a file.
-        if (csv != nil || svg != nil) && output == nil { return }
-        let text = TextExport.document(snapshots: snapshots, header: header, options: options)
-        if let output {
+        try reportingFailures {
+            let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
+            var snapshots: [RunSnapshot]
+            var header = DashboardHeader()
             do {
-                try AtomicFile.write(Data(text.utf8), to: output)
+                let log = try MetricsLog(files: files)
+                snapshots = log.snapshots()
+                if let dataset = log.dataset { header.dataset = dataset }
             } catch {
-                throw failure(error.description)
+                throw CommandFailure.usage("\(error)")
             }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            snapshots = attachingTestImages(snapshots)
+            for (path, content) in [(csv, { MetricsCSV.document(snapshots: snapshots) }),
+                                    (svg, { ErrorChartSVG.document(snapshots: snapshots) })] {
+                guard let path else { continue }
+                do { try AtomicFile.write(Data(content().utf8), to: path) } catch {
+                    throw CommandFailure.usage("\(error)")
+                }
+            }
+            // With only --csv / --svg asked for, the text goes nowhere unless -o names a file.
+            if (csv != nil || svg != nil) && output == nil { return }
+            let text = TextExport.document(snapshots: snapshots, header: header, options: options)
+            guard let output else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
+            do { try AtomicFile.write(Data(text.utf8), to: output) } catch {
+                throw CommandFailure.usage("\(error)")
+            }
         }
     }
 
@@ -94,10 +96,5 @@ struct PlotCommand: ParsableCommand {
             copy.insight = s.insight?.withPixels { i in i < test.count ? Array(test.pixels(ofImage: i)) : nil }
             return copy
         }
-    }
-
-    /// One line on standard error and exit status 64 (a bad input or output file).
-    private func failure(_ message: String) -> ExitCode {
-        CommandFailure.usage(message).exit()
     }
 }

@@ -16,61 +16,32 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Reproduce the source report's comparison (binary vs float, det vs stoch) in one command.")
 
-    @Option(help: "Epochs per run.")
-    var epochs: Int = 10
+    /// The architectures the report compares when `--arch` is not given.
+    static let defaultArchitectures = "784-128-10,784-1024-10"
+    /// Epochs per run when `--epochs` is not given.
+    static let defaultEpochs = 10
 
-    @Option(help: "Architectures, comma-separated.")
-    var archs: String = "784-128-10,784-1024-10"
+    @OptionGroup var training: TrainingOptions
 
     @Option(help: "Modes, comma-separated: det, stoch, float.")
     var modes: String = "det,stoch,float"
 
-    @Option(name: .customLong("train-limit"), help: "Train on only the first N training images.")
-    var trainLimit: Int?
-
-    @Option(name: .customLong("eval-limit"), help: "Evaluate on only the first N validation and test images.")
-    var evalLimit: Int?
-
-    @Option(help: "Mini-batch size.")
-    var batch: Int = 100
-
-    @Option(help: "Initial learning rate.")
-    var lr: Double = 0.003
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1
-
-    @Option(name: .customLong("init"), help: "Latent weight initialization for every run: glorot (default) or unit (BinaryNet's MNIST script; pair with --glorot-lr).")
-    var initialization: WeightInitialization = .glorot
-
-    @Flag(name: .customLong("glorot-lr"), help: "Scale each layer's weight learning rate by 1/sqrt(1.5/(fan_in+fan_out)) in every run, as the BinaryNet code does.")
-    var glorotLearningRate = false
-
     @Option(help: "Threads per run.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @OptionGroup var data: DataOptions
 
     @Option(help: "Directory to write the report into (created if missing).")
     var output: String = "report"
 
+    var epochs: Int { training.epochs ?? Self.defaultEpochs }
+
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs))") }
         _ = try parsedArchitectures()
         _ = try parsedModes()
-        guard lr.isFinite && lr > 0 else { throw ValidationError("--lr must be a positive finite number (got \(lr))") }
-        guard batch >= 2 else { throw ValidationError("--batch must be at least 2 (got \(batch))") }
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
-        if let trainLimit { guard trainLimit >= 2 else { throw ValidationError("--train-limit must be at least 2") } }
-        if let evalLimit { guard evalLimit >= 1 else { throw ValidationError("--eval-limit must be at least 1") } }
+        try ThreadCount.validate(threads)
     }
 
     func parsedArchitectures() throws -> [Architecture] {
-        let list = try archs.split(separator: ",").map { part in
-            do { return try Architecture(parsing: String(part)) } catch { throw ValidationError("\(error)") }
-        }
-        guard !list.isEmpty else { throw ValidationError("--archs needs at least one architecture") }
-        return list
+        try training.parsedArchitectures(default: Self.defaultArchitectures)
     }
 
     func parsedModes() throws -> [BinarizationMode] {
@@ -110,15 +81,9 @@ struct ReportCommand: ParsableCommand {
                 try? FileManager.default.removeItem(atPath: metricsPath)
                 print("[\(index)/\(total)] \(architecture) \(mode.rawValue): training \(epochs) epoch\(epochs == 1 ? "" : "s")")
                 fflush(nil)
-                var arguments = ["train", "--arch", architecture.description, "--mode", mode.rawValue,
-                                 "--epochs", "\(epochs)", "--batch", "\(batch)", "--lr", "\(lr)",
-                                 "--seed", "\(seed)", "--threads", "\(threads)", "--metrics", metricsPath,
+                let arguments = ["train", "--mode", mode.rawValue, "--threads", "\(threads)", "--metrics", metricsPath,
                                  "--name", mode.rawValue]
-                if let trainLimit { arguments += ["--train-limit", "\(trainLimit)"] }
-                if let evalLimit { arguments += ["--eval-limit", "\(evalLimit)"] }
-                arguments += data.arguments
-                if initialization != .glorot { arguments += ["--init", initialization.rawValue] }
-                if glorotLearningRate { arguments.append("--glorot-lr") }
+                    + training.trainArguments(architecture: architecture, epochs: epochs)
                 let status = try runChild(executable, arguments, prefix: "      ")
                 if let signal = TerminationSignals.pending { throw ExitCode(TerminationSignals.exitStatus(for: signal)) }
                 guard status == 0 else {
@@ -164,6 +129,20 @@ struct ReportCommand: ParsableCommand {
         return process.terminationStatus
     }
 
+    /// Optimizer, schedule and loss in words, for report.md.
+    private var recipe: String {
+        let optimizer = training.optimizer == .adam ? "Adam" : "SGD with momentum 0.9"
+        let schedule = training.lrDecay.map { "learning rate \(training.lr) multiplied by \($0) after every epoch" }
+            ?? "learning rate \(training.lr) decaying exponentially to \(training.lrEnd ?? training.lr / 100)"
+        let loss = training.loss == .squareHinge ? "square hinge loss" : "softmax cross-entropy loss"
+        return "\(optimizer), \(schedule), \(loss)"
+    }
+
+    /// The options beyond the paper's defaults every run uses, as the stoch run sees them.
+    private var settings: [String] {
+        ((try? training.configuration(mode: .stochastic, threads: 1).nonDefaultSettings) ?? []).filter { !$0.hasPrefix("loss ") }
+    }
+
     private func writeOutputs(_ results: [ReportRun], architectures: [Architecture], elapsed: Double) throws {
         for architecture in architectures {
             let runs = results.filter { $0.architecture == architecture }
@@ -172,16 +151,17 @@ struct ReportCommand: ParsableCommand {
                 let text = run.epochs.map { MetricsLogWriter.line(for: $0) }.joined(separator: "\n")
                 do { try log.append(text: text, source: run.mode.rawValue) } catch { throw CommandFailure.runtime("\(error)") }
             }
-            let header = DashboardHeader(dataset: log.dataset ?? data.dataset.name, batchSize: batch, optimizer: "Adam", seed: seed)
+            let header = DashboardHeader(dataset: log.dataset ?? training.data.dataset.name, batchSize: training.batch,
+                                         optimizer: training.optimizer == .adam ? "Adam" : "SGD", seed: training.seed,
+                                         settings: settings)
             let path = (output as NSString).appendingPathComponent("plots-\(architecture).txt")
             do {
                 try TextExport.write(snapshots: log.snapshots(), header: header, options: TextExport.Options(), to: path)
             } catch { throw CommandFailure.runtime("\(error)") }
         }
-        let markdown = ReportMarkdown(runs: results, dataset: data.dataset.name, epochs: epochs, trainLimit: trainLimit, batch: batch, lr: lr,
-                                      seed: seed, threads: threads, elapsed: elapsed,
-                                      settings: (initialization != .glorot ? ["initialization \(initialization.rawValue)"] : [])
-                                          + (glorotLearningRate ? ["Glorot learning-rate scaling"] : [])).render()
+        let markdown = ReportMarkdown(runs: results, dataset: training.data.dataset.name, epochs: epochs,
+                                      trainLimit: training.trainLimit, batch: training.batch, recipe: recipe,
+                                      seed: training.seed, threads: threads, elapsed: elapsed, settings: settings).render()
         do { try AtomicFile.write(Data(markdown.utf8), to: (output as NSString).appendingPathComponent("report.md")) }
         catch { throw CommandFailure.runtime("\(error)") }
     }

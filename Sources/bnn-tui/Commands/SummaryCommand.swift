@@ -32,8 +32,7 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Images to time (test images when a dataset is found, random pixels otherwise).")
     var images: Int = 1000
 
-    @Option(help: "Dataset directory for the timed images (as for train).")
-    var data: String?
+    @OptionGroup var data: DataOptions
 
     func validate() throws {
         guard images >= 1 && images <= 100_000 else { throw ValidationError("--images must be in 1...100000 (got \(images))") }
@@ -74,8 +73,9 @@ struct SummaryCommand: ParsableCommand {
 
     private func pixels(for model: PackedModel) -> [UInt8] {
         let n = model.inputSize
-        if let location = try? DatasetLocator(explicitDirectory: data).locate(),
-           let test = try? DatasetLoader.loadFiles(location.files).test, test.featureCount == n {
+        if let location = try? DatasetLocator(dataset: data.dataset, explicitDirectory: data.data).locate(),
+           let test = try? DatasetLoader.loadFiles(location.files, classCount: location.dataset.classCount).test,
+           test.featureCount == n {
             let count = min(images, test.count)
             return Array(test.pixels[0..<(count * n)])
         }

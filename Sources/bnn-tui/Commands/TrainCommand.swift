@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNNData
 import BNNSupport
 import BNNDashboard
 import BNNEngine
@@ -46,6 +47,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("fork-lr"), help: "With --resume: fork the saved run, training on from its state with this learning rate (the schedule decays from it); name the fork with --name.")
     var forkLearningRate: Double?
 
+    @Flag(name: .customLong("list-presets"), help: "Print the named recipes --preset takes, with their options, and exit.")
+    var listPresets = false
+
     @Option(help: "Serve a control socket here for `bnn-tui attach` (mode 0600, in a directory only you may enter). Default: $XDG_RUNTIME_DIR/bnn-tui/<run>-<pid>.sock, else /tmp/bnn-tui-<uid>/<run>-<pid>.sock.")
     var control: String?
 
@@ -60,7 +64,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--fork-lr needs a positive finite number (got \(forkLearningRate))")
             }
         }
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        try ThreadCount.validate(threads)
         for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
             guard let path else { continue }
             do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error.description)") }
@@ -68,50 +72,74 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if listPresets { print(TrainingPreset.listing); return }
         try reportingFailures { try train() }
     }
 
     private func train() throws {
-        var configuration = try training.configuration(mode: mode, threads: threads)
-        var checkpoint: RunCheckpoint?
-        var lineage: RunLineage?
-        if let resume {
-            let saved: RunCheckpoint
-            do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
-            guard training.epochs > saved.completedEpochs else {
-                throw CommandFailure.usage("\(resume) has already trained \(saved.completedEpochs) epochs; pass --epochs greater than that")
-            }
-            configuration = saved.configuration
-            configuration.epochs = training.epochs
-            configuration.threads = threads
-            checkpoint = RunCheckpoint(copying: saved, configuration: configuration)
-            if let forkLearningRate {
-                do {
-                    checkpoint = try checkpoint!.forked(name: name ?? "\(saved.name).f1", learningRate: forkLearningRate)
-                } catch { throw CommandFailure.usage(error.description) }
-                lineage = RunLineage(parent: saved.name, epoch: saved.completedEpochs, learningRate: forkLearningRate)
-            }
-        }
+        let (configuration, checkpoint, lineage) = try resolvedConfiguration()
         let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
-        let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let log: MetricsLogWriter?
-        do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch { throw CommandFailure.usage("\(error)") }
+        do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch {
+            throw CommandFailure.usage("\(error)")
+        }
+        printBanner(configuration, splits: splits, checkpoint: checkpoint, lineage: lineage)
+        let failures = FailureBox()
+        let run = try makeRun(configuration, data: data, checkpoint: checkpoint, lineage: lineage, log: log,
+                              failures: failures)
+        let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
+        defer { server?.finish() }
+        var signals = TerminationSignals.install()
+        defer { signals.restore() }
+        let lastState = try follow(run, server: server, printedEpochs: checkpoint?.completedEpochs ?? 0, failures: failures)
+        if case .diverged = lastState { throw ExitCode(1) }
+        printSummary(run.snapshot())
+    }
 
+    /// The configuration from the options, or the checkpoint's with the new epoch total and threads;
+    /// with --fork-lr, the checkpoint is the fork's and the lineage names its parent.
+    private func resolvedConfiguration() throws -> (TrainingConfiguration, RunCheckpoint?, RunLineage?) {
+        var configuration = try training.configuration(mode: mode, threads: threads)
+        guard let resume else { return (configuration, nil, nil) }
+        let saved: RunCheckpoint
+        do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
+        guard training.epochCount > saved.completedEpochs else {
+            throw CommandFailure.usage("\(resume) has already trained \(saved.completedEpochs) epochs; pass --epochs greater than that")
+        }
+        configuration = saved.configuration
+        configuration.epochs = training.epochCount
+        configuration.threads = threads
+        let resumed = RunCheckpoint(copying: saved, configuration: configuration)
+        guard let forkLearningRate else { return (configuration, resumed, nil) }
+        let fork: RunCheckpoint
+        do {
+            fork = try resumed.forked(name: name ?? "\(saved.name).f1", learningRate: forkLearningRate)
+        } catch { throw CommandFailure.usage(error.description) }
+        return (configuration, fork, RunLineage(parent: saved.name, epoch: saved.completedEpochs, learningRate: forkLearningRate))
+    }
+
+    private func printBanner(_ configuration: TrainingConfiguration, splits: DatasetSplits, checkpoint: RunCheckpoint?,
+                             lineage: RunLineage?) {
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
-        if let lineage {
-            print("forking \(resume!) (\(lineage.parent), epoch \(lineage.epoch)) as \(runName): \(lineage.label()) from epoch \(lineage.epoch + 1)")
-        } else if let checkpoint { print("resuming \(resume!) at epoch \(checkpoint.completedEpochs + 1)") }
+        if let lineage, let resume, let checkpoint {
+            print("forking \(resume) (\(lineage.parent), epoch \(lineage.epoch)) as \(name ?? checkpoint.name): \(lineage.label()) from epoch \(lineage.epoch + 1)")
+        } else if let checkpoint, let resume { print("resuming \(resume) at epoch \(checkpoint.completedEpochs + 1)") }
         fflush(nil)
+    }
 
-        let failures = FailureBox()
+    /// The run, with an epoch callback that logs, saves and keeps the best checkpoint.
+    private func makeRun(_ configuration: TrainingConfiguration, data: TrainingData, checkpoint: RunCheckpoint?,
+                         lineage: RunLineage?, log: MetricsLogWriter?, failures: FailureBox) throws -> TrainingRun {
+        let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let box = RunReference()
         box.bestValidationError = checkpoint?.history.map(\.valError).min() ?? .infinity
+        let (save, saveBest) = (self.save, self.saveBest)
         let run: TrainingRun
         do {
             run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint,
-                              lineage: lineage) { m in
+                                  lineage: lineage) { m in
                 do { try log?.append(m) } catch { failures.record("\(error)") }
                 if let save {
                     do { try box.run?.saveCheckpoint(to: save) } catch { failures.record("\(error)") }
@@ -123,19 +151,17 @@ struct TrainCommand: ParsableCommand {
             }
         } catch { throw CommandFailure.usage("\(error)") }
         box.run = run
-        let server = try serveControl(run: run, configuration: configuration,
-                                      dataset: splits.datasetLabel)
-        defer { server?.finish() }
+        return run
+    }
 
-        var signals = TerminationSignals.install()
-        defer { signals.restore() }
-        let interactive = isatty(STDOUT_FILENO) == 1
+    /// Starts the run and prints its epochs (and a progress line on a terminal) until it
+    /// ends; returns its last state. A failure in the callback or a signal stops it.
+    private func follow(_ run: TrainingRun, server: ControlServer?, printedEpochs: Int,
+                        failures: FailureBox) throws -> RunState {
+        var printer = EpochPrinter(printedEpochs: printedEpochs, interactive: isatty(STDOUT_FILENO) == 1)
         run.start()
         server?.start()
-        var printedEpochs = checkpoint?.completedEpochs ?? 0
-        var progressShown = false
         var lastState = run.snapshot().state
-        var productsShown = false
         while true {
             let finished = run.waitUntilFinished(timeout: 0.1)
             let s = run.snapshot()
@@ -143,20 +169,10 @@ struct TrainCommand: ParsableCommand {
                 run.stop(); run.waitUntilFinished()
                 throw CommandFailure.runtime(failure)
             }
-            if !productsShown && !s.forwardProducts.isEmpty {
-                for choice in s.forwardProducts { print("forward product: \(choice.summary)") }
-                fflush(nil)
-                productsShown = true
-            }
-            while printedEpochs < s.history.count {
-                if progressShown { print("\r\u{1B}[2K", terminator: ""); progressShown = false }
-                print(EpochLine.line(s.history[printedEpochs], totalEpochs: s.totalEpochs))
-                fflush(nil)  // one line per epoch as it happens, also into a pipe or a file
-                printedEpochs += 1
-            }
+            printer.show(s)
             if s.state != lastState {
                 if case .diverged(let reason) = s.state {
-                    if progressShown { print(""); progressShown = false }
+                    printer.endProgress()
                     printError("bnn-tui: run diverged: \(reason)")
                     run.stop()
                 }
@@ -164,23 +180,61 @@ struct TrainCommand: ParsableCommand {
             }
             if let signal = TerminationSignals.pending {
                 run.stop(); run.waitUntilFinished()
-                if progressShown { print("") }
+                printer.endProgress()
                 printError("bnn-tui: interrupted after \(run.snapshot().epoch) epochs" + (save.map { "; last checkpoint: \($0)" } ?? ""))
                 throw ExitCode(TerminationSignals.exitStatus(for: signal))
             }
             if finished { break }
-            if interactive && s.batchesDone > 0 {
-                print("\r\u{1B}[2K" + EpochLine.progress(s), terminator: "")
-                fflush(nil)
-                progressShown = true
-            }
+            printer.showProgress(s)
         }
-        if progressShown { print("") }
-        let s = run.snapshot()
-        if case .diverged = lastState { throw ExitCode(1) }
-        if let best = s.bestValidation {
-            print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * (s.history.first { $0.epoch == best.epoch }?.testError ?? .nan)))\(saveBest.map { ", saved in \($0)" } ?? "")) · final test error \(EpochLine.percent(s.history.last!.testError))")
+        printer.endProgress()
+        return lastState
+    }
+
+    private func printSummary(_ s: RunSnapshot) {
+        guard let best = s.bestValidation else { return }
+        let testThere = s.history.first { $0.epoch == best.epoch }?.testError ?? .nan
+        print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * testThere))\(saveBest.map { ", saved in \($0)" } ?? "")) · final test error \(EpochLine.percent(s.history.last!.testError))")
+    }
+}
+
+/// What `train` prints while a run trains: the forward-product choices once, one
+/// line per finished epoch, and on a terminal a progress line that the next line replaces.
+private struct EpochPrinter {
+    var printedEpochs: Int
+    let interactive: Bool
+    var progressShown = false
+    var productsShown = false
+
+    init(printedEpochs: Int, interactive: Bool) {
+        self.printedEpochs = printedEpochs
+        self.interactive = interactive
+    }
+
+    mutating func show(_ s: RunSnapshot) {
+        if !productsShown && !s.forwardProducts.isEmpty {
+            for choice in s.forwardProducts { print("forward product: \(choice.summary)") }
+            fflush(nil)
+            productsShown = true
         }
+        while printedEpochs < s.history.count {
+            if progressShown { print("\r\u{1B}[2K", terminator: ""); progressShown = false }
+            print(EpochLine.line(s.history[printedEpochs], totalEpochs: s.totalEpochs))
+            fflush(nil)  // one line per epoch as it happens, also into a pipe or a file
+            printedEpochs += 1
+        }
+    }
+
+    mutating func showProgress(_ s: RunSnapshot) {
+        guard interactive && s.batchesDone > 0 else { return }
+        print("\r\u{1B}[2K" + EpochLine.progress(s), terminator: "")
+        fflush(nil)
+        progressShown = true
+    }
+
+    /// Ends a progress line with a newline, if one is showing.
+    mutating func endProgress() {
+        if progressShown { print(""); progressShown = false }
     }
 }
 

@@ -5,13 +5,26 @@ import Foundation
 
 /// The options every training command shares (`train`, the dashboard, `report`):
 /// the network, the schedule, the data. Parsed once here so that every command
-/// validates them the same way.
+/// validates them the same way, and `report` hands them on to its `train`
+/// processes with `trainArguments`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Layer widths from input to output, e.g. 784-1024-10 (any number of hidden layers).")
-    var arch: String = "784-1024-10"
+    /// The network `train` and the dashboard build when `--arch` is not given.
+    static let defaultArchitecture = "784-1024-10"
+    /// The epochs `train` and the dashboard run when `--epochs` is not given.
+    static let defaultEpochs = 30
 
-    @Option(help: "Training epochs.")
-    var epochs: Int = 30
+    @Option(name: [.long, .customLong("archs")],
+            help: "The network in the paper's notation, e.g. 32C3-MP2-64C3-MP2-256FC-10 (NC3: 3x3 convolution with N channels, MP2: 2x2 max-pool, NFC: N dense units, 2x64C3: repeat, last number: classes), or MLP widths from input to output, e.g. 784-1024-10. Default: \(TrainingOptions.defaultArchitecture); report takes a comma-separated list (default 784-128-10,784-1024-10).")
+    var arch: String?
+
+    @Option(help: "What binary convolutions after the first read outside the image: one (+1, Larq Compute Engine's one-padding, free in XNOR arithmetic) or zero (BinaryNet's). The first convolution's real image is always zero-padded.")
+    var padding: ConvolutionPadding = .one
+
+    @Option(help: "A named recipe (\(TrainingPreset.names)); options given explicitly override it. See train --list-presets.")
+    var preset: String?
+
+    @Option(help: "Training epochs. Default: \(TrainingOptions.defaultEpochs) (report: 10 per run).")
+    var epochs: Int?
 
     @Option(help: "Mini-batch size.")
     var batch: Int = 100
@@ -61,9 +74,14 @@ struct TrainingOptions: ParsableArguments {
     @OptionGroup var data: DataOptions
 
     func validate() throws {
-        _ = try parsedArchitecture()
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs))") }
-        guard epochs <= 1_000_000 else { throw ValidationError("--epochs \(epochs) is too large") }
+        if let preset, TrainingPreset.named(preset) == nil {
+            throw ValidationError("--preset \(preset) is not one of \(TrainingPreset.names)")
+        }
+        _ = try parsedArchitectures(default: Self.defaultArchitecture)
+        if let epochs {
+            guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs))") }
+            guard epochs <= 1_000_000 else { throw ValidationError("--epochs \(epochs) is too large") }
+        }
         guard batch >= 2 else { throw ValidationError("--batch must be at least 2: BatchNorm needs two rows (got \(batch))") }
         guard lr.isFinite && lr > 0 else { throw ValidationError("--lr must be a positive finite number (got \(lr))") }
         if let lrEnd { guard lrEnd.isFinite && lrEnd > 0 else { throw ValidationError("--lr-end must be a positive finite number (got \(lrEnd))") } }
@@ -84,8 +102,42 @@ struct TrainingOptions: ParsableArguments {
         if let evalLimit { guard evalLimit >= 1 else { throw ValidationError("--eval-limit must be at least 1 (got \(evalLimit))") } }
     }
 
+    /// Epochs to train: `--epochs`, or `defaultEpochs`.
+    var epochCount: Int { epochs ?? Self.defaultEpochs }
+
+    /// The one architecture of a single-run command (`train`, the dashboard).
     func parsedArchitecture() throws -> Architecture {
-        do { return try Architecture(parsing: arch) } catch { throw ValidationError(error.description) }
+        let list = try parsedArchitectures(default: Self.defaultArchitecture)
+        guard list.count == 1 else {
+            throw ValidationError("--arch takes one architecture here (a comma-separated list is for report)")
+        }
+        return list[0]
+    }
+
+    /// `--arch` as a comma-separated list (report), or `fallback` when it is not given.
+    func parsedArchitectures(default fallback: String) throws -> [Architecture] {
+        let text = arch ?? fallback
+        let list = try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            do { return try Architecture(parsing: String(part)) } catch { throw ValidationError("\(error)") }
+        }
+        guard !list.isEmpty else { throw ValidationError("--arch needs at least one architecture") }
+        return list
+    }
+
+    /// The `bnn-tui train` arguments that give a child process this recipe for one
+    /// network and epoch count: every option is forwarded here and nowhere else.
+    func trainArguments(architecture: Architecture, epochs: Int) -> [String] {
+        var arguments = ["--arch", architecture.description, "--epochs", "\(epochs)", "--batch", "\(batch)",
+                         "--lr", "\(lr)", "--loss", loss.rawValue, "--optimizer", optimizer.rawValue,
+                         "--stochastic", stochasticTarget.rawValue, "--init", initialization.rawValue,
+                         "--bn-momentum", "\(bnMomentum)", "--dropout-in", "\(dropoutIn)",
+                         "--dropout-hidden", "\(dropoutHidden)", "--padding", padding.rawValue, "--seed", "\(seed)"]
+        if let lrEnd { arguments += ["--lr-end", "\(lrEnd)"] }
+        if let lrDecay { arguments += ["--lr-decay", "\(lrDecay)"] }
+        if glorotLearningRate { arguments.append("--glorot-lr") }
+        if let trainLimit { arguments += ["--train-limit", "\(trainLimit)"] }
+        if let evalLimit { arguments += ["--eval-limit", "\(evalLimit)"] }
+        return arguments + data.arguments
     }
 
     /// The learning-rate schedule the options describe. Default: exponential from
@@ -99,9 +151,20 @@ struct TrainingOptions: ParsableArguments {
         TrainingConfiguration(architecture: try parsedArchitecture(), mode: mode,
                               stochasticTarget: stochasticTarget, loss: loss, optimizer: optimizer,
                               schedule: schedule, glorotLearningRateScale: glorotLearningRate,
-                              batchSize: batch, epochs: epochs, seed: seed, batchNormMomentum: bnMomentum, threads: threads,
+                              batchSize: batch, epochs: epochCount, seed: seed, batchNormMomentum: bnMomentum, threads: threads,
                               inputDropout: dropoutIn, hiddenDropout: dropoutHidden,
-                              weightInitialization: initialization)
+                              weightInitialization: initialization, padding: padding)
+    }
+}
+
+/// The one check of `--threads`, for every command that takes it.
+enum ThreadCount {
+    static let range = 1...256
+
+    static func validate(_ threads: Int) throws {
+        guard range.contains(threads) else {
+            throw ValidationError("--threads must be between \(range.lowerBound) and \(range.upperBound) (got \(threads))")
+        }
     }
 }
 
@@ -110,3 +173,4 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension StochasticTarget: ExpressibleByArgument {}
 extension BinarizationMode: ExpressibleByArgument {}
 extension WeightInitialization: ExpressibleByArgument {}
+extension ConvolutionPadding: ExpressibleByArgument {}

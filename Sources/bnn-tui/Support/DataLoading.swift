@@ -14,6 +14,10 @@ enum DataLoading {
         } catch {
             throw .usage(error.description)
         }
+        let imageShape = splits.train.shape
+        guard architecture.isWidthList || architecture.input == imageShape else {
+            throw .usage("--arch \(architecture) is laid out for \(architecture.input) images but the data has \(imageShape)")
+        }
         guard architecture.inputSize == splits.train.featureCount else {
             throw .usage("--arch \(architecture) takes \(architecture.inputSize) inputs but the images have \(splits.train.featureCount) pixels (\(splits.train.rows)x\(splits.train.cols)); start it with \(splits.train.featureCount)-")
         }

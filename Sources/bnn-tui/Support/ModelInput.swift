@@ -32,10 +32,10 @@ struct ModelInput {
     }
 
     /// The test images, when a dataset can be found (nil, with a notice, otherwise).
-    static func testImages(data: String?, for model: PackedModel) -> LabeledImages? {
+    static func testImages(_ data: DataOptions, for model: PackedModel) -> LabeledImages? {
         do {
-            let location = try DatasetLocator(explicitDirectory: data).locate()
-            let test = try DatasetLoader.loadFiles(location.files).test
+            let location = try data.locate()
+            let test = try DatasetLoader.loadFiles(location.files, classCount: location.dataset.classCount).test
             return test.featureCount == model.inputSize ? test : nil
         } catch {
             printError("bnn-tui: no test set (\(error)); the test error is not measured")
@@ -44,7 +44,8 @@ struct ModelInput {
     }
 
     /// What the generated header says about the run; measures the test error on `test` when given.
-    func provenance(test: LabeledImages?) throws(CommandFailure) -> ModelProvenance {
+    /// The class names are `dataset`'s when its class count matches the model's.
+    func provenance(test: LabeledImages?, dataset: DatasetDescriptor) throws(CommandFailure) -> ModelProvenance {
         let arch = model.widths.map(String.init).joined(separator: "-")
         var mode = "not recorded (a packed model file holds only the network)"
         var run = "not recorded (exported from the packed model \(URL(fileURLWithPath: path).lastPathComponent))"
@@ -65,7 +66,7 @@ struct ModelInput {
             let wrong = zip(classes, test.labels).filter { $0 != Int($1) }.count
             error = String(format: "%.2f%% (%d of %d test images, packed model at export)", 100 * Double(wrong) / Double(test.count), wrong, test.count) + recorded
         }
-        let names = model.inputSize == 784 && model.classCount == 10 ? ModelProvenance.fashionMNISTClasses : nil
+        let names = dataset.classCount == model.classCount && dataset.imageShape.featureCount == model.inputSize ? dataset.classNames : nil
         return ModelProvenance(architecture: "\(arch) multilayer perceptron, binary weights and activations",
                                mode: mode, trainingRun: run, testError: error, classNames: names)
     }

@@ -11,7 +11,9 @@ struct ReportMarkdown {
     let epochs: Int
     let trainLimit: Int?
     let batch: Int
-    let lr: Double
+    /// Optimizer, learning-rate schedule and loss, e.g. "Adam, learning rate 0.003 decaying
+    /// exponentially to 3e-05, square hinge loss".
+    let recipe: String
     let seed: UInt64
     let threads: Int
     let elapsed: Double
@@ -37,8 +39,7 @@ struct ReportMarkdown {
     func render() -> String {
         var out = "# bnn-tui report: binary vs non-binary, deterministic vs stochastic\n\n"
         let limit = trainLimit.map { "the first \($0) training images" } ?? "the full training split"
-        out += "\(dataset), \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit), batch \(batch), Adam, "
-        out += "learning rate \(lr) decaying exponentially to \(lr / 100), square hinge loss, "
+        out += "\(dataset), \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit), batch \(batch), \(recipe), "
         out += settings.map { $0 + ", " }.joined()
         out += "seed \(seed), \(threads) thread\(threads == 1 ? "" : "s") per run. "
         out += "Runs trained one at a time, each in its own process; total wall time \(String(format: "%.0f", elapsed)) s.\n\n"

@@ -1,4 +1,5 @@
 import Foundation
+import BNNTestSupport
 
 /// A child process that runs while the test watches it: started, looked at
 /// (its output files, files it writes), signalled, then waited for.

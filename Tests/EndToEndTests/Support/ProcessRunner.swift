@@ -1,4 +1,5 @@
 import Foundation
+import BNNTestSupport
 
 /// What a finished child process left behind.
 struct ProcessResult: Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BNNTestSupport
 
 /// A program running in a detached tmux session of a fixed size: the way the
 /// end-to-end tests drive the dashboard as a person would, with keys in and

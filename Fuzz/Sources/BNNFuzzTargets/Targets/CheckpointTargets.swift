@@ -1,5 +1,6 @@
 import BNNSupport
 import BNNEngine
+import BNNTestSupport
 
 /// Fuzz targets for the checkpoint loader `RunCheckpoint(contentsOf:)`.
 ///
@@ -106,17 +107,5 @@ public enum CheckpointFrame {
 
     private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-    }
-}
-
-/// A data source of `count` identical mid-grey images, enough for a run to be built.
-struct ConstantImages: ImageBatchSource {
-    let count: Int
-    let featureCount: Int
-
-    func gather(indices: UnsafeBufferPointer<Int>, pixels: UnsafeMutablePointer<Float>,
-                labels: UnsafeMutablePointer<Int32>) {
-        pixels.update(repeating: 0, count: indices.count * featureCount)
-        labels.update(repeating: 0, count: indices.count)
     }
 }

@@ -101,6 +101,19 @@ public struct LineChart: Sendable {
         return (extent, Int(extent))
     }
 
+    /// Where the plot sits in a rendered chart and how values map to its dots.
+    private struct Frame {
+        let width: Int
+        let plotRows: Int
+        let axisX: Int
+        var plotX: Int { axisX + 1 }
+        var plotColumns: Int { width - plotX }
+        let xUpper: Double
+        let xStep: Int
+        let y: AxisScale
+        let yLabels: [String]
+    }
+
     public func render(width: Int, height: Int) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         let legendRows = legend.isEmpty ? 0 : 1
@@ -111,31 +124,50 @@ public struct LineChart: Sendable {
         }
         let y = yScale(plotRows: plotRows)
         let yLabels = AxisScale.labels(for: y.ticks, suffix: suffix)
-        let labelWidth = yLabels.map { $0.count }.max() ?? 1
-        let axisX = labelWidth + 1
-        let plotX = axisX + 1
-        let plotColumns = width - plotX
-        guard plotColumns >= 4 else { return grid }
+        let axisX = (yLabels.map { $0.count }.max() ?? 1) + 1
+        guard width - axisX - 1 >= 4 else { return grid }
+        let (xUpper, xStep) = xAxis(plotColumns: width - axisX - 1)
+        let frame = Frame(width: width, plotRows: plotRows, axisX: axisX, xUpper: xUpper, xStep: xStep,
+                          y: y, yLabels: yLabels)
 
         var canvas: any PlotCanvas = ascii
-            ? AsciiCanvas(columns: plotColumns, rows: plotRows)
-            : BrailleCanvas(columns: plotColumns, rows: plotRows)
-        let (xUpper, xStep) = xAxis(plotColumns: plotColumns)
-        let dotW = canvas.dotWidth, dotH = canvas.dotHeight
-        func dot(_ p: ChartPoint) -> (x: Int, y: Int)? {
-            guard drawable(p.y * factor), p.x.isFinite, p.x >= 0, p.x <= xUpper,
-                  let f = y.fraction(of: p.y * factor) else { return nil }
-            let dx = Int((p.x / xUpper * Double(dotW - 1)).rounded())
-            let dy = Int(((1 - f) * Double(dotH - 1)).rounded())
-            return (dx, dy)
+            ? AsciiCanvas(columns: frame.plotColumns, rows: plotRows)
+            : BrailleCanvas(columns: frame.plotColumns, rows: plotRows)
+        let anyPoint = plot(on: &canvas, frame)
+        grid.blit(canvas.grid(), x: frame.plotX, y: 0)
+        if !anyPoint {
+            grid.putCentered(emptyMessage, x: frame.plotX, width: frame.plotColumns, y: plotRows / 2, style: axisStyle)
         }
+        let glyphs = Glyphs.forASCII(ascii)
+        drawYAxis(on: &grid, frame, canvas: canvas, glyphs: glyphs)
+        drawXAxis(on: &grid, frame, canvas: canvas, glyphs: glyphs)
+        if legendRows > 0 {
+            var col = frame.plotX
+            for group in legend where col + group.width <= width {
+                grid.putSpans(group, x: col, y: plotRows + 2)
+                col += group.width + 2
+            }
+        }
+        return grid
+    }
 
+    /// The dot of a point, or nil when it is off the axes (or not drawable).
+    private func dot(_ p: ChartPoint, _ frame: Frame, canvas: any PlotCanvas) -> (x: Int, y: Int)? {
+        guard drawable(p.y * factor), p.x.isFinite, p.x >= 0, p.x <= frame.xUpper,
+              let f = frame.y.fraction(of: p.y * factor) else { return nil }
+        let dx = Int((p.x / frame.xUpper * Double(canvas.dotWidth - 1)).rounded())
+        let dy = Int(((1 - f) * Double(canvas.dotHeight - 1)).rounded())
+        return (dx, dy)
+    }
+
+    /// Draws every series' lines and labels; returns whether any point was on the axes.
+    private func plot(on canvas: inout any PlotCanvas, _ frame: Frame) -> Bool {
         var anyPoint = false
         for s in series {
             var phase = 0
             var previous: (x: Int, y: Int)? = nil
             for p in s.points {
-                guard let d = dot(p) else { previous = nil; continue }
+                guard let d = dot(p, frame, canvas: canvas) else { previous = nil; continue }
                 anyPoint = true
                 if let prev = previous {
                     canvas.line(from: prev, to: d, pen: s.pen, phase: &phase, skipFirst: true)
@@ -148,37 +180,37 @@ public struct LineChart: Sendable {
         for s in series {
             guard let label = s.label else { continue }
             for i in s.labelIndices where i >= 0 && i < s.points.count {
-                guard let d = dot(s.points[i]) else { continue }
+                guard let d = dot(s.points[i], frame, canvas: canvas) else { continue }
                 canvas.label(column: d.x / canvas.dotsPerColumn, row: d.y / canvas.dotsPerRow,
                              scalar: label, style: s.labelStyle)
             }
         }
-        grid.blit(canvas.grid(), x: plotX, y: 0)
-        if !anyPoint {
-            grid.putCentered(emptyMessage, x: plotX, width: plotColumns, y: plotRows / 2, style: axisStyle)
-        }
+        return anyPoint
+    }
 
-        // Y axis with its tick labels.
-        let glyphs = Glyphs.forASCII(ascii)
-        for row in 0..<plotRows { grid[axisX, row] = Cell(glyphs.axisVertical, style: axisStyle) }
-        for (tick, text) in zip(y.ticks, yLabels) {
-            guard let row = y.row(of: tick, rows: plotRows, dotsPerRow: canvas.dotsPerRow) else { continue }
-            grid[axisX, row] = Cell(glyphs.axisTick, style: axisStyle)
-            grid.putRight(text, rightX: axisX - 2, y: row, style: axisStyle)
+    /// The y axis with its tick labels.
+    private func drawYAxis(on grid: inout CellGrid, _ frame: Frame, canvas: any PlotCanvas, glyphs: Glyphs) {
+        for row in 0..<frame.plotRows { grid[frame.axisX, row] = Cell(glyphs.axisVertical, style: axisStyle) }
+        for (tick, text) in zip(frame.y.ticks, frame.yLabels) {
+            guard let row = frame.y.row(of: tick, rows: frame.plotRows, dotsPerRow: canvas.dotsPerRow) else { continue }
+            grid[frame.axisX, row] = Cell(glyphs.axisTick, style: axisStyle)
+            grid.putRight(text, rightX: frame.axisX - 2, y: row, style: axisStyle)
         }
+    }
 
-        // X axis, ticks and labels.
-        let axisRow = plotRows
-        grid[axisX, axisRow] = Cell(glyphs.axisCorner, style: axisStyle)
+    /// The x axis, its ticks, tick labels and title.
+    private func drawXAxis(on grid: inout CellGrid, _ frame: Frame, canvas: any PlotCanvas, glyphs: Glyphs) {
+        let width = frame.width, axisRow = frame.plotRows, plotX = frame.plotX
+        grid[frame.axisX, axisRow] = Cell(glyphs.axisCorner, style: axisStyle)
         for col in plotX..<width { grid[col, axisRow] = Cell(glyphs.axisHorizontal, style: axisStyle) }
         // The axis title goes at the right end; tick labels fill in left of it without touching.
-        let titleFits = xTitle.count + 4 <= plotColumns
+        let titleFits = xTitle.count + 4 <= frame.plotColumns
         let labelLimit = titleFits ? width - xTitle.count - 1 : width
         if titleFits { grid.putRight(xTitle, rightX: width - 1, y: axisRow + 1, style: axisStyle) }
         var nextFree = 0
         var tick = 0
-        while Double(tick) <= xUpper + 1e-9 {
-            let col = plotX + Int((Double(tick) / xUpper * Double(dotW - 1)).rounded()) / canvas.dotsPerColumn
+        while Double(tick) <= frame.xUpper + 1e-9 {
+            let col = plotX + Int((Double(tick) / frame.xUpper * Double(canvas.dotWidth - 1)).rounded()) / canvas.dotsPerColumn
             if col > plotX { grid[col, axisRow] = Cell(glyphs.axisHorizontalTick, style: axisStyle) }
             let text = String(tick)
             let start = Swift.min(width - text.count, Swift.max(0, col - (text.count - 1) / 2))
@@ -186,16 +218,7 @@ public struct LineChart: Sendable {
                 grid.put(text, x: start, y: axisRow + 1, style: axisStyle)
                 nextFree = start + text.count + 1
             }
-            tick += xStep
+            tick += frame.xStep
         }
-
-        if legendRows > 0 {
-            var col = plotX
-            for group in legend where col + group.width <= width {
-                grid.putSpans(group, x: col, y: axisRow + 2)
-                col += group.width + 2
-            }
-        }
-        return grid
     }
 }

@@ -4,9 +4,9 @@ import BNNEngine
 /// matrix and a few binary receptive fields side by side, and under them a
 /// page of the test images it gets most confidently wrong.
 ///
-/// Drawn in the region the chart and weight panels otherwise take; the run
-/// table and status lines stay. The text export draws the same panels.
-public struct InsightView: Sendable {
+/// Drawn in the region the chart and weight panels otherwise take (`PanelSlot.insight`);
+/// the run table and status lines stay. The text export draws the same panels.
+public struct InsightView: Sendable, DashboardPanel {
     public var snapshot: RunSnapshot
     public var run: Int
     public var page: Int
@@ -71,5 +71,12 @@ public struct InsightView: Sendable {
                                         content: panel.grid)
         }
         return grid
+    }
+
+    public func panelTitle(maxWidth: Int) -> [TextSpan] { [TextSpan("Insight", style: DashboardRenderer.title)] }
+
+    /// The view frames its own three panels: no border around them.
+    public func draw(on grid: inout CellGrid, in rect: GridRect, glyphs: Glyphs) {
+        grid.blit(render(width: rect.width, height: rect.height), x: rect.x, y: rect.y)
     }
 }

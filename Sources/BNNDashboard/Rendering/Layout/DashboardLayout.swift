@@ -3,6 +3,7 @@
 /// table across, the status lines at the bottom.
 ///
 /// Pure arithmetic on the size, so every size from 80x24 up can be checked.
+/// The bordered panels take named slots (`PanelSlot`, `rect(for:)`).
 public struct DashboardLayout: Sendable, Equatable {
     public static let minimumWidth = 80
     public static let minimumHeight = 24
@@ -43,5 +44,16 @@ public struct DashboardLayout: Sendable, Equatable {
         weights = GridRect(x: chart.width, y: top, width: rightWidth, height: weightsRows)
         let rest = regionHeight - weightsRows
         saturation = rest >= 4 ? GridRect(x: chart.width, y: top + weightsRows, width: rightWidth, height: rest) : nil
+    }
+
+    /// Where the panel of `slot` goes, nil when there is no room for it.
+    public func rect(for slot: PanelSlot) -> GridRect? {
+        switch slot {
+        case .chart: return chart
+        case .weights: return weights
+        case .saturation: return saturation
+        case .table: return table
+        case .insight: return GridRect(x: 0, y: chart.y, width: chart.width + weights.width, height: chart.height)
+        }
     }
 }

@@ -107,3 +107,11 @@ public struct RunTable: Sendable {
         return grid
     }
 }
+
+extension RunTable: DashboardPanel {
+    public func panelTitle(maxWidth: Int) -> [TextSpan] { [TextSpan("Runs", style: DashboardRenderer.title)] }
+
+    public var panelNote: [TextSpan] {
+        [TextSpan("tab", style: DashboardRenderer.accent), TextSpan(" select", style: DashboardRenderer.muted)]
+    }
+}

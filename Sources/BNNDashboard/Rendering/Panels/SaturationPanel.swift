@@ -69,3 +69,8 @@ public struct SaturationPanel: Sendable {
         return grid
     }
 }
+
+extension SaturationPanel: DashboardPanel {
+    public func panelTitle(maxWidth: Int) -> [TextSpan] { [TextSpan(Self.title, style: DashboardRenderer.title)] }
+    public func preferredHeight(width: Int) -> Int? { idealHeight }
+}

@@ -30,7 +30,7 @@ public struct WeightPanel: Sendable {
         let l = snapshot.layers[layer]
         let n = snapshot.layers.count
         let candidates = [
-            "Latent weights\(sep)\(snapshot.name)\(sep)layer \(layer + 1) of \(n) (\(l.inputs)\(glyphs.times)\(l.outputs))",
+            "Latent weights\(sep)\(snapshot.name)\(sep)layer \(layer + 1) of \(n) (\(shape(l)))",
             "Latent weights\(sep)\(snapshot.name)\(sep)layer \(layer + 1) of \(n)",
             "Weights\(sep)\(snapshot.name)\(sep)layer \(layer + 1)/\(n)",
         ]
@@ -64,9 +64,22 @@ public struct WeightPanel: Sendable {
             ("flip/epoch", Format.percentCompact(l.flipRatio), .plain),
             ("STE cancel", Format.percentCompact(l.steCancelFraction), .plain),
             ("forward", forwardProduct, .plain),
-            ("shape", "\(l.inputs)\(glyphs.times)\(l.outputs)", .plain),
+            ("shape", shape(l), .plain),
+            ("unique", uniqueFilters(l), .plain),
             ("layer", "\(layer + 1) of \(snapshot.layers.count)", .plain),
         ]
+    }
+
+    /// `784×1024` for a dense layer, `3×3×32→64` for a convolution.
+    private func shape(_ l: LayerStatistics) -> String {
+        l.shapeLabel(times: glyphs.times, arrow: glyphs.times == "x" ? "->" : "→")
+    }
+
+    /// A binary convolution's distinct 3×3 kernels up to negation, out of the most there can
+    /// be (min(256, Cout·Cin)), e.g. "242/256"; "-" for dense layers and float runs.
+    private func uniqueFilters(_ l: LayerStatistics) -> String {
+        guard let unique = l.uniqueFilters, let most = l.uniqueFilterLimit else { return "-" }
+        return "\(unique)/\(most)"
     }
 
     /// The product the layer's training forward pass runs: XNOR-popcount where the run chose it
@@ -130,4 +143,17 @@ public struct WeightPanel: Sendable {
         }
         return grid
     }
+}
+
+extension WeightPanel: DashboardPanel {
+    /// The title may take the whole top edge; the "[ ] layer" note shows only if room is left.
+    public func panelTitle(maxWidth: Int) -> [TextSpan] {
+        [TextSpan(title(maxWidth: maxWidth), style: CellStyle(color: .run(run), bold: true))]
+    }
+
+    public var panelNote: [TextSpan] {
+        [TextSpan("[ ]", style: DashboardRenderer.accent), TextSpan(" layer", style: DashboardRenderer.muted)]
+    }
+
+    public func preferredHeight(width: Int) -> Int? { idealHeight(width: width) }
 }

@@ -1,6 +1,8 @@
+import BNNSupport
 import Foundation
 
-/// A child process started with `posix_spawn` and reaped with `waitpid`.
+/// A child process started with `posix_spawn` and reaped with `waitpid`: the one
+/// spawner of the test targets (end-to-end runs of bnn-tui, the kill -9 helper).
 ///
 /// Foundation's `Process` is not used on purpose: on Linux it decides that a
 /// child has ended when a socket the child inherited is closed, so a child that
@@ -9,30 +11,33 @@ import Foundation
 /// child start with an empty signal mask and default signal actions, instead
 /// of inheriting the test runner's thread mask (a blocked SIGTERM or SIGINT
 /// would make the signal tests meaningless).
-struct ChildProcess {
-    struct SpawnError: Error, CustomStringConvertible {
-        var description: String
+public struct ChildProcess: Sendable {
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// How a child ended.
-    struct Termination: Equatable {
+    public struct Termination: Equatable, Sendable {
         /// The exit status, or the signal number when `signaled`.
-        var status: Int32
-        var signaled: Bool
+        public var status: Int32
+        public var signaled: Bool
     }
 
-    let pid: pid_t
+    public let pid: pid_t
 
     /// Starts `executable` (an absolute path) with `arguments` (argv[1...]) and
-    /// `environment`, its standard streams opened on the given paths.
-    static func spawn(executable: String, arguments: [String], environment: [String: String],
-                      stdinPath: String, stdoutPath: String, stderrPath: String) throws -> ChildProcess {
+    /// `environment` (default: this process's), its standard streams opened on the
+    /// given paths (nil: inherited).
+    public static func spawn(executable: String, arguments: [String],
+                             environment: [String: String] = ProcessInfo.processInfo.environment,
+                             stdinPath: String? = nil, stdoutPath: String? = nil,
+                             stderrPath: String? = nil) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if let stdinPath { posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0) }
+        if let stdoutPath { posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600) }
+        if let stderrPath { posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -58,15 +63,26 @@ struct ChildProcess {
     }
 
     /// The termination if the child has ended (reaping it), nil while it runs.
-    func poll() -> Termination? {
+    public func poll() -> Termination? {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         guard result == pid else { return nil }
+        return Self.termination(status)
+    }
+
+    /// Waits for the child to end and reaps it.
+    public func wait() -> Termination {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return Self.termination(status)
+    }
+
+    /// Sends `signal` to the child.
+    public func send(_ signal: Int32) { _ = kill(pid, signal) }
+
+    private static func termination(_ status: Int32) -> Termination {
         let signal = status & 0x7F
         return signal == 0 ? Termination(status: (status >> 8) & 0xFF, signaled: false)
                            : Termination(status: signal, signaled: true)
     }
-
-    /// Sends `signal` to the child.
-    func send(_ signal: Int32) { _ = kill(pid, signal) }
 }

@@ -1,41 +1,29 @@
 import BNNEngine
 
-/// The keys of issue 15, kept beside the reducer: `f` fork, `c` continue,
-/// `i` insight view, `n` / `N` its pages, `z` histogram zoom, and the fork
-/// and continue prompts (typing, Tab det ↔ stoch, Enter, Esc).
-enum InsightKeys {
-    static func handle(_ key: KeyInput, state: inout DashboardState, snapshots: [RunSnapshot],
-                       now: Double) -> [DashboardCommand] {
-        guard case .character(let ch) = key else { return [] }
-        switch ch {
-        case "i":
-            state.insightVisible.toggle()
-        case "n", "N":
-            guard state.insightVisible else {
-                state.post("n / N page the misclassified images of the insight view (i)", kind: .error, now: now)
-                return []
-            }
-            state.insightPage += ch == "n" ? 1 : -1
-        case "z":
-            guard state.selectedRun < snapshots.count else { return [] }
-            let zoomed = WeightZoomChoice.isZoomed(state.histogramZoom, snapshot: snapshots[state.selectedRun],
-                                                   layer: state.selectedLayer)
-            state.histogramZoom = !zoomed
-        case "f":
-            openFork(state: &state, snapshots: snapshots, now: now)
-        case "c":
-            openContinue(state: &state, snapshots: snapshots, now: now)
-        default:
-            break
+/// The reducer's side of issue 15 (the keys are in `KeyBindings`): fork and continue
+/// the selected run through their prompts (typing, Tab det ↔ stoch, Enter, Esc), page
+/// the insight view, zoom the weight histogram.
+extension DashboardReducer {
+    static func turnInsightPage(by offset: Int, state: inout DashboardState, now: Double) {
+        guard state.insightVisible else {
+            state.post("n / N page the misclassified images of the insight view (i)", kind: .error, now: now)
+            return
         }
-        return []
+        state.insightPage += offset
     }
 
-    private static func openFork(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
+    static func toggleHistogramZoom(state: inout DashboardState, snapshots: [RunSnapshot]) {
+        guard state.selectedRun < snapshots.count else { return }
+        let zoomed = WeightZoomChoice.isZoomed(state.histogramZoom, snapshot: snapshots[state.selectedRun],
+                                               layer: state.selectedLayer)
+        state.histogramZoom = !zoomed
+    }
+
+    static func openFork(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
         guard state.selectedRun < snapshots.count else { return }
         let s = snapshots[state.selectedRun]
         if case .failed = s.state {
-            state.post(DashboardReducer.finishedMessage(s), kind: .error, now: now)
+            state.post(finishedMessage(s), kind: .error, now: now)
             return
         }
         guard s.epoch < s.totalEpochs else {
@@ -45,7 +33,7 @@ enum InsightKeys {
         state.learningRatePrompt = LearningRatePrompt(run: state.selectedRun, purpose: .fork(mode: nil))
     }
 
-    private static func openContinue(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
+    static func openContinue(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
         guard state.selectedRun < snapshots.count else { return }
         let s = snapshots[state.selectedRun]
         guard s.state == .done || s.state == .stopped else {
@@ -56,8 +44,8 @@ enum InsightKeys {
     }
 
     /// Keys while the fork or continue prompt is open.
-    static func handlePrompt(_ key: KeyInput, prompt: LearningRatePrompt, state: inout DashboardState,
-                             snapshots: [RunSnapshot], now: Double) -> [DashboardCommand] {
+    static func handleBranchPrompt(_ key: KeyInput, prompt: LearningRatePrompt, state: inout DashboardState,
+                                   snapshots: [RunSnapshot], now: Double) -> [DashboardCommand] {
         var prompt = prompt
         switch key {
         case .escape:

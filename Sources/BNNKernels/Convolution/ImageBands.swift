@@ -1,0 +1,24 @@
+import BNNSupport
+import Dispatch
+
+/// Runs `body` over contiguous bands of `count` items (images, output positions) on up to
+/// `threads` threads: `WorkPartition.bands`, so the bands depend only on the count and the
+/// thread count and results never depend on scheduling. Work below `minimumWork` (in the
+/// caller's units) stays on the calling thread.
+enum ImageBands {
+    static func run(count: Int, threads: Int, work: Int, minimumWork: Int = 1 << 18,
+                    _ body: (Range<Int>) -> Void) {
+        let parts = threads > 1 && work >= minimumWork ? threads : 1
+        guard parts > 1, count > 1 else { if count > 0 { body(0..<count) }; return }
+        let bands = WorkPartition.bands(count: count, parts: parts, alignment: 1)
+        withoutActuallyEscaping(body) { body in
+            let box = DisjointBands(body: body)
+            DispatchQueue.concurrentPerform(iterations: bands.count) { box.body(bands[$0]) }
+        }
+    }
+
+    /// The body, carried into `concurrentPerform`: every band touches only its own items.
+    private struct DisjointBands: @unchecked Sendable {
+        let body: (Range<Int>) -> Void
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+import BNNData
+import BNNSupport
+import BNNKernels
+@testable import BNNEngine
+
+/// Finite-difference checks of a ConvNet's analytic gradients in float mode: 3×3
+/// convolutions (zero and one padding), 2×2 max-pooling on an odd-sized image, BatchNorm
+/// per channel, the hardtanh/STE gate and a dense output layer.
+@Suite struct ConvolutionGradientTests {
+    @Test(arguments: ConvolutionPadding.allCases)
+    func convolutionAndPoolingGradientsMatchFiniteDifferences(padding: ConvolutionPadding) throws {
+        let rows = 4
+        let arch = try Architecture(parsing: "3C3-MP2-4C3-5FC-3", input: ImageShape(height: 5, width: 5, channels: 2))
+        let config = TrainingConfiguration(architecture: arch, mode: .float, batchSize: rows, padding: padding)
+        var g = SeededGenerator(seed: 11)
+        let net = Network(configuration: config, maxRows: rows, generator: &g)
+        var rng = SeededGenerator(seed: 12)
+        let x = (0..<(rows * arch.inputSize)).map { _ in Float(rng.nextGaussian()) * 0.3 }
+        let y = (0..<rows).map { Int32($0 % 3) }
+        for bn in net.batchNorms {
+            for j in 0..<bn.features {
+                bn.gamma.value.pointer[j] = 0.4 + Float(rng.nextUnitDouble()) * 0.4
+                bn.beta.value.pointer[j] = Float(rng.nextUnitDouble()) * 0.2 - 0.1
+            }
+        }
+        let loss = {
+            var draws = SeededGenerator(seed: 1)
+            return x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
+                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: rows, generator: &draws).meanLoss
+            } }
+        }
+        let (checked, failures) = FiniteDifferences.compare(net.allParameters, h: 2.5e-4, loss: loss)
+        #expect(checked > 150)
+        // A kink (hardtanh edge, hinge margin, a max-pool winner swapping) crossed by the probe may disagree.
+        #expect(failures.count <= checked / 40, "\(failures.count) of \(checked) disagree: \(failures.prefix(8))")
+        // Both convolutions' weights were checked (the first one reads only the image).
+        #expect(net.weightLayers.count == 4 && net.weightLayers[0] is ConvolutionLayer && net.weightLayers[1] is ConvolutionLayer)
+    }
+
+    /// Binary modes: the forward product of a hidden binary convolution is the same through
+    /// sgemm and XNOR-popcount, bit for bit, so a run's metrics never depend on the choice.
+    @Test(arguments: ConvolutionPadding.allCases)
+    func xnorAndSgemmTrainTheSameConvNet(padding: ConvolutionPadding) throws {
+        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
+        func train(_ policy: ForwardProductPolicy) -> [Float] {
+            let config = TrainingConfiguration(architecture: arch, mode: .deterministic, batchSize: 6, threads: 2, padding: padding)
+            var g = SeededGenerator(seed: 5)
+            let net = Network(configuration: config, maxRows: 6, generator: &g)
+            let choices = net.tuneForwardProducts(rows: 6, policy: policy)
+            #expect(choices.count == (policy == .sgemm ? 0 : 3))
+            var rng = SeededGenerator(seed: 6)
+            let x = (0..<(6 * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
+            let y = (0..<6).map { Int32($0 % 3) }
+            for _ in 0..<3 {
+                _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
+                    net.trainStep(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 6, learningRate: 0.01, generator: &g)
+                } }
+            }
+            return net.allParameters.flatMap { (p: Parameter) in p.value.array }
+        }
+        #expect(train(.xnor) == train(.sgemm))
+    }
+}
