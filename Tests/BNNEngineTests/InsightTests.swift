@@ -119,4 +119,25 @@ import BNNSupport
             #expect(predicted == [image.predicted], "test image \(image.index)")
         }
     }
+
+    /// A ConvNet publishes its confusion matrix, misclassified images and a zoom per weight layer
+    /// (convolutions and dense), but no receptive fields: its first layer's 3×3 kernels are not
+    /// pictures of the input.
+    @Test func convNetInsightHasNoReceptiveFieldsButEveryLayersZoom() throws {
+        let data = try RealDataLearningTests.embeddedData(SplitOptions(trainLimit: 300, evalLimit: 200))
+        let config = TrainingConfiguration(architecture: try Architecture(parsing: "4C3-MP2-16FC-10"),
+                                           mode: .deterministic, batchSize: 100, epochs: 1, seed: 3, threads: 2)
+        let run = try TrainingRun(name: "det", configuration: config, data: data)
+        run.start()
+        #expect(run.waitUntilFinished(timeout: 300))
+        let s = run.snapshot()
+        let insight = try #require(s.insight)
+        #expect(insight.receptiveFields.isEmpty)
+        #expect(insight.weightZoom.count == s.layers.count && s.layers.count == 3)
+        let confusion = try #require(insight.confusion)
+        #expect(abs(confusion.errorRate - s.history.last!.valError) < 1e-9)
+        #expect(!insight.misclassified.isEmpty && insight.misclassifiedPixels.count == insight.misclassified.count)
+        #expect(s.history.last?.uniqueFilters?.first??.description != nil)
+        #expect(s.history.last?.valConfusion == confusion)
+    }
 }
