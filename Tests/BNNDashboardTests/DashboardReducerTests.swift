@@ -116,7 +116,7 @@ struct DashboardReducerTests {
     @Test func togglesAndCommands() {
         var state = DashboardState()
         _ = press([.character("o")], &state); #expect(state.chartKind == .loss)
-        _ = press([.character("c")], &state); #expect(state.chartKind == .error)
+        _ = press([.character("o")], &state); #expect(state.chartKind == .error)
         _ = press([.character("g")], &state); #expect(state.logScale)
         _ = press([.character("t")], &state); #expect(state.showTest)
         _ = press([.character("?")], &state); #expect(state.helpVisible)

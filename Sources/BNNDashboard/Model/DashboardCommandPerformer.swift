@@ -24,6 +24,20 @@ public enum DashboardCommandPerformer {
             case .pauseAll: for run in 0..<runCount { controller.pause(run: run) }
             case .resumeAll: for run in 0..<runCount { controller.resume(run: run) }
             case .setLearningRate(let run, let value): controller.setLearningRate(value, run: run)
+            case .fork(let run, let rate, let mode):
+                do {
+                    let name = try controller.fork(run: run, learningRate: rate, mode: mode)
+                    state.post("forked \(name)", now: now)
+                } catch {
+                    state.post("fork failed: \(error)", kind: .error, now: now)
+                }
+            case .continueRun(let run, let epochs):
+                do {
+                    try controller.continueRun(run, epochs: epochs)
+                    state.post("continuing for \(epochs) more epoch\(epochs == 1 ? "" : "s")", now: now)
+                } catch {
+                    state.post("continue failed: \(error)", kind: .error, now: now)
+                }
             case .export:
                 do {
                     let path = try export()

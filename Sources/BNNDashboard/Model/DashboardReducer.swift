@@ -37,6 +37,12 @@ public enum DashboardReducer {
         case .previousLayer: selectLayer(offset: -1, state: &state, snapshots: snapshots)
         case .export: return [.export]
         case .saveCheckpoints: return [.saveCheckpoints]
+        case .fork: openFork(state: &state, snapshots: snapshots, now: now)
+        case .continueRun: openContinue(state: &state, snapshots: snapshots, now: now)
+        case .toggleInsight: state.insightVisible.toggle()
+        case .nextInsightPage: turnInsightPage(by: 1, state: &state, now: now)
+        case .previousInsightPage: turnInsightPage(by: -1, state: &state, now: now)
+        case .toggleHistogramZoom: toggleHistogramZoom(state: &state, snapshots: snapshots)
         case .toggleChart: state.chartKind = state.chartKind.toggled
         case .toggleLogScale: state.logScale.toggle()
         case .toggleTest: state.showTest.toggle()
@@ -52,6 +58,9 @@ public enum DashboardReducer {
     private static func handlePrompt(_ key: KeyInput, state: inout DashboardState, snapshots: [RunSnapshot],
                                      now: Double) -> [DashboardCommand] {
         guard var prompt = state.learningRatePrompt else { return [] }
+        if prompt.purpose != .setRate {
+            return handleBranchPrompt(key, prompt: prompt, state: &state, snapshots: snapshots, now: now)
+        }
         switch key {
         case .escape:
             state.learningRatePrompt = nil
@@ -175,12 +184,12 @@ public enum DashboardReducer {
 
     // MARK: - Messages
 
-    private static func isDiverged(_ s: RunState) -> Bool {
+    static func isDiverged(_ s: RunState) -> Bool {
         if case .diverged = s { return true }
         return false
     }
 
-    private static func finishedMessage(_ s: RunSnapshot) -> String {
+    static func finishedMessage(_ s: RunSnapshot) -> String {
         switch s.state {
         case .done: return "\(s.name) is done"
         case .stopped: return "\(s.name) has stopped"

@@ -26,13 +26,26 @@ public struct TransientMessage: Sendable, Equatable {
     }
 }
 
-/// The learning-rate text field opened with `l`.
+/// The text field in the status line: a learning rate (`l`), a fork's
+/// learning rate (`f`, Tab switches its mode det ↔ stoch) or a number of
+/// epochs to continue a finished run with (`c`).
 public struct LearningRatePrompt: Sendable, Equatable {
+    /// What Enter does with the text.
+    public enum Purpose: Sendable, Equatable {
+        case setRate
+        /// `mode` is the fork's binarization mode when it differs from the parent's.
+        case fork(mode: BinarizationMode?)
+        case continueEpochs
+    }
+
     /// The run the value will apply to (fixed when the prompt opens).
     public var run: Int
     public var text: String
+    public var purpose: Purpose
 
-    public init(run: Int, text: String = "") { self.run = run; self.text = text }
+    public init(run: Int, text: String = "", purpose: Purpose = .setRate) {
+        self.run = run; self.text = text; self.purpose = purpose
+    }
 }
 
 /// A learning rate the user asked for that the engine has not published yet.
@@ -70,6 +83,13 @@ public struct DashboardState: Sendable, Equatable {
     public var learningRatePrompt: LearningRatePrompt?
     /// Requested learning rates by run index, until the engine publishes them.
     public var pendingLearningRates: [Int: PendingLearningRate]
+    /// The insight view (`i`) replaces the chart and weight panels.
+    public var insightVisible = false
+    /// Page of the misclassified strip (`n` / `N`; wraps when drawn).
+    public var insightPage = 0
+    /// The weight histogram's zoom (`z`): nil follows the data (zoomed when the weights
+    /// occupy less than a tenth of [-1, 1]), else the user's choice.
+    public var histogramZoom: Bool?
 
     public init(selectedRun: Int = 0, selectedLayer: Int = 0, chartKind: ChartKind = .error,
                 logScale: Bool = false, showTest: Bool = false, helpVisible: Bool = false,

@@ -3,6 +3,8 @@ public enum DashboardAction: Sendable, Equatable {
     case togglePause, togglePauseAll
     case doubleLearningRate, halveLearningRate, promptLearningRate
     case nextRun, previousRun, nextLayer, previousLayer
+    /// Issue 15: fork and continue the selected run, the insight view and its pages, the histogram zoom.
+    case fork, continueRun, toggleInsight, nextInsightPage, previousInsightPage, toggleHistogramZoom
     case toggleChart, toggleLogScale, toggleTest
     case export, saveCheckpoints
     case toggleHelp, closeHelp
@@ -45,8 +47,18 @@ public enum KeyBindings {
                    actions: [.backTab: .previousRun, .left: .previousRun, .up: .previousRun]),
         KeyBinding(keys: "[ / ]", action: "previous / next layer", hint: "[ ] layer",
                    actions: [.character("["): .previousLayer, .character("]"): .nextLayer]),
-        KeyBinding(keys: "o, c", action: "switch the chart: error / loss", hint: "o loss",
-                   actions: [.character("o"): .toggleChart, .character("c"): .toggleChart]),
+        KeyBinding(keys: "f", action: "fork the selected run (type its lr; Tab det/stoch)",
+                   actions: [.character("f"): .fork]),
+        KeyBinding(keys: "c", action: "continue a finished run (type more epochs)",
+                   actions: [.character("c"): .continueRun]),
+        KeyBinding(keys: "i", action: "insight: confusion, misclassified, receptive fields",
+                   actions: [.character("i"): .toggleInsight]),
+        KeyBinding(keys: "n / N", action: "next / previous page of misclassified images",
+                   actions: [.character("n"): .nextInsightPage, .character("N"): .previousInsightPage]),
+        KeyBinding(keys: "z", action: "weight histogram: weights' range / all of [-1, 1]",
+                   actions: [.character("z"): .toggleHistogramZoom]),
+        KeyBinding(keys: "o", action: "switch the chart: error / loss", hint: "o loss",
+                   actions: [.character("o"): .toggleChart]),
         KeyBinding(keys: "g", action: "log scale on / off", hint: "g log",
                    actions: [.character("g"): .toggleLogScale]),
         KeyBinding(keys: "t", action: "show / hide the test series", hint: "t test",

@@ -19,10 +19,30 @@ public protocol RunController: AnyObject, Sendable {
     func saveCheckpoints() throws -> [String]
     /// Stops every run and waits (bounded) for their queues to finish.
     func stopAll()
+    /// Forks run `index` at its current state into a new run appended after the others,
+    /// with `learningRate` and `mode` when given; returns the new run's name.
+    func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String
+    /// Continues the finished run `index` for `epochs` more epochs, in place.
+    func continueRun(_ index: Int, epochs: Int) throws
     /// Why these runs cannot be steered (e.g. "watch only reads metrics files"), or nil when they can.
     var readOnlyReason: String? { get }
 }
 
+/// Why a controller refused to fork or continue.
+public struct RunControlError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
 extension RunController {
     public var readOnlyReason: String? { nil }
+
+    /// Controllers that only watch runs (they do not own the training) cannot fork.
+    public func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String {
+        throw RunControlError("this dashboard does not own its runs and cannot fork them")
+    }
+
+    public func continueRun(_ index: Int, epochs: Int) throws {
+        throw RunControlError("this dashboard does not own its runs and cannot continue them")
+    }
 }

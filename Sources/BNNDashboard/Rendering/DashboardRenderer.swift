@@ -20,9 +20,10 @@ public enum DashboardRenderer {
         }
         var state = state
         state.clampSelection(runCount: snapshots.count) { snapshots[$0].layers.count }
-        let context = PanelContext(snapshots: snapshots, state: state, glyphs: glyphs)
+        let context = PanelContext(snapshots: snapshots, state: state, glyphs: glyphs, header: header)
+        let shown = PanelSlot.shown(in: context)
         var panels: [PanelSlot: any DashboardPanel] = [:]
-        for slot in PanelSlot.allCases { panels[slot] = slot.panel(context) }
+        for slot in shown { panels[slot] = slot.panel(context) }
         let layout = DashboardLayout(width: width, height: height, runCount: snapshots.count,
                                      weightsHeight: { panels[.weights]?.preferredHeight(width: $0) ?? 6 },
                                      saturationHeight: panels[.saturation]?.preferredHeight(width: 0) ?? 0)
@@ -30,10 +31,9 @@ public enum DashboardRenderer {
         var grid = CellGrid(width: width, height: height)
         grid.blit(HeaderLine(header: header, snapshots: snapshots, selectedRun: state.selectedRun,
                              glyphs: glyphs, now: now).render(width: width), x: 0, y: 0)
-        for slot in PanelSlot.allCases {
+        for slot in shown {
             guard let panel = panels[slot], let rect = layout.rect(for: slot) else { continue }
-            drawPanel(on: &grid, rect, glyphs: glyphs, title: panel.panelTitle(maxWidth: rect.width - 4),
-                      note: panel.panelNote) { w, h in panel.render(width: w, height: h) }
+            panel.draw(on: &grid, in: rect, glyphs: glyphs)
         }
         grid.blit(StatusLines(snapshots: snapshots, state: state, glyphs: glyphs, now: now).render(width: width),
                   x: 0, y: layout.status.y)

@@ -25,6 +25,12 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
     public var steCancelFraction: [Double]
     /// Per dense layer: histogram of latent weights over [-1, 1] (`LayerStatistics.binCount` bins).
     public var weightHistogram: [[Int]]
+    /// The validation set's confusion matrix (rows: true class, columns: predicted); nil in logs
+    /// written before it existed.
+    public var valConfusion: ConfusionMatrix? = nil
+    /// The test images most confidently misclassified this epoch (by output margin, at most
+    /// `RunInsight.keptMisclassified`); nil in older logs.
+    public var testMisclassified: [MisclassifiedImage]? = nil
     /// Per weight layer: distinct binary 3×3 kernels up to negation of a binary convolution
     /// (JSONL `unique_filters`), null for dense layers and float runs; absent in logs
     /// written before ConvNets.
@@ -54,6 +60,7 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         case epochSeconds = "epoch_seconds", samplesPerSecond = "samples_per_second"
         case rssMB = "rss_mb", clipFraction = "clip_fraction", flipRatio = "flip_ratio"
         case steCancelFraction = "ste_cancel_fraction", weightHistogram = "weight_histogram"
+        case valConfusion = "val_confusion", testMisclassified = "test_misclassified"
         case uniqueFilters = "unique_filters"
     }
 }

@@ -93,7 +93,7 @@ public struct MetricsLog: Sendable {
                            batchesDone: 0, batchesPerEpoch: 0, learningRate: last.lr,
                            partialTrainLoss: nil, partialTrainError: nil, history: renamed, layers: layers,
                            trainingSeconds: epochs.reduce(0) { $0 + ($1.epochSeconds.isFinite ? $1.epochSeconds : 0) },
-                           version: 0)
+                           version: 0).withRecordedInsight(last)
     }
 
     // MARK: - One line
@@ -165,6 +165,19 @@ public struct MetricsLog: Sendable {
             guard bins.count >= 2 else { throw bad("\(histogram)[\(i)] has \(bins.count) bins; needs the two clip edges at least") }
             guard bins.allSatisfy({ $0 >= 0 }) else { throw bad("\(histogram)[\(i)] has a negative count") }
         }
+        let classes = architecture.outputSize
+        if let confusion = m.valConfusion {
+            guard confusion.classCount == classes else {
+                throw bad("val_confusion is \(confusion.classCount)x\(confusion.classCount) but \(m.arch) has \(classes) classes")
+            }
+            guard confusion.counts.allSatisfy({ $0.allSatisfy { $0 <= 1 << 40 } }) else { throw bad("val_confusion has a count out of range") }
+        }
+        for image in m.testMisclassified ?? [] {
+            guard (0..<(1 << 31)).contains(image.index), (0..<classes).contains(image.label),
+                  (0..<classes).contains(image.predicted), image.margin.isFinite else {
+                throw bad("test_misclassified has an entry out of range (index \(image.index), label \(image.label), predicted \(image.predicted))")
+            }
+        }
     }
 
     /// A short reason for a decoding failure, naming the key.
@@ -186,5 +199,19 @@ public struct MetricsLog: Sendable {
             return context.codingPath.isEmpty ? "not valid JSON" : "'\(path(context))' is invalid"
         @unknown default: return "not a metrics record"
         }
+    }
+}
+
+extension RunSnapshot {
+    /// The snapshot with the insight an epoch record carries (matrix and misclassified list; no
+    /// pictures or receptive fields, which a metrics file does not hold — see `RunInsight.withPixels`).
+    func withRecordedInsight(_ m: EpochMetrics) -> RunSnapshot {
+        guard m.valConfusion != nil || m.testMisclassified != nil else { return self }
+        var copy = self
+        let n = architecture.inputSize, side = Int(Double(n).squareRoot().rounded())
+        copy.insight = RunInsight(epoch: m.epoch, confusion: m.valConfusion, misclassified: m.testMisclassified ?? [],
+                                  misclassifiedPixels: [], imageWidth: side * side == n ? side : 0,
+                                  imageHeight: side * side == n ? side : 0, receptiveFields: [])
+        return copy
     }
 }

@@ -107,10 +107,13 @@ final class Network {
     }
 
     /// Scores `rows` inputs in evaluation mode (running BatchNorm statistics, deterministic sign).
-    func evaluate(input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> BatchScore {
+    /// `observe` sees the scores (rows x classes) before they are scored.
+    func evaluate(input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int,
+                  observe: (UnsafePointer<Float>) -> Void = { _ in }) -> BatchScore {
         if stochasticWeights { for layer in weightLayers { layer.latent.refresh() } }
         var unused = SeededGenerator(seed: 0)
         let scores = forward(input: input, rows: rows, training: false, generator: &unused)
+        observe(scores)
         return Loss.evaluate(configuration.loss, scores: scores, labels: labels, rows: rows,
                              classes: classCount, gradient: nil)
     }

@@ -66,6 +66,10 @@ public struct RunSnapshot: Sendable, Equatable {
     /// The forward product each binary hidden layer uses, once the run has chosen (empty before,
     /// and for runs without eligible layers).
     public var forwardProducts: [ForwardProductChoice] = []
+    /// Confusion matrix, misclassified images and receptive fields (see `RunInsight`); nil until computed.
+    public var insight: RunInsight? = nil
+    /// Set for a run forked from another (see `RunLineage`).
+    public var lineage: RunLineage? = nil
     /// A one-line warning about this run that is not its state (e.g. a bad line in the
     /// metrics file `watch` follows); nil for none.
     public var notice: String? = nil
@@ -89,6 +93,9 @@ public struct RunSnapshot: Sendable, Equatable {
     public var bestValidation: (error: Double, epoch: Int)? {
         history.min(by: { $0.valError < $1.valError }).map { ($0.valError, $0.epoch) }
     }
+
+    /// The name to show: the lineage label of a fork (`det→lr 1e-3 @12`), else the name.
+    public func displayName(ascii: Bool = false) -> String { lineage?.label(ascii: ascii) ?? name }
 
     /// Fraction of the epoch in flight that is done, in [0, 1].
     public var epochProgress: Double {

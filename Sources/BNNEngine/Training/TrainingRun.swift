@@ -41,8 +41,9 @@ public final class TrainingRun: @unchecked Sendable {
     /// Creates a run, optionally continuing from a checkpoint (same architecture and mode).
     /// - Parameter forwardProductPolicy: how binary hidden layers pick their forward product.
     /// - Parameter onEpochCompleted: called on the run's queue after every epoch.
+    /// - Parameter lineage: where a forked run came from (shown in snapshots).
     public init(name: String, configuration: TrainingConfiguration, data: TrainingData,
-                resumingFrom checkpoint: RunCheckpoint? = nil,
+                resumingFrom checkpoint: RunCheckpoint? = nil, lineage: RunLineage? = nil,
                 forwardProductPolicy: ForwardProductPolicy = .fromEnvironment,
                 onEpochCompleted: (@Sendable (EpochMetrics) -> Void)? = nil) throws(CheckpointError) {
         precondition(configuration.batchSize >= 1 && configuration.epochs >= 1)
@@ -81,6 +82,8 @@ public final class TrainingRun: @unchecked Sendable {
             batchesPerEpoch: batches, learningRate: learningRate, partialTrainLoss: nil,
             partialTrainError: nil, history: history, layers: network.layerStatistics(),
             trainingSeconds: trainingSeconds, version: 0)
+        published.lineage = lineage
+        published.insight = InsightProbe.initialInsight(of: network, history: history)
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
     }
 
@@ -161,11 +164,20 @@ public final class TrainingRun: @unchecked Sendable {
     /// Writes a checkpoint of the run as it stands (atomically). While training, it is
     /// taken at the next batch boundary; the caller waits for it.
     public func saveCheckpoint(to path: String) throws {
+        _ = try takeCheckpoint(writingTo: path)
+    }
+
+    /// The run's state as it stands, in memory (for forking and continuing): while training,
+    /// taken at the next batch boundary; the caller waits for it.
+    public func checkpoint() throws -> RunCheckpoint {
+        try takeCheckpoint(writingTo: nil)
+    }
+
+    private func takeCheckpoint(writingTo path: String?) throws -> RunCheckpoint {
         if DispatchQueue.getSpecific(key: Self.queueKey) == ObjectIdentifier(self) {
             // Called from the training loop itself (e.g. from `onEpochCompleted`).
             let rate = condition.withLock { pendingLearningRate ?? learningRate }
-            try writeCheckpoint(to: path, learningRate: rate)
-            return
+            return try writeCheckpoint(to: path, learningRate: rate)
         }
         let request = CheckpointRequest(path: path)
         condition.lock()
@@ -179,7 +191,7 @@ public final class TrainingRun: @unchecked Sendable {
             let rate = pendingLearningRate ?? learningRate
             request.result = Result { try writeCheckpoint(to: path, learningRate: rate) }
         }
-        try request.result!.get()
+        return try request.result!.get()
     }
 
     // MARK: - The training loop (the run's queue)
@@ -231,13 +243,19 @@ public final class TrainingRun: @unchecked Sendable {
                 publishProgress(batchesDone: b + 1, score: score, seconds: seconds)
             }
             let evaluationStart = DispatchTime.now().uptimeNanoseconds
-            let validation = evaluate(data.validation, input: input, labels: &labels)
-            let test = evaluate(data.test, input: input, labels: &labels)
+            var validationObserver = EvaluationObserver(classCount: network.classCount)
+            var testObserver = EvaluationObserver(classCount: network.classCount)
+            let validation = evaluate(data.validation, input: input, labels: &labels, observer: &validationObserver)
+            let test = evaluate(data.test, input: input, labels: &labels, observer: &testObserver)
             epochSeconds += Double(DispatchTime.now().uptimeNanoseconds - evaluationStart) / 1e9
             let layers = network.layerStatistics()
             completedEpochs += 1
-            let metrics = epochMetrics(score: score, validation: validation, test: test, layers: layers,
+            var metrics = epochMetrics(score: score, validation: validation, test: test, layers: layers,
                                        epochSeconds: epochSeconds, trainPhaseSeconds: trainPhaseSeconds)
+            let insight = InsightProbe.insight(of: network, epoch: completedEpochs, validation: validationObserver,
+                                               test: testObserver, testSet: data.test, input: input)
+            metrics.valConfusion = insight.confusion
+            metrics.testMisclassified = insight.misclassified
             history.append(metrics)
             trainingSeconds += epochSeconds - trainPhaseSeconds  // batches were added as they ran
             // The next epoch's rate; after the last one the rate stays the one it used.
@@ -245,7 +263,7 @@ public final class TrainingRun: @unchecked Sendable {
                 learningRate = config.schedule.nextRate(after: learningRate,
                                                         remainingEpochs: config.epochs - completedEpochs)
             }
-            publishEpoch(layers: layers)
+            publishEpoch(layers: layers, insight: insight)
             onEpochCompleted?(metrics)
         }
         finish(finalState)
@@ -318,7 +336,8 @@ public final class TrainingRun: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func evaluate(_ set: any ImageBatchSource, input: FloatBuffer, labels: inout [Int32]) -> BatchScore {
+    private func evaluate(_ set: any ImageBatchSource, input: FloatBuffer, labels: inout [Int32],
+                          observer: inout EvaluationObserver) -> BatchScore {
         var total = BatchScore()
         var indices = [Int](repeating: 0, count: evaluationRows)
         var lo = 0
@@ -331,8 +350,11 @@ public final class TrainingRun: @unchecked Sendable {
                                labels: l.baseAddress!)
                 }
             }
+            let classes = network.classCount, first = lo
             total += labels.withUnsafeBufferPointer { l in
-                network.evaluate(input: input.pointer, labels: l.baseAddress!, rows: rows)
+                network.evaluate(input: input.pointer, labels: l.baseAddress!, rows: rows) { scores in
+                    observer.observe(scores: scores, labels: l.baseAddress!, rows: rows, classes: classes, firstIndex: first)
+                }
             }
             lo += rows
         }
@@ -351,8 +373,9 @@ public final class TrainingRun: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func publishEpoch(layers: [LayerStatistics]) {
+    private func publishEpoch(layers: [LayerStatistics], insight: RunInsight) {
         condition.lock()
+        published.insight = insight
         published.epoch = completedEpochs
         published.batchesDone = 0
         published.partialTrainLoss = nil
@@ -380,20 +403,23 @@ public final class TrainingRun: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func writeCheckpoint(to path: String, learningRate: Double) throws {
+    @discardableResult
+    private func writeCheckpoint(to path: String?, learningRate: Double) throws -> RunCheckpoint {
         let checkpoint = RunCheckpoint(name: name, configuration: configuration, network: network,
                                        generator: generator, completedEpochs: completedEpochs,
                                        learningRate: learningRate,
                                        history: history, trainingSeconds: trainingSeconds)
-        try AtomicFile.write(checkpoint.serialized(), to: path)
+        if let path { try AtomicFile.write(checkpoint.serialized(), to: path) }
+        return checkpoint
     }
 }
 
 /// A checkpoint asked for from another thread, answered by the training loop.
 private final class CheckpointRequest: @unchecked Sendable {
-    let path: String
-    var result: Result<Void, any Error>?
-    init(path: String) { self.path = path }
+    /// Nil for an in-memory checkpoint.
+    let path: String?
+    var result: Result<RunCheckpoint, any Error>?
+    init(path: String?) { self.path = path }
 }
 
 func formatRate(_ x: Double) -> String {

@@ -70,19 +70,29 @@ struct DashboardCommand: ParsableCommand {
         let architecture = try training.parsedArchitecture()
         let (data, splits) = try DataLoading.load(training, architecture: architecture)
         let threadsPerRun = max(1, threads / modes.count)
-        let trainingRuns = try modes.map { mode in
-            let log: MetricsLogWriter?
-            do {
-                log = try metricsDirectory.map {
-                    try MetricsLogWriter(path: ($0 as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
-                                         dataset: splits.dataset.name)
-                }
-            } catch { throw CommandFailure.usage("\(error)") }
-            return try TrainingRun(name: mode.rawValue,
-                                   configuration: training.configuration(mode: mode, threads: threadsPerRun),
-                                   data: data) { metrics in try? log?.append(metrics) }
+        // Every run (also forks and continuations) appends to <metrics-dir>/<run>.jsonl.
+        let metricsDirectory = self.metricsDirectory, dataset = splits.dataset.name
+        let epochCallback: (String) -> (@Sendable (EpochMetrics) -> Void)? = { name in
+            guard let directory = metricsDirectory,
+                  let log = try? MetricsLogWriter(path: (directory as NSString).appendingPathComponent("\(name).jsonl"),
+                                                  dataset: dataset)
+            else { return nil }
+            return { metrics in try? log.append(metrics) }
         }
-        let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory)
+        if let metricsDirectory {
+            for mode in modes {
+                do { _ = try MetricsLogWriter(path: (metricsDirectory as NSString).appendingPathComponent("\(mode.rawValue).jsonl"),
+                                              dataset: splits.dataset.name) }
+                catch { throw CommandFailure.usage("\(error)") }
+            }
+        }
+        let trainingRuns = try modes.map { mode in
+            try TrainingRun(name: mode.rawValue,
+                            configuration: training.configuration(mode: mode, threads: threadsPerRun),
+                            data: data, onEpochCompleted: epochCallback(mode.rawValue))
+        }
+        let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory, data: data,
+                             epochCallback: epochCallback)
         let header = DashboardHeader(
             dataset: splits.datasetLabel,
             batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",

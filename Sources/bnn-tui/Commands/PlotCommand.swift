@@ -1,6 +1,8 @@
 import BNNSupport
 import ArgumentParser
 import BNNDashboard
+import BNNData
+import BNNEngine
 import Foundation
 
 /// `bnn-tui plot`: draws the charts, run table and weight histograms of
@@ -30,6 +32,15 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw with plain ASCII instead of braille and box-drawing characters.")
     var ascii = false
 
+    @Option(help: "Also write every run's per-epoch metrics as one CSV table (one row per run and epoch).")
+    var csv: String?
+
+    @Option(help: "Also write the error chart as an SVG file (axes, legend, one colour per run).")
+    var svg: String?
+
+    @Option(help: "The data directory the runs trained on (as given to train --data): draws the insight view's misclassified test images as pictures (without it they are listed by index).")
+    var data: String?
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one metrics file") }
         guard (TextExport.Options.minimumWidth...400).contains(width) else {
@@ -43,10 +54,26 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
-            let text: String
-            do { text = try TextExport.document(metricsFiles: files, options: options) } catch {
+            var snapshots: [RunSnapshot]
+            var header = DashboardHeader()
+            do {
+                let log = try MetricsLog(files: files)
+                snapshots = log.snapshots()
+                if let dataset = log.dataset { header.dataset = dataset }
+            } catch {
                 throw CommandFailure.usage("\(error)")
             }
+            snapshots = attachingTestImages(snapshots)
+            for (path, content) in [(csv, { MetricsCSV.document(snapshots: snapshots) }),
+                                    (svg, { ErrorChartSVG.document(snapshots: snapshots) })] {
+                guard let path else { continue }
+                do { try AtomicFile.write(Data(content().utf8), to: path) } catch {
+                    throw CommandFailure.usage("\(error)")
+                }
+            }
+            // With only --csv / --svg asked for, the text goes nowhere unless -o names a file.
+            if (csv != nil || svg != nil) && output == nil { return }
+            let text = TextExport.document(snapshots: snapshots, header: header, options: options)
             guard let output else {
                 FileHandle.standardOutput.write(Data(text.utf8))
                 return
@@ -54,6 +81,20 @@ struct PlotCommand: ParsableCommand {
             do { try AtomicFile.write(Data(text.utf8), to: output) } catch {
                 throw CommandFailure.usage("\(error)")
             }
+        }
+    }
+
+    /// The snapshots with the pictures of their misclassified test images, when runs recorded
+    /// some and the test set is found (it must hold every index); else as they were.
+    private func attachingTestImages(_ snapshots: [RunSnapshot]) -> [RunSnapshot] {
+        guard let data, snapshots.contains(where: { !($0.insight?.misclassified.isEmpty ?? true) }),
+              let location = try? DatasetLocator(explicitDirectory: data).locate(),
+              let splits = try? DatasetLoader.loadSplits(from: location, options: SplitOptions()) else { return snapshots }
+        let test = splits.test
+        return snapshots.map { s in
+            var copy = s
+            copy.insight = s.insight?.withPixels { i in i < test.count ? Array(test.pixels(ofImage: i)) : nil }
+            return copy
         }
     }
 }

@@ -44,6 +44,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Name of the run in metrics and checkpoints (default: the mode).")
     var name: String?
 
+    @Option(name: .customLong("fork-lr"), help: "With --resume: fork the saved run, training on from its state with this learning rate (the schedule decays from it); name the fork with --name.")
+    var forkLearningRate: Double?
+
     @Flag(name: .customLong("list-presets"), help: "Print the named recipes --preset takes, with their options, and exit.")
     var listPresets = false
 
@@ -55,6 +58,12 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if control != nil && noControl { throw ValidationError("--control and --no-control exclude each other") }
+        if let forkLearningRate {
+            guard resume != nil else { throw ValidationError("--fork-lr forks a saved run: give it --resume CKPT") }
+            guard forkLearningRate.isFinite, forkLearningRate > 0 else {
+                throw ValidationError("--fork-lr needs a positive finite number (got \(forkLearningRate))")
+            }
+        }
         try ThreadCount.validate(threads)
         for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
             guard let path else { continue }
@@ -68,15 +77,16 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func train() throws {
-        let (configuration, checkpoint) = try resolvedConfiguration()
+        let (configuration, checkpoint, lineage) = try resolvedConfiguration()
         let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
         let log: MetricsLogWriter?
         do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch {
             throw CommandFailure.usage("\(error)")
         }
-        printBanner(configuration, splits: splits, checkpoint: checkpoint)
+        printBanner(configuration, splits: splits, checkpoint: checkpoint, lineage: lineage)
         let failures = FailureBox()
-        let run = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
+        let run = try makeRun(configuration, data: data, checkpoint: checkpoint, lineage: lineage, log: log,
+                              failures: failures)
         let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
         defer { server?.finish() }
         var signals = TerminationSignals.install()
@@ -86,10 +96,11 @@ struct TrainCommand: ParsableCommand {
         printSummary(run.snapshot())
     }
 
-    /// The configuration from the options, or the checkpoint's with the new epoch total and threads.
-    private func resolvedConfiguration() throws -> (TrainingConfiguration, RunCheckpoint?) {
+    /// The configuration from the options, or the checkpoint's with the new epoch total and threads;
+    /// with --fork-lr, the checkpoint is the fork's and the lineage names its parent.
+    private func resolvedConfiguration() throws -> (TrainingConfiguration, RunCheckpoint?, RunLineage?) {
         var configuration = try training.configuration(mode: mode, threads: threads)
-        guard let resume else { return (configuration, nil) }
+        guard let resume else { return (configuration, nil, nil) }
         let saved: RunCheckpoint
         do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
         guard training.epochCount > saved.completedEpochs else {
@@ -98,27 +109,37 @@ struct TrainCommand: ParsableCommand {
         configuration = saved.configuration
         configuration.epochs = training.epochCount
         configuration.threads = threads
-        return (configuration, saved)
+        let resumed = RunCheckpoint(copying: saved, configuration: configuration)
+        guard let forkLearningRate else { return (configuration, resumed, nil) }
+        let fork: RunCheckpoint
+        do {
+            fork = try resumed.forked(name: name ?? "\(saved.name).f1", learningRate: forkLearningRate)
+        } catch { throw CommandFailure.usage(error.description) }
+        return (configuration, fork, RunLineage(parent: saved.name, epoch: saved.completedEpochs, learningRate: forkLearningRate))
     }
 
-    private func printBanner(_ configuration: TrainingConfiguration, splits: DatasetSplits, checkpoint: RunCheckpoint?) {
+    private func printBanner(_ configuration: TrainingConfiguration, splits: DatasetSplits, checkpoint: RunCheckpoint?,
+                             lineage: RunLineage?) {
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
-        if let checkpoint, let resume { print("resuming \(resume) at epoch \(checkpoint.completedEpochs + 1)") }
+        if let lineage, let resume, let checkpoint {
+            print("forking \(resume) (\(lineage.parent), epoch \(lineage.epoch)) as \(name ?? checkpoint.name): \(lineage.label()) from epoch \(lineage.epoch + 1)")
+        } else if let checkpoint, let resume { print("resuming \(resume) at epoch \(checkpoint.completedEpochs + 1)") }
         fflush(nil)
     }
 
     /// The run, with an epoch callback that logs, saves and keeps the best checkpoint.
     private func makeRun(_ configuration: TrainingConfiguration, data: TrainingData, checkpoint: RunCheckpoint?,
-                         log: MetricsLogWriter?, failures: FailureBox) throws -> TrainingRun {
+                         lineage: RunLineage?, log: MetricsLogWriter?, failures: FailureBox) throws -> TrainingRun {
         let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let box = RunReference()
         box.bestValidationError = checkpoint?.history.map(\.valError).min() ?? .infinity
         let (save, saveBest) = (self.save, self.saveBest)
         let run: TrainingRun
         do {
-            run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint) { m in
+            run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint,
+                                  lineage: lineage) { m in
                 do { try log?.append(m) } catch { failures.record("\(error)") }
                 if let save {
                     do { try box.run?.saveCheckpoint(to: save) } catch { failures.record("\(error)") }

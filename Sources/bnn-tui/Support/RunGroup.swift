@@ -5,34 +5,45 @@ import Foundation
 /// Several training runs steered together: what the dashboard drives.
 ///
 /// Adapts the engine's `TrainingRun`s to the dashboard's `RunController`
-/// protocol, so the dashboard sees only snapshots and commands.
+/// protocol, so the dashboard sees only snapshots and commands. Forks add runs
+/// at the end and continuing replaces a finished run in place, so the list is
+/// guarded by a lock.
 final class RunGroup: RunController, @unchecked Sendable {
-    let runs: [TrainingRun]
+    private let lock = NSLock()
+    private var runList: [TrainingRun]
     /// Where `saveCheckpoints` writes: `<directory>/bnn-tui-<run>.ckpt`.
     let checkpointDirectory: String
+    /// The data new runs (forks, continuations) train on.
+    private let data: TrainingData?
+    /// The per-epoch callback of a run called `name` (e.g. appending to its metrics file).
+    private let epochCallback: (String) -> (@Sendable (EpochMetrics) -> Void)?
+    private var forkCount: [String: Int] = [:]
 
-    init(runs: [TrainingRun], checkpointDirectory: String) {
-        self.runs = runs
+    init(runs: [TrainingRun], checkpointDirectory: String, data: TrainingData? = nil,
+         epochCallback: @escaping (String) -> (@Sendable (EpochMetrics) -> Void)? = { _ in nil }) {
+        runList = runs
         self.checkpointDirectory = checkpointDirectory
+        self.data = data
+        self.epochCallback = epochCallback
+    }
+
+    var runs: [TrainingRun] { lock.withLock { runList } }
+
+    private func run(_ index: Int) -> TrainingRun? {
+        lock.withLock { runList.indices.contains(index) ? runList[index] : nil }
     }
 
     func startAll() { runs.forEach { $0.start() } }
 
     func snapshots() -> [RunSnapshot] { runs.map { $0.snapshot() } }
 
-    func pause(run index: Int) {
-        guard runs.indices.contains(index) else { return }
-        runs[index].pause()
-    }
+    func pause(run index: Int) { run(index)?.pause() }
 
-    func resume(run index: Int) {
-        guard runs.indices.contains(index) else { return }
-        runs[index].resume()
-    }
+    func resume(run index: Int) { run(index)?.resume() }
 
     func setLearningRate(_ rate: Double, run index: Int) {
-        guard runs.indices.contains(index), rate.isFinite, rate > 0 else { return }
-        runs[index].setLearningRate(rate)
+        guard rate.isFinite, rate > 0 else { return }
+        run(index)?.setLearningRate(rate)
     }
 
     func checkpointPath(for run: TrainingRun) -> String {
@@ -47,8 +58,38 @@ final class RunGroup: RunController, @unchecked Sendable {
         }
     }
 
+    func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String {
+        guard let parent = run(index), let data else { throw RunControlError("no run \(index + 1) to fork") }
+        let saved = try parent.checkpoint()
+        let rate = learningRate ?? saved.learningRate
+        let name = lock.withLock { () -> String in
+            forkCount[parent.name, default: 0] += 1
+            return "\(parent.name).f\(forkCount[parent.name]!)"
+        }
+        let state = try saved.forked(name: name, learningRate: rate, mode: mode)
+        let lineage = RunLineage(parent: parent.name, epoch: saved.completedEpochs, learningRate: rate,
+                                 mode: mode == saved.configuration.mode ? nil : mode)
+        let child = try TrainingRun(name: name, configuration: state.configuration, data: data, resumingFrom: state,
+                                    lineage: lineage, onEpochCompleted: epochCallback(name))
+        lock.withLock { runList.append(child) }
+        child.start()
+        return lineage.label()
+    }
+
+    func continueRun(_ index: Int, epochs: Int) throws {
+        guard let finished = run(index), let data else { throw RunControlError("no run \(index + 1) to continue") }
+        guard finished.snapshot().state.isFinished else { throw RunControlError("\(finished.name) is still training") }
+        let state = try finished.checkpoint().continued(forMoreEpochs: epochs)
+        let next = try TrainingRun(name: finished.name, configuration: state.configuration, data: data,
+                                   resumingFrom: state, lineage: finished.snapshot().lineage,
+                                   onEpochCompleted: epochCallback(finished.name))
+        lock.withLock { runList[index] = next }
+        next.start()
+    }
+
     func stopAll() {
-        runs.forEach { $0.stop() }
-        for run in runs { run.waitUntilFinished(timeout: 10) }
+        let all = runs
+        all.forEach { $0.stop() }
+        for run in all { run.waitUntilFinished(timeout: 10) }
     }
 }

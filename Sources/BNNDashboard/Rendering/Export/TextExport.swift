@@ -5,7 +5,8 @@ import BNNEngine
 /// A text document of everything the dashboard can show: the error and loss
 /// charts (with test series), the run table, the saturation overview, and
 /// every run's weight histogram for every layer, each with its title, axes
-/// and legend.
+/// and legend, and every run's insight view (confusion matrix, receptive
+/// fields, misclassified images) when it has one.
 ///
 /// It is built from the same panels as the screen, at a chosen size, so
 /// `e` in the dashboard and `bnn-tui plot` produce what the screen would.
@@ -74,6 +75,11 @@ public enum TextExport {
                     weights.render(width: w, height: h)
                 })
             }
+        }
+        for (r, s) in snapshots.enumerated() where s.insight != nil {
+            let view = InsightView(snapshot: s, run: r, page: 0, glyphs: glyphs,
+                                   classNames: ClassNames.names(dataset: header.dataset, classCount: s.architecture.outputSize))
+            grids.append(view.render(width: width, height: view.idealHeight))
         }
         return grids
     }

@@ -53,6 +53,7 @@ public struct DashboardLayout: Sendable, Equatable {
         case .weights: return weights
         case .saturation: return saturation
         case .table: return table
+        case .insight: return GridRect(x: 0, y: chart.y, width: chart.width + weights.width, height: chart.height)
         }
     }
 }

@@ -29,7 +29,8 @@ public struct RunTable: Sendable {
     }
 
     private var nameWidth: Int {
-        Swift.min(12, Swift.max(5, snapshots.map { $0.name.unicodeScalars.count }.max() ?? 5))
+        Swift.min(snapshots.contains { $0.lineage != nil } ? 22 : 12,
+                  Swift.max(5, snapshots.map { $0.displayName(ascii: glyphs.isASCII).unicodeScalars.count }.max() ?? 5))
     }
 
     private var columns: [Column] {
@@ -38,7 +39,7 @@ public struct RunTable: Sendable {
         return [
             Column(title: "run", width: 4 + nameWidth, right: false, rank: 0) { i, s in
                 let pointer = i == selectedRun ? glyphs.selection : " "
-                return ("\(pointer) \(Character(markers.letter(i))) \(s.name)", nil)
+                return ("\(pointer) \(Character(markers.letter(i))) \(s.displayName(ascii: glyphs.isASCII))", nil)
             },
             Column(title: "state", width: 10, right: false, rank: 0) { _, s in
                 ("\(RunStateStyle.icon(s.state, glyphs: glyphs)) \(s.state.label)", RunStateStyle.style(s.state))

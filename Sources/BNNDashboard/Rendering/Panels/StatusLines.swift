@@ -42,11 +42,7 @@ public struct StatusLines: Sendable {
 
         // Line 2: the prompt, or progress and key hints.
         if let prompt = state.learningRatePrompt {
-            let name = prompt.run < snapshots.count ? snapshots[prompt.run].name : "run"
-            let spans = [TextSpan(" learning rate for \(name): ", style: CellStyle(color: .accent, bold: true)),
-                         TextSpan(prompt.text, style: CellStyle(bold: true)),
-                         TextSpan(String(glyphs.cursor), style: CellStyle(color: .accent)),
-                         TextSpan("   Enter apply\(glyphs.separator)Esc cancel", style: muted)]
+            let spans = promptSpans(prompt)
             grid.putSpans(spans, x: 0, y: 1, maxWidth: width)
             return grid
         }
@@ -61,6 +57,30 @@ public struct StatusLines: Sendable {
         }
         if !hints.isEmpty { grid.putSpans(hints, x: width - hints.width - 1, y: 1) }
         return grid
+    }
+
+    /// The open prompt: its question, the text typed, and what Enter, Tab and Esc do.
+    func promptSpans(_ prompt: LearningRatePrompt) -> [TextSpan] {
+        let muted = CellStyle(color: .muted), accent = CellStyle(color: .accent, bold: true)
+        let s = prompt.run < snapshots.count ? snapshots[prompt.run] : nil
+        let name = s?.name ?? "run"
+        let question: String, keys: String
+        switch prompt.purpose {
+        case .setRate:
+            question = "learning rate for \(name): "
+            keys = "Enter apply\(glyphs.separator)Esc cancel"
+        case .fork(let mode):
+            let parentMode = s?.mode.rawValue ?? "det"
+            let forkMode = mode?.rawValue ?? parentMode
+            let keep = s.map { Format.learningRateMessage(state.learningRate(of: $0, run: prompt.run)) } ?? "-"
+            question = "fork \(name) as \(forkMode), learning rate: "
+            keys = "Enter fork (empty keeps \(keep))\(glyphs.separator)Tab det/stoch\(glyphs.separator)Esc cancel"
+        case .continueEpochs:
+            question = "continue \(name) for how many more epochs: "
+            keys = "Enter continue\(glyphs.separator)Esc cancel"
+        }
+        return [TextSpan(" " + question, style: accent), TextSpan(prompt.text, style: CellStyle(bold: true)),
+                TextSpan(String(glyphs.cursor), style: CellStyle(color: .accent)), TextSpan("   " + keys, style: muted)]
     }
 
     /// "det epoch 13/100 ▕██████▌░░░░▏ 68% · ETA 0:41 · run 1:02:11".

@@ -1,3 +1,5 @@
+import BNNEngine
+
 /// Bars of a latent-weight histogram over exactly [-1, 1], several rows high
 /// in eighth blocks (▁▂▃▄▅▆▇█), with the two clip-edge bins emphasized.
 ///
@@ -11,10 +13,14 @@ public struct WeightHistogram: Sendable {
     public var glyphs: Glyphs
     public var barStyle: CellStyle
     public var edgeStyle: CellStyle
+    /// When set, the bars are this zoom's (over the weights' percentile range, `z`): no clip
+    /// edges among them, the clip count printed above instead, and the axis labelled with the range.
+    public var zoom: ZoomedHistogram?
 
     public init(counts: [Int], glyphs: Glyphs, barStyle: CellStyle = .plain,
-                edgeStyle: CellStyle = CellStyle(color: .warning, bold: true)) {
-        self.counts = counts; self.glyphs = glyphs; self.barStyle = barStyle; self.edgeStyle = edgeStyle
+                edgeStyle: CellStyle = CellStyle(color: .warning, bold: true), zoom: ZoomedHistogram? = nil) {
+        self.counts = zoom?.counts ?? counts; self.glyphs = glyphs; self.barStyle = barStyle; self.edgeStyle = edgeStyle
+        self.zoom = zoom
     }
 
     /// Rows besides the bars: edge shares above, axis and -1/0/+1 labels below.
@@ -50,7 +56,7 @@ public struct WeightHistogram: Sendable {
         let m = layout.binsPerColumn
         for g in 0..<(counts.count / m) {
             let v = counts[(g * m)..<(g * m + m)].reduce(0.0) { $0 + Double($1) }
-            let edge = g == 0 || g == counts.count / m - 1
+            let edge = zoom == nil && (g == 0 || g == counts.count / m - 1)
             for _ in 0..<layout.columnsPerBin { values.append(v); isEdge.append(edge) }
         }
         let interior = zip(values, isEdge).filter { !$0.1 }.map(\.0).max() ?? 0
@@ -67,6 +73,10 @@ public struct WeightHistogram: Sendable {
                 let level = Swift.max(0, Swift.min(8, eighths - fromBottom * 8))
                 if level > 0 { grid[left + c, 1 + r] = Cell(glyphs.barEighths[level], style: style) }
             }
+        }
+        if let zoom {
+            drawZoomedAxis(zoom, on: &grid, left: left, columns: layout.columns, axisRow: 1 + barRows)
+            return grid
         }
         // Shares of the edge bins above them.
         let edgeWidth = layout.columnsPerBin
@@ -90,5 +100,28 @@ public struct WeightHistogram: Sendable {
         if layout.columns >= 8 { grid.put("0", x: zeroColumn, y: axisRow + 1, style: muted) }
         grid.putRight("+1", rightX: left + layout.columns - 1, y: axisRow + 1, style: muted)
         return grid
+    }
+
+    /// Above the bars the count pinned at the clip (so zooming hides no saturation); under them
+    /// the axis with the range's ends and which percentiles they are.
+    private func drawZoomedAxis(_ zoom: ZoomedHistogram, on grid: inout CellGrid, left: Int, columns: Int, axisRow: Int) {
+        let muted = CellStyle(color: .muted)
+        let share = zoom.total > 0 ? Double(zoom.clipped) / Double(zoom.total) : 0
+        let clipStyle = zoom.clipped > 0 ? edgeStyle : muted
+        let plusMinus = glyphs.isASCII ? "+-" : "\u{00B1}"
+        grid.put("clip \(plusMinus)1: \(Format.percent(share, decimals: 2)) (\(zoom.clipped))", x: left, y: 0,
+                 style: clipStyle, maxWidth: columns)
+        for c in 0..<columns { grid[left + c, axisRow] = Cell(glyphs.axisHorizontal, style: muted) }
+        if zoom.low < 0 && zoom.high > 0 {
+            let zero = left + Int(Double(columns) * (-zoom.low) / (zoom.high - zoom.low))
+            grid[Swift.min(zero, left + columns - 1), axisRow] = Cell(glyphs.isASCII ? "+" : "\u{2534}", style: muted)
+        }
+        let lowLabel = String(format: "%+.3f", zoom.low), highLabel = String(format: "%+.3f", zoom.high)
+        grid.put(lowLabel, x: left, y: axisRow + 1, style: muted)
+        grid.putRight(highLabel, rightX: left + columns - 1, y: axisRow + 1, style: muted)
+        let note = "zoom p0.5-p99.5"
+        if lowLabel.count + highLabel.count + note.count + 2 <= columns {
+            grid.putCentered(note, x: left, width: columns, y: axisRow + 1, style: CellStyle(color: .accent))
+        }
     }
 }

@@ -11,10 +11,13 @@ public struct WeightPanel: Sendable {
     public var glyphs: Glyphs
     /// Bars are never taller than this many rows (a tall thin histogram reads badly).
     public var maximumBarRows: Int
+    /// The user's zoom choice (`z`); nil follows `WeightZoomChoice`'s default.
+    public var zoomChoice: Bool?
 
-    public init(snapshot: RunSnapshot, run: Int, layer: Int, glyphs: Glyphs, maximumBarRows: Int = 16) {
+    public init(snapshot: RunSnapshot, run: Int, layer: Int, glyphs: Glyphs, maximumBarRows: Int = 16,
+                zoomChoice: Bool? = nil) {
         self.snapshot = snapshot; self.run = run; self.layer = layer; self.glyphs = glyphs
-        self.maximumBarRows = maximumBarRows
+        self.maximumBarRows = maximumBarRows; self.zoomChoice = zoomChoice
     }
 
     /// Width of the stats column when it sits beside the histogram.
@@ -116,7 +119,10 @@ public struct WeightPanel: Sendable {
         let histWidth = beside ? width - Self.statsWidth - 2 : width
         let histHeight = Swift.min(height - (beside ? 0 : statsRows),
                                    maximumBarRows + WeightHistogram.extraRows)
-        let histogram = WeightHistogram(counts: l.histogram, glyphs: glyphs, barStyle: CellStyle(color: .run(run)))
+        let zoom = WeightZoomChoice.isZoomed(zoomChoice, snapshot: snapshot, layer: layer)
+            ? snapshot.insight?.weightZoom[layer] : nil
+        let histogram = WeightHistogram(counts: l.histogram, glyphs: glyphs, barStyle: CellStyle(color: .run(run)),
+                                        zoom: zoom)
         let fit = WeightHistogram.fit(binCount: l.histogram.count, width: histWidth)
         let bars = histogram.render(width: fit.columns, height: histHeight)
         if !beside {
