@@ -29,6 +29,16 @@ import BNNKernels
         #expect(dense.widths == [784, 1024, 10] && !dense.isWidthList)
     }
 
+    /// A spec of one dense layer keeps its `FC` when printed: `3` alone would read back as a
+    /// list of widths and fail (a libFuzzer finding of the arch-spec target).
+    @Test func denseOnlySpecsPrintAsTheyParse() throws {
+        for (spec, printed) in [("3FC", "3FC"), ("256FC-10", "256FC-10"), ("256FC-10FC", "256FC-10"), ("8C3-10FC", "8C3-10")] {
+            let a = try Architecture(parsing: spec)
+            #expect(a.description == printed, "\(spec)")
+            #expect(try Architecture(parsing: a.description) == a, "\(spec)")
+        }
+    }
+
     @Test func codableKeepsWidthListsAsBeforeAndSpecsWithTheirInput() throws {
         let encoder = JSONEncoder(), decoder = JSONDecoder()
         encoder.outputFormatting = .sortedKeys

@@ -286,9 +286,13 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
 }
 
 private extension String {
-    /// `…-10FC` → `…-10`: the paper writes the class count as a plain number.
+    /// `…-10FC` → `…-10`: the paper writes the class count as a plain number. A spec of
+    /// dense layers only keeps it (`3FC` stays `3FC`, `256FC-10` stays): without a letter
+    /// it would read back as a list of widths, whose first number is the input.
     func replacingFinalDense() -> String {
-        hasSuffix("FC") ? String(dropLast(2)) : self
+        guard hasSuffix("FC") else { return self }
+        let shorter = String(dropLast(2))
+        return shorter.contains(where: \.isLetter) ? shorter : self
     }
 }
 
