@@ -9,6 +9,16 @@ import BNNEngine
 /// Issue 15's dashboard side: the keys (fork, continue, insight, pages, zoom), the pictures,
 /// the confusion matrix, the insight view on screen and in the export, CSV and SVG.
 @Suite struct InsightViewTests {
+    /// Weights from a checkpoint of elsewhere may be anything: out-of-range values count at
+    /// the nearer edge and NaN or infinities are left out, never a trap (a libFuzzer finding
+    /// of the checkpoint-framed target: Int(NaN) in the percentile pass).
+    @Test func zoomedHistogramSurvivesNonFiniteAndOutOfRangeWeights() {
+        let weights: [Float] = [.nan, .infinity, -.infinity, 1e30, -1e30, 0.01, -0.02, 0.5]
+        let zoom = weights.withUnsafeBufferPointer { ZoomedHistogram(values: $0.baseAddress!, count: $0.count) }
+        #expect(zoom.low.isFinite && zoom.high.isFinite && zoom.low < zoom.high)
+        #expect(zoom.counts.reduce(0, +) + zoom.below + zoom.above == 5)
+    }
+
     /// A 28x28 image: a bright square in the middle.
     static let square: [UInt8] = (0..<784).map { i in (8..<20).contains(i / 28) && (8..<20).contains(i % 28) ? 200 : 0 }
 

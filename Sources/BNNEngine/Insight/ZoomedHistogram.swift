@@ -32,10 +32,14 @@ public struct ZoomedHistogram: Sendable, Equatable {
         let fine = 4000
         var histogram = [Int](repeating: 0, count: fine)
         var clipped = 0
+        // Latent weights live in [-1, 1]; a checkpoint from elsewhere may hold anything, so values
+        // outside count at the nearer edge and non-finite ones are left out (never trap on them).
         for i in 0..<count {
             let v = Double(values[i])
+            guard v.isFinite else { continue }
             if abs(v) >= 1 - 1e-6 { clipped += 1 }
-            histogram[Swift.min(fine - 1, Swift.max(0, Int((v + 1) / 2 * Double(fine))))] += 1
+            let unit = (Swift.min(1, Swift.max(-1, v)) + 1) / 2
+            histogram[Swift.min(fine - 1, Swift.max(0, Int(unit * Double(fine))))] += 1
         }
         func percentile(_ p: Double, upper: Bool) -> Double {
             let target = Int((p * Double(count)).rounded(.down))
@@ -53,6 +57,7 @@ public struct ZoomedHistogram: Sendable, Equatable {
         let width = (high - low) / Double(bins)
         for i in 0..<count {
             let v = Double(values[i])
+            guard v.isFinite else { continue }
             if v < low { below += 1 } else if v >= high { above += 1 }
             else { counts[Swift.min(bins - 1, Int((v - low) / width))] += 1 }
         }
