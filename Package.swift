@@ -93,7 +93,7 @@ let package = Package(
         ),
         .target(
             name: "BNNKernels",
-            dependencies: ["BNNSupport", "CKernelDispatch", "CBinaryKernels", "CBLAS"],
+            dependencies: ["BNNSupport", "CKernelDispatch", "CBinaryKernels", "CTrainingKernels", "CBLAS"],
             swiftSettings: strictSwift
         ),
         .target(

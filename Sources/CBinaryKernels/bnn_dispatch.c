@@ -9,11 +9,16 @@ typedef void (*bnn_plane_fn)(size_t, size_t, size_t, const uint64_t *, size_t, c
                              const int32_t *, int32_t *, size_t);
 typedef void (*bnn_pixel_fn)(size_t, size_t, size_t, const uint8_t *, size_t, const uint8_t *, size_t,
                              int32_t *, size_t);
+typedef void (*bnn_conv_fn)(size_t, size_t, size_t, const uint64_t *, const uint64_t *, const uint64_t *, size_t,
+                            size_t, size_t, size_t, size_t, int32_t *, size_t);
+typedef void (*bnn_conv_pixels_fn)(size_t, size_t, size_t, const uint8_t *, const int32_t *, size_t, size_t, size_t,
+                                   int32_t *, size_t);
 typedef void (*bnn_threshold_fn)(size_t, size_t, const int32_t *, size_t, const int32_t *, const uint64_t *,
                                  uint64_t *, size_t);
 
 #define BNN_ROW(suffix, pixel) {#suffix, bnn_xnor_gemm_##suffix, bnn_bitplane_gemm_##suffix, \
-                              bnn_pixel_gemm_##pixel, bnn_threshold_pack_##suffix}
+                              bnn_pixel_gemm_##pixel, bnn_threshold_pack_##suffix, \
+                              bnn_conv3x3_xnor_##suffix, bnn_conv3x3_pixels_##suffix}
 
 static const struct {
     const char *name;
@@ -21,6 +26,8 @@ static const struct {
     bnn_plane_fn bitplane_gemm;
     bnn_pixel_fn pixel_gemm;
     bnn_threshold_fn threshold_pack;
+    bnn_conv_fn conv3x3_xnor;
+    bnn_conv_pixels_fn conv3x3_pixels;
 } bnn_binary_table[BNN_VARIANT_COUNT] = {
     [BNN_VARIANT_PORTABLE] = BNN_ROW(portable, portable),
 #if defined(__x86_64__)
@@ -83,5 +90,26 @@ int bnn_threshold_pack(int variant, size_t m, size_t n, const int32_t *s, size_t
     if (bnn_usable(variant) != BNN_OK) return BNN_ERROR_UNSUPPORTED;
     if (lds < n || ldo < (n + 63) / 64) return BNN_ERROR_BAD_ARGUMENT;
     bnn_binary_table[variant].threshold_pack(m, n, s, lds, thresholds, flip, out, ldo);
+    return BNN_OK;
+}
+
+int bnn_conv3x3_xnor(int variant, size_t h, size_t w, size_t wpp, const uint64_t *in, const uint64_t *pad,
+                     const uint64_t *weights, size_t ldw, size_t n, size_t k_bits, size_t first, size_t count,
+                     int32_t *sums, size_t ldc) {
+    if (bnn_usable(variant) != BNN_OK) return BNN_ERROR_UNSUPPORTED;
+    if (h == 0 || w == 0 || wpp == 0 || ldc < n || ldw < 9 * wpp || k_bits > 9 * 64 * wpp || first + count > SIZE_MAX / 2)
+        return BNN_ERROR_BAD_ARGUMENT;
+    if (count == 0 || n == 0) return BNN_OK;
+    bnn_binary_table[variant].conv3x3_xnor(h, w, wpp, in, pad, weights, ldw, n, k_bits, first, count, sums, ldc);
+    return BNN_OK;
+}
+
+int bnn_conv3x3_pixels(int variant, size_t h, size_t w, size_t cin, const uint8_t *pixels, const int32_t *masks,
+                       size_t n, size_t first, size_t count, int32_t *sums, size_t ldc) {
+    if (bnn_usable(variant) != BNN_OK) return BNN_ERROR_UNSUPPORTED;
+    if (h == 0 || w == 0 || cin == 0 || ldc < n || cin > (size_t)INT32_MAX / (9 * 255) || first + count > SIZE_MAX / 2)
+        return BNN_ERROR_BAD_ARGUMENT;
+    if (count == 0 || n == 0) return BNN_OK;
+    bnn_binary_table[variant].conv3x3_pixels(h, w, cin, pixels, masks, n, first, count, sums, ldc);
     return BNN_OK;
 }

@@ -149,3 +149,74 @@ BNN_ATTR void BNN_FN(bnn_threshold_pack)(size_t m, size_t n, const int32_t *s, s
         }
     }
 }
+
+// The direct binary 3x3 convolution (stride 1, padding 1): no patch matrix. Each
+// output position reads its nine taps where they lie (the position's words of the
+// packed input, or `pad` outside the image) and XORs them with every output
+// channel's weights, [o][tap][word]; with one word per position the nine taps stay in
+// registers while the channels stream past.
+BNN_ATTR void BNN_FN(bnn_conv3x3_xnor)(size_t h, size_t w, size_t wpp, const uint64_t *in, const uint64_t *pad,
+                                       const uint64_t *weights, size_t ldw, size_t n, size_t k_bits,
+                                       size_t first, size_t count, int32_t *sums, size_t ldc) {
+    const size_t hw = h * w;
+    const int32_t k = (int32_t)k_bits;
+    for (size_t r = first; r < first + count; r++) {
+        const size_t p = r % hw, y = p / w, x = p % w;
+        const uint64_t *image = in + (r - p) * wpp;
+        const uint64_t *tap[9];
+        for (size_t t = 0; t < 9; t++) {
+            const size_t yy = y + t / 3, xx = x + t % 3;  // one past the true tap, so that 0 is outside
+            const int inside = yy >= 1 && yy <= h && xx >= 1 && xx <= w;
+            tap[t] = inside ? image + ((yy - 1) * w + (xx - 1)) * wpp : pad;
+        }
+        int32_t *out = sums + r * ldc;
+        if (wpp == 1) {
+            const uint64_t t0 = *tap[0], t1 = *tap[1], t2 = *tap[2], t3 = *tap[3], t4 = *tap[4],
+                           t5 = *tap[5], t6 = *tap[6], t7 = *tap[7], t8 = *tap[8];
+            for (size_t o = 0; o < n; o++) {
+                const uint64_t *wo = weights + o * ldw;
+                const int32_t pc = __builtin_popcountll(t0 ^ wo[0]) + __builtin_popcountll(t1 ^ wo[1]) +
+                                   __builtin_popcountll(t2 ^ wo[2]) + __builtin_popcountll(t3 ^ wo[3]) +
+                                   __builtin_popcountll(t4 ^ wo[4]) + __builtin_popcountll(t5 ^ wo[5]) +
+                                   __builtin_popcountll(t6 ^ wo[6]) + __builtin_popcountll(t7 ^ wo[7]) +
+                                   __builtin_popcountll(t8 ^ wo[8]);
+                out[o] = k - 2 * pc;
+            }
+        } else {
+            for (size_t o = 0; o < n; o++) {
+                const uint64_t *wo = weights + o * ldw;
+                int32_t pc = 0;
+                for (size_t t = 0; t < 9; t++)
+                    for (size_t v = 0; v < wpp; v++) pc += __builtin_popcountll(tap[t][v] ^ wo[t * wpp + v]);
+                out[o] = k - 2 * pc;
+            }
+        }
+    }
+}
+
+// The first layer's direct 3x3 convolution (stride 1, zero padding) on raw 8-bit
+// pixels with ±1 weights, exact in integers: each output position adds, for every
+// inside tap and channel, +p or -p to its row of n sums. The weights are sign masks
+// [tap][c][o] (0 for +1, -1 for -1), so (p ^ mask) - mask is ±p: no multiply, and the
+// compiler vectorizes it over the outputs.
+BNN_ATTR void BNN_FN(bnn_conv3x3_pixels)(size_t h, size_t w, size_t cin, const uint8_t *pixels,
+                                         const int32_t *masks, size_t n, size_t first, size_t count,
+                                         int32_t *sums, size_t ldc) {
+    const size_t hw = h * w;
+    for (size_t r = first; r < first + count; r++) {
+        const size_t p = r % hw, y = p / w, x = p % w;
+        const uint8_t *image = pixels + (r - p) * cin;
+        int32_t *restrict out = sums + r * ldc;
+        for (size_t o = 0; o < n; o++) out[o] = 0;
+        for (size_t t = 0; t < 9; t++) {
+            const size_t yy = y + t / 3, xx = x + t % 3;  // one past the true tap, so that 0 is outside
+            if (yy < 1 || yy > h || xx < 1 || xx > w) continue;
+            const uint8_t *px = image + ((yy - 1) * w + (xx - 1)) * cin;
+            for (size_t c = 0; c < cin; c++) {
+                const int32_t v = px[c];
+                const int32_t *restrict m = masks + (t * cin + c) * n;
+                for (size_t o = 0; o < n; o++) out[o] += (v ^ m[o]) - m[o];
+            }
+        }
+    }
+}

@@ -17,7 +17,14 @@
                                  const uint8_t *nibbles, size_t ldn, int32_t *c, size_t ldc);   \
     void bnn_threshold_pack_##suffix(size_t m, size_t n, const int32_t *s, size_t lds,     \
                                      const int32_t *thresholds, const uint64_t *flip,  \
-                                     uint64_t *out, size_t ldo);
+                                     uint64_t *out, size_t ldo);                       \
+    void bnn_conv3x3_xnor_##suffix(size_t h, size_t w, size_t wpp, const uint64_t *in, \
+                                   const uint64_t *pad, const uint64_t *weights,       \
+                                   size_t ldw, size_t n, size_t k_bits, size_t first, size_t count, \
+                                   int32_t *sums, size_t ldc);                         \
+    void bnn_conv3x3_pixels_##suffix(size_t h, size_t w, size_t cin, const uint8_t *pixels, \
+                                     const int32_t *masks, size_t n, size_t first,     \
+                                     size_t count, int32_t *sums, size_t ldc);
 
 /// (s[u] >= t[u]) << u for u < count, one comparison at a time.
 static inline uint64_t bnn_compare64_scalar(const int32_t *s, const int32_t *t, size_t count) {

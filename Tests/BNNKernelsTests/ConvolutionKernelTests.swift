@@ -104,7 +104,7 @@ import BNNSupport
         }
     }
 
-    /// The XNOR product on packed patches equals the ±1 direct convolution exactly, for every
+    /// The direct XNOR product on packed positions equals the ±1 direct convolution exactly, for every
     /// kernel variant this CPU runs, both paddings (zero needs the border correction).
     @Test(arguments: 0..<4)
     func xnorConvolutionIsExact(shape: Int) throws {
@@ -117,13 +117,9 @@ import BNNSupport
             for padding in ConvolutionPadding.allCases {
                 let product = BinaryConvolutionProduct(geometry: g, padding: padding, maxRows: rows,
                                                        gemm: try BinaryGEMM(variant: variant, threadCount: 2))
-                var columns = [Float](repeating: 0, count: rows * g.outputPositions * g.patchLength)
                 var out = [Float](repeating: .nan, count: rows * g.outputSize)
-                x.withUnsafeBufferPointer { xp in columns.withUnsafeMutableBufferPointer { cp in
-                    Im2Col.patches(input: xp.baseAddress!, rows: rows, geometry: g, padding: padding.value, columns: cp.baseAddress!, threads: 1)
-                } }
-                columns.withUnsafeBufferPointer { cp in wts.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
-                    product.multiply(columns: cp.baseAddress!, rows: rows, weights: wp.baseAddress!, output: op.baseAddress!)
+                x.withUnsafeBufferPointer { xp in wts.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
+                    product.multiply(input: xp.baseAddress!, rows: rows, weights: wp.baseAddress!, output: op.baseAddress!)
                 } } }
                 let expected = Self.referenceConvolution(x, rows: rows, g, weights: wts, pad: padding.value)
                 #expect(out == expected, "\(variant) \(padding) shape \(Self.shapes[shape])")

@@ -2,9 +2,8 @@ import Testing
 import BNNSupport
 @testable import BNNKernels
 
-/// The packed convolution's pieces against plain loops: bit patches + XNOR GEMM (with
-/// the channel-gap and padding corrections), the first layer's pixel patches + bit-plane
-/// product, and OR / AND max-pooling, on every kernel variant this CPU runs, odd image
+/// The packed convolution's pieces against plain loops: the direct XNOR convolution (with
+/// the channel-gap and padding corrections), the first layer's direct integer convolution, and OR / AND max-pooling, on every kernel variant this CPU runs, odd image
 /// sizes and channel counts that are not multiples of 64.
 @Suite("Packed binary convolution")
 struct PackedConvolutionTests {
@@ -26,29 +25,23 @@ struct PackedConvolutionTests {
             let input = packActivations(x, shape: shape, images: images)
             let m = images * shape.positions
             for variant in KernelVariant.available {
-                for threads in [1, 2] {
-                    let gemm = try BinaryGEMM(variant: variant, threadCount: threads)
-                    var patches = [UInt64](repeating: 0xDEAD, count: m * conv.patchWords)
-                    var raw = [Int32](repeating: 0, count: m * s.cout)
+                for split in [m, (m + 1) / 2] {  // the whole batch at once, or in two row bands
+                    var raw = [Int32](repeating: 0x5EED, count: m * s.cout)
                     input.withUnsafeBufferPointer { a in
-                        patches.withUnsafeMutableBufferPointer { conv.gatherBinaryPatches(a.baseAddress!, rows: 0..<m, into: $0.baseAddress!) }
-                    }
-                    patches.withUnsafeBufferPointer { a in
-                        conv.weights.withUnsafeWords { w in
-                            raw.withUnsafeMutableBufferPointer { c in
-                                gemm.multiply(m: m, n: s.cout, kBits: conv.weights.columns, a: a.baseAddress!, lda: conv.patchWords,
-                                              b: w, ldb: conv.weights.wordsPerRow, c: c.baseAddress!, ldc: s.cout)
+                        raw.withUnsafeMutableBufferPointer { c in
+                            for start in stride(from: 0, to: m, by: split) {
+                                conv.binarySums(a.baseAddress!, rows: start..<min(m, start + split), variant: variant, into: c.baseAddress!)
                             }
                         }
                     }
                     let sums = conv.trueSums(raw: raw, rows: m).map(Int.init)
-                    #expect(sums == expected, "\(s) \(padding) \(variant) x\(threads)")
+                    #expect(sums == expected, "\(s) \(padding) \(variant) bands of \(split)")
                 }
             }
         }
     }
 
-    @Test("the first layer's pixel patches and bit-plane product equal plain loops, every variant")
+    @Test("the first layer's direct pixel convolution equals plain loops, every variant")
     func firstLayerSums() throws {
         for (index, s) in [(28, 28, 1, 32), (5, 3, 1, 7), (4, 6, 3, 65), (1, 1, 2, 3)].enumerated() {
             var rng = SeededGenerator(seed: UInt64(200 + index))
@@ -60,17 +53,12 @@ struct PackedConvolutionTests {
             for t in 0..<shape.count { pixels[t] = 255 }  // an all-white image: the largest sums
             let expected = referenceConvolution(pixels.map(Float.init), shape: shape, images: images,
                                                 weights: p.latentWeights, outputs: s.3, outside: 0)
-            let m = images * shape.positions, k = conv.patchBytes
-            var bytes = [UInt8](repeating: 7, count: m * k)
-            pixels.withUnsafeBufferPointer { px in
-                bytes.withUnsafeMutableBufferPointer { conv.gatherPixelPatches(px.baseAddress!, rows: 0..<m, into: $0.baseAddress!) }
-            }
-            let planes = bytes.withUnsafeBufferPointer { BitPlanes(pixels: $0, images: m, pixelsPerImage: k) }
-            #expect(planes.wordsPerImage == conv.patchWords)
+            let m = images * shape.positions
             for variant in KernelVariant.available {
-                let gemm = try BinaryGEMM(variant: variant, threadCount: 2)
-                var sums = [Int32](repeating: 0, count: m * s.3)
-                sums.withUnsafeMutableBufferPointer { gemm.bitPlaneProduct(planes: planes, weights: conv.weights, into: $0.baseAddress!, ldc: s.3) }
+                var sums = [Int32](repeating: 0x5EED, count: m * s.3)
+                pixels.withUnsafeBufferPointer { px in
+                    sums.withUnsafeMutableBufferPointer { conv.pixelSums(px.baseAddress!, rows: 0..<m, variant: variant, into: $0.baseAddress!) }
+                }
                 #expect(sums.map(Int.init) == expected, "\(s) \(variant)")
             }
         }

@@ -156,6 +156,74 @@ static void check_xnor_gemm(int variant, size_t m, size_t n, size_t k) {
     free(a); free(b); free(c);
 }
 
+// MARK: - bnn_conv3x3_xnor
+
+/// The direct 3x3 convolution against a plain loop over taps and words, for output rows
+/// [first, first + count) of `images` images of h x w positions with wpp words each.
+static void check_conv3x3_xnor(int variant, size_t images, size_t h, size_t w, size_t wpp, size_t n) {
+    const size_t hw = h * w, ldw = 9 * wpp + below(3), ldc = n + below(3), rows = images * hw;
+    const size_t k_bits = 9 * 64 * wpp - below(64);
+    uint64_t *in = random_bit_rows(rows, 64 * wpp, wpp), *pad = random_bit_rows(1, 64 * wpp, wpp);
+    uint64_t *weights = random_bit_rows(n, 9 * 64 * wpp, ldw);
+    int32_t *c = xalloc(rows * ldc, sizeof *c);
+    for (size_t t = 0; t < rows * ldc; t++) c[t] = SENTINEL32;
+    const size_t first = rows > 2 ? 1 : 0, count = rows - first - (rows > 3 ? 1 : 0);
+    const int status = bnn_conv3x3_xnor(variant, h, w, wpp, in, pad, weights, ldw, n, k_bits, first, count, c, ldc);
+    if (status != BNN_OK) mismatch("status %d", status);
+    for (size_t r = 0; r < rows && !has_error; r++)
+        for (size_t o = 0; o < ldc && !has_error; o++) {
+            int32_t want = SENTINEL32;
+            if (r >= first && r < first + count && o < n) {
+                const size_t p = r % hw, y = p / w, x = p % w;
+                int32_t pop = 0;
+                for (int ky = -1; ky <= 1; ky++)
+                    for (int kx = -1; kx <= 1; kx++) {
+                        const long yy = (long)y + ky, xx = (long)x + kx;
+                        const int inside = yy >= 0 && yy < (long)h && xx >= 0 && xx < (long)w;
+                        const uint64_t *tap = inside ? in + (r - p + (size_t)yy * w + (size_t)xx) * wpp : pad;
+                        const uint64_t *wt = weights + o * ldw + (size_t)((ky + 1) * 3 + kx + 1) * wpp;
+                        for (size_t v = 0; v < wpp; v++) pop += (int32_t)__builtin_popcountll(tap[v] ^ wt[v]);
+                    }
+                want = (int32_t)k_bits - 2 * pop;
+            }
+            if (c[r * ldc + o] != want) mismatch("c[%zu][%zu] = %d, want %d", r, o, c[r * ldc + o], want);
+        }
+    finish("bnn_conv3x3_xnor %s images=%zu %zux%zu wpp=%zu n=%zu", variant_names[variant], images, h, w, wpp, n);
+    free(in); free(pad); free(weights); free(c);
+}
+
+/// The first layer's direct pixel convolution against a plain loop.
+static void check_conv3x3_pixels(int variant, size_t images, size_t h, size_t w, size_t cin, size_t n) {
+    const size_t hw = h * w, rows = images * hw, ldc = n + below(3);
+    uint8_t *px = xalloc(rows * cin, 1);
+    int32_t *masks = xalloc(9 * cin * n, sizeof *masks), *c = xalloc(rows * ldc, sizeof *c);
+    for (size_t i = 0; i < rows * cin; i++) px[i] = i % 7 == 0 ? 255 : (uint8_t)rnd();
+    for (size_t i = 0; i < 9 * cin * n; i++) masks[i] = rnd() & 1 ? -1 : 0;
+    for (size_t t = 0; t < rows * ldc; t++) c[t] = SENTINEL32;
+    const size_t first = rows > 2 ? 1 : 0, count = rows - first;
+    const int status = bnn_conv3x3_pixels(variant, h, w, cin, px, masks, n, first, count, c, ldc);
+    if (status != BNN_OK) mismatch("status %d", status);
+    for (size_t r = 0; r < rows && !has_error; r++)
+        for (size_t o = 0; o < ldc && !has_error; o++) {
+            int32_t want = SENTINEL32;
+            if (r >= first && o < n) {
+                const size_t p = r % hw, y = p / w, x = p % w;
+                want = 0;
+                for (int t = 0; t < 9; t++) {
+                    const long yy = (long)y + t / 3 - 1, xx = (long)x + t % 3 - 1;
+                    if (yy < 0 || yy >= (long)h || xx < 0 || xx >= (long)w) continue;
+                    for (size_t ch = 0; ch < cin; ch++) {
+                        const int32_t v = px[(r - p + (size_t)yy * w + (size_t)xx) * cin + ch];
+                        want += masks[((size_t)t * cin + ch) * n + o] ? -v : v;
+                    }
+                }
+            }
+            if (c[r * ldc + o] != want) mismatch("c[%zu][%zu] = %d, want %d", r, o, c[r * ldc + o], want);
+        }
+    finish("bnn_conv3x3_pixels %s images=%zu %zux%zu cin=%zu n=%zu", variant_names[variant], images, h, w, cin, n);
+    free(px); free(masks); free(c);
+}
+
 // MARK: - bnn_pack_bitplanes_u8 and bnn_bitplane_gemm
 
 /// Reference bit planes: word w of plane q of image i at out[i*ldo + 8*w + q]; pad words random.
@@ -462,8 +530,39 @@ static const bnn_training_table_row *T;
 /// The public entry points, which run the row bnn_active_variant() picked.
 static const bnn_training_table_row public_row = {
     "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
-    bnn_hardtanh_activations, bnn_straight_through_gate,
+    bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32,
 };
+
+/// The direct float 3x3 convolution against a plain loop in double: equal within float
+/// rounding of sums of 9*cin products of numbers in [-1, 1].
+static void check_conv3x3_f32(size_t images, size_t h, size_t w, size_t cin, size_t n) {
+    const size_t rows = images * h * w, ldo = n + below(3);
+    float *in = xalloc(rows * cin, 4), *wt = xalloc(9 * cin * n, 4), *out = xalloc(rows * ldo, 4);
+    for (size_t i = 0; i < rows * cin; i++) in[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < 9 * cin * n; i++) wt[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < rows * ldo; i++) out[i] = NAN;
+    const size_t first = rows > 2 ? 1 : 0, count = rows - first;
+    T->conv3x3_f32(h, w, cin, in, wt, n, first, count, out, ldo);
+    for (size_t r = 0; r < rows && !has_error; r++)
+        for (size_t o = 0; o < ldo && !has_error; o++) {
+            const float got = out[r * ldo + o];
+            if (r < first || o >= n) {
+                if (!isnan(got)) mismatch("wrote out[%zu][%zu] outside the rows asked for", r, o);
+                continue;
+            }
+            const size_t p = r % (h * w), y = p / w, x = p % w;
+            double want = 0;
+            for (int t = 0; t < 9; t++) {
+                const long yy = (long)y + t / 3 - 1, xx = (long)x + t % 3 - 1;
+                if (yy < 0 || yy >= (long)h || xx < 0 || xx >= (long)w) continue;
+                for (size_t c = 0; c < cin; c++)
+                    want += (double)in[(r - p + (size_t)yy * w + (size_t)xx) * cin + c] * wt[((size_t)t * cin + c) * n + o];
+            }
+            if (fabs(got - want) > 1e-5 * (double)(9 * cin)) mismatch("out[%zu][%zu] = %g, want %g", r, o, got, want);
+        }
+    finish("conv3x3_f32 %s images=%zu %zux%zu cin=%zu n=%zu", T->name, images, h, w, cin, n);
+    free(in); free(wt); free(out);
+}
 
 static void check_adam(size_t n, int clip, int with_binary) {
     float *w = xalloc(n, 4), *g = xalloc(n, 4), *m = xalloc(n, 4), *v = xalloc(n, 4), *binary = xalloc(n, 4);
@@ -742,6 +841,16 @@ int main(void) {
             check_pixel_gemm(variant, pixel_shapes[s][0], pixel_shapes[s][1], pixel_shapes[s][2]);
         for (size_t s = 0; s < sizeof threshold_n / sizeof threshold_n[0]; s++)
             check_threshold_pack(variant, 1 + s % 3, threshold_n[s]);
+        static const size_t conv_shapes[][5] = {  // images, h, w, words per position, outputs
+            {1, 1, 1, 1, 1}, {2, 3, 5, 1, 7}, {3, 7, 4, 1, 64}, {1, 14, 14, 1, 33}, {2, 2, 9, 2, 5}, {1, 5, 3, 3, 65},
+        };
+        for (size_t s = 0; s < sizeof conv_shapes / sizeof conv_shapes[0]; s++)
+            check_conv3x3_xnor(variant, conv_shapes[s][0], conv_shapes[s][1], conv_shapes[s][2], conv_shapes[s][3],
+                               conv_shapes[s][4]);
+        for (size_t s = 0; s < sizeof conv_shapes / sizeof conv_shapes[0]; s++)  // words per position as channels
+            check_conv3x3_pixels(variant, conv_shapes[s][0], conv_shapes[s][1], conv_shapes[s][2], conv_shapes[s][3],
+                                 conv_shapes[s][4]);
+        check_conv3x3_pixels(variant, 2, 28, 28, 1, 32);
         check_argument_errors(variant);
     }
 
@@ -775,6 +884,12 @@ int main(void) {
                 }
         for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++) check_activations(loop_n[s]);
         check_activations(0);
+        static const size_t conv_f32_shapes[][5] = {  // images, h, w, cin, outputs
+            {1, 1, 1, 1, 1}, {2, 28, 28, 1, 32}, {1, 5, 3, 3, 7}, {3, 4, 6, 2, 33}, {1, 2, 9, 5, 64},
+        };
+        for (size_t s = 0; s < sizeof conv_f32_shapes / sizeof conv_f32_shapes[0]; s++)
+            check_conv3x3_f32(conv_f32_shapes[s][0], conv_f32_shapes[s][1], conv_f32_shapes[s][2],
+                              conv_f32_shapes[s][3], conv_f32_shapes[s][4]);
     }
 
     check_xoshiro_reference();

@@ -5,8 +5,9 @@ import BNNKernels
 /// the input (im2col) times the latent weights' W_b (Cout x 3·3·Cin, [Cout][ky][kx][Cin]).
 ///
 /// Taps outside the image read `paddingValue`: 0 for the first layer (the real image) and
-/// for `--padding zero`, +1 for `--padding one`. The patches of the last forward pass are
-/// kept for the weight gradient.
+/// for `--padding zero`, +1 for `--padding one`. The weight gradient needs the patches of
+/// the last forward input: the float product keeps them, after the XNOR product `backward`
+/// makes them from its input.
 final class ConvolutionLayer: WeightLayer {
     let geometry: ConvolutionGeometry
     let paddingValue: Float
@@ -18,6 +19,12 @@ final class ConvolutionLayer: WeightLayer {
     /// The XNOR product's buffers, made the first time it is chosen.
     var xnorProduct: BinaryConvolutionProduct?
     private let columns: FloatBuffer
+    /// Whether `columns` holds the patches of the last forward input (the float product
+    /// makes them; the direct XNOR product does not, and `backward` makes them then).
+    private var columnsHoldInput = false
+    /// Scratch of the direct float product, which a zero-padded layer with few input
+    /// channels (the first) runs instead of im2col + sgemm.
+    private let transposedWeights: FloatBuffer?
     private let output: FloatBuffer
     private let columnGradient: FloatBuffer?
     private let inputGradient: FloatBuffer?
@@ -33,6 +40,8 @@ final class ConvolutionLayer: WeightLayer {
         output = FloatBuffer(count: maxRows * geometry.outputSize)
         columnGradient = passesGradient ? FloatBuffer(count: columns.count) : nil
         inputGradient = passesGradient ? FloatBuffer(count: maxRows * geometry.inputSize) : nil
+        let direct = paddingValue == 0 && geometry.inputChannels <= ConvolutionProducts.directChannelLimit
+        transposedWeights = direct ? FloatBuffer(count: geometry.weightCount) : nil
     }
 
     var inputSize: Int { geometry.inputSize }
@@ -44,15 +53,24 @@ final class ConvolutionLayer: WeightLayer {
         return UnsafePointer(output.pointer)
     }
 
-    /// output (rows x H x W x Cout) = im2col(input) · W_bᵀ.
+    /// output (rows x H x W x Cout) = im2col(input) · W_bᵀ, or a direct convolution of the
+    /// input (XNOR, or float for few channels), which leaves the patches to `backward`.
     func product(_ input: UnsafePointer<Float>, rows: Int) {
         let g = geometry
-        Im2Col.patches(input: input, rows: rows, geometry: g, padding: paddingValue,
-                       columns: columns.pointer, threads: threads)
         if let xnorForward {
-            xnorForward.multiply(columns: columns.pointer, rows: rows, weights: latent.effective, output: output.pointer)
+            xnorForward.multiply(input: input, rows: rows, weights: latent.effective, output: output.pointer)
+            columnsHoldInput = false
             return
         }
+        if let transposedWeights {
+            ConvolutionProducts.directForward(input: input, rows: rows, geometry: g, weights: latent.effective,
+                                              transposed: transposedWeights.pointer, output: output.pointer, threads: threads)
+            columnsHoldInput = false
+            return
+        }
+        Im2Col.patches(input: input, rows: rows, geometry: g, padding: paddingValue,
+                       columns: columns.pointer, threads: threads)
+        columnsHoldInput = true
         ConvolutionProducts.forward(columns: columns.pointer, positions: rows * g.outputPositions,
                                     patchLength: g.patchLength, weights: latent.effective,
                                     outputChannels: g.outputChannels, output: output.pointer, threads: threads)
@@ -62,6 +80,10 @@ final class ConvolutionLayer: WeightLayer {
     func backward(input: UnsafePointer<Float>, outputGradient gs: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         let g = geometry, m = rows * g.outputPositions
+        if !columnsHoldInput {
+            Im2Col.patches(input: input, rows: rows, geometry: g, padding: paddingValue,
+                           columns: columns.pointer, threads: threads)
+        }
         ConvolutionProducts.weightGradient(outputGradient: gs, columns: columns.pointer, positions: m,
                                            patchLength: g.patchLength, outputChannels: g.outputChannels,
                                            weightGradient: latent.parameter.gradient.pointer, threads: threads)

@@ -36,7 +36,7 @@ extension KernelBenchmark {
         let conv = PackedConvolution(parameters: p, isFirst: first)
         var fast = SeededGenerator(seed: rng.next())
         let m = batch * g.outputPositions
-        let operand = AlignedWords(count: m * conv.patchWords), activations = AlignedWords(count: batch * conv.inputLayout.words)
+        let activations = AlignedWords(count: batch * conv.inputLayout.words)
         let output = AlignedWords(count: batch * conv.outputLayout.words)
         let pixels = (0..<(batch * g.inputSize)).map { _ in UInt8(truncatingIfNeeded: fast.next()) }
         for i in 0..<activations.count { activations.pointer[i] = fast.next() }
@@ -44,18 +44,16 @@ extension KernelBenchmark {
             let mask: UInt64 = (1 << UInt64(inputs % 64)) - 1, wpp = conv.inputLayout.wordsPerPosition
             for q in stride(from: wpp - 1, to: activations.count, by: wpp) { activations.pointer[q] &= mask }
         }
-        let patchBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, first ? m * conv.patchBytes : 1))
         let sums = UnsafeMutablePointer<Int32>.allocate(capacity: m * outputs)
         let floatInput = UnsafeMutablePointer<Float>.allocate(capacity: batch * g.inputSize)
         let patches = UnsafeMutablePointer<Float>.allocate(capacity: m * g.patchLength)
         let floatSums = UnsafeMutablePointer<Float>.allocate(capacity: m * outputs)
-        defer { patchBytes.deallocate(); sums.deallocate(); floatInput.deallocate(); patches.deallocate(); floatSums.deallocate() }
+        defer { sums.deallocate(); floatInput.deallocate(); patches.deallocate(); floatSums.deallocate() }
         for i in 0..<(batch * g.inputSize) { floatInput[i] = first ? Float(pixels[i]) : (fast.next() & 1 == 0 ? 1 : -1) }
-        let scratch = ConvolutionScratch(operand: operand.pointer, pixelPatches: patchBytes, sums: sums)
         let binary: Double = pixels.withUnsafeBufferPointer { px in
             timer.median {
                 conv.forward(pixels: px.baseAddress!, activations: activations.pointer, batch: batch, gemm: gemm,
-                             scratch: scratch, output: output.pointer)
+                             sums: sums, output: output.pointer)
             }.seconds
         }
         let weights: [Float] = p.latentWeights.map { $0 >= 0 ? 1 : -1 }

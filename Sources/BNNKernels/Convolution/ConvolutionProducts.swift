@@ -1,4 +1,5 @@
 import BNNSupport
+import CTrainingKernels
 /// The float products of a 3×3 convolution through im2col and BLAS sgemm, split over a
 /// run's threads by bands of rows (output positions), which are many for a convolution.
 ///
@@ -15,6 +16,25 @@ public enum ConvolutionProducts {
         ImageBands.run(count: m, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
             FloatGEMM.gemm(transposeB: true, m: band.count, n: n, k: k, a: a.pointer + band.lowerBound * k, lda: k,
                            b: b.pointer, ldb: k, c: c.pointer + band.lowerBound * n, ldc: n)
+        }
+    }
+
+    /// Input channels up to which `directForward` beats im2col + sgemm (whose product is
+    /// then only 9·Cin deep): the first layer of an image network.
+    public static let directChannelLimit = 4
+
+    /// output (rows·H·W x Cout) = the zero-padded 3×3 convolution of input (rows x H x W x
+    /// Cin) with weights (Cout x 3·3·Cin), computed directly (`bnn_conv3x3_f32`), without
+    /// patches; `transposed` (9·Cin·Cout floats) is scratch for the weights as [tap][c][o].
+    public static func directForward(input: UnsafePointer<Float>, rows: Int, geometry g: ConvolutionGeometry,
+                                     weights: UnsafePointer<Float>, transposed: UnsafeMutablePointer<Float>,
+                                     output: UnsafeMutablePointer<Float>, threads: Int) {
+        let n = g.outputChannels, k = g.patchLength, m = rows * g.outputPositions
+        for o in 0..<n { for j in 0..<k { transposed[j * n + o] = weights[o * k + j] } }
+        let x = SendablePointer(readOnly: input), wt = SendablePointer(readOnly: UnsafePointer(transposed)), c = SendablePointer(output)
+        ImageBands.run(count: m, threads: threads, work: m * n * k) { band in
+            bnn_conv3x3_f32(g.inputHeight, g.inputWidth, g.inputChannels, x.pointer, wt.pointer, n,
+                            band.lowerBound, band.count, c.pointer, n)
         }
     }
 

@@ -25,9 +25,14 @@ public enum Im2Col {
                             for kx in -1...1 {
                                 let ix = x + kx
                                 if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                                    tap.update(from: image + (iy * w + ix) * c, count: c)
+                                    let pixel = image + (iy * w + ix) * c
+                                    if c < 8 {  // a few channels: a call to memmove per tap costs more than the copy
+                                        for j in 0..<c { tap[j] = pixel[j] }
+                                    } else {
+                                        tap.update(from: pixel, count: c)
+                                    }
                                 } else {
-                                    tap.update(repeating: padding, count: c)
+                                    for j in 0..<c { tap[j] = padding }
                                 }
                                 tap += c
                             }

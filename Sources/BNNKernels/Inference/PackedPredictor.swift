@@ -15,9 +15,6 @@ public final class PackedPredictor {
     /// The most images one pass handles; larger inputs run in chunks.
     public let maxBatch: Int
 
-    /// The product's left operand: bit planes of images or pixel patches, or bit patches.
-    private let operand: AlignedWords
-    private let pixelPatches: UnsafeMutablePointer<UInt8>
     private let sums: AlignedWords  // Int32 sums, viewed through `sumPointer`
     private let sumPointer: UnsafeMutablePointer<Int32>
     private let activations: [AlignedWords]
@@ -32,20 +29,15 @@ public final class PackedPredictor {
         self.model = model
         self.gemm = gemm
         self.maxBatch = maxBatch
-        var operandWords = BitPlanes.wordsPerImage(forPixels: model.inputSize)
-        var patchBytes = 1, sumsPerImage = 1
+        var sumsPerImage = 1
         for layer in model.layers {
             switch layer {
             case .convolution(let c):
-                operandWords = max(operandWords, c.geometry.outputPositions * c.patchWords)
-                if case .image = c.input { patchBytes = c.geometry.outputPositions * c.patchBytes }
                 sumsPerImage = max(sumsPerImage, c.geometry.outputSize)
             case .maxPool: break
             case .dense(let d): sumsPerImage = max(sumsPerImage, d.outputs)
             }
         }
-        operand = AlignedWords(count: maxBatch * operandWords)
-        pixelPatches = .allocate(capacity: maxBatch * patchBytes)
         sums = AlignedWords(count: (maxBatch * sumsPerImage + 1) / 2)
         sumPointer = UnsafeMutableRawPointer(sums.pointer).bindMemory(to: Int32.self, capacity: maxBatch * sumsPerImage)
         let widest = max(8, model.layers.map(\.outputWords).max() ?? 8)
@@ -61,7 +53,6 @@ public final class PackedPredictor {
 
     deinit {
         scores.deallocate()
-        pixelPatches.deallocate()
     }
 
     /// Classes of the images in `pixels` (`inputSize` raw pixels each) written to `classes`.
@@ -133,7 +124,7 @@ public final class PackedPredictor {
             switch layer {
             case .convolution(let c):
                 c.forward(pixels: pixels, activations: input, batch: batch, gemm: gemm,
-                          scratch: ConvolutionScratch(operand: operand.pointer, pixelPatches: pixelPatches, sums: sumPointer),
+                          sums: sumPointer,
                           output: output)
             case .maxPool(let p):
                 p.apply(input, images: batch, into: output)

@@ -82,6 +82,26 @@ int bnn_threshold_pack(int variant, size_t m, size_t n, const int32_t *s, size_t
                        const int32_t *thresholds, const uint64_t *flip,
                        uint64_t *out, size_t ldo);
 
+/// The direct binary 3x3 convolution, stride 1, padding 1, on packed NHWC activations:
+/// `in` holds images of h*w positions with wpp words each (channel c of a position at
+/// bit c%64 of word c/64), output row r (image r/(h*w), position r%(h*w)) gets
+/// sums[r*ldc + o] = k_bits - 2 * sum over taps (ky, kx) and words v of
+/// popcount(tap word v XOR weights[o*ldw + (3*ky + kx)*wpp + v]), for o < n and
+/// first <= r < first + count, where a tap outside the image reads pad[v].
+/// With pad bits 0 in both operands, k_bits = 9 * channels gives the true ±1 sums of
+/// one-padding; k_bits = 9 * 64 * wpp gives bnn_xnor_gemm's sums over gathered patches.
+int bnn_conv3x3_xnor(int variant, size_t h, size_t w, size_t wpp, const uint64_t *in, const uint64_t *pad,
+                     const uint64_t *weights, size_t ldw, size_t n, size_t k_bits, size_t first, size_t count,
+                     int32_t *sums, size_t ldc);
+
+/// The first layer's direct 3x3 convolution, stride 1, zero padding, of raw 8-bit
+/// pixels (NHWC images of h x w x cin bytes) with ±1 weights given as sign masks
+/// masks[(t*cin + c)*n + o] (0 for +1, -1 for -1; tap t = 3*ky + kx): for output rows
+/// first <= r < first + count, sums[r*ldc + o] = sum over inside taps and channels of
+/// pixel * weight, exactly.
+int bnn_conv3x3_pixels(int variant, size_t h, size_t w, size_t cin, const uint8_t *pixels, const int32_t *masks,
+                       size_t n, size_t first, size_t count, int32_t *sums, size_t ldc);
+
 /// The number of set bits in `count` words (used for weight popcounts).
 uint64_t bnn_popcount_words(const uint64_t *words, size_t count);
 

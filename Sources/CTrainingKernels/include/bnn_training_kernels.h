@@ -42,6 +42,13 @@ void bnn_multiply(float *x, const float *y, size_t n);
 /// The straight-through estimator: g[i] = 0 where |a[i]| > 1 (or a[i] is NaN), unchanged elsewhere.
 void bnn_straight_through_gate(float *g, const float *a, size_t n);
 
+/// The direct 3x3 convolution, stride 1, zero padding, of images of h x w x cin floats
+/// (NHWC): for output rows first <= r < first + count (image r/(h*w), position
+/// r%(h*w)), out[r*ldo + o] = sum over inside taps t = 3*ky + kx and channels c of
+/// x[tap][c] * wt[(t*cin + c)*n + o], o < n. For few input channels (the first layer).
+void bnn_conv3x3_f32(size_t h, size_t w, size_t cin, const float *in, const float *wt, size_t n,
+                     size_t first, size_t count, float *out, size_t ldo);
+
 /// The variant the loops above run: the name of the row of this library's
 /// table in use ("portable", "popcnt", "avx2" or "avx512").
 const char *bnn_training_kernels_variant(void);
@@ -56,6 +63,8 @@ typedef struct {
     size_t (*sign_activations)(const float *a, float *out, size_t n);
     size_t (*hardtanh_activations)(const float *a, float *out, size_t n);
     void (*straight_through_gate)(float *g, const float *a, size_t n);
+    void (*conv3x3_f32)(size_t h, size_t w, size_t cin, const float *in, const float *wt, size_t n,
+                        size_t first, size_t count, float *out, size_t ldo);
 } bnn_training_table_row;
 
 /// The row of `variant`, or NULL when the CPU cannot run it (for checking every variant).

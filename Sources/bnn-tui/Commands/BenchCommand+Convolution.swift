@@ -14,7 +14,7 @@ extension BenchCommand {
             print("")
             print(column("Convolution 3×3 (NHWC)", 28) + column("batch", 6, right: true) + column("binary", 12, right: true)
                   + column("float", 12, right: true) + column("float/binary", 14, right: true)
-                  + "  (binary: bit patches + XNOR GEMM + thresholds; float: im2col + sgemm)")
+                  + "  (binary: direct XNOR or integer pixel convolution + thresholds; float: im2col + sgemm)")
         }
         var convolutions: [KernelBenchmark.ConvolutionResult] = []
         for s in KernelBenchmark.convolutionShapes {

@@ -15,8 +15,8 @@ import CBinaryKernels
 /// thresholds, so the product runs unchanged on every variant.
 ///
 /// The first convolution sees the real image x = p/127.5 − 1, zero-padded: its patch
-/// is 9·Cin raw pixels (0 outside), multiplied exactly in integers through 8 bit planes
-/// (`BinaryGEMM.bitPlaneProduct`), and its pre-activation P/127.5 − Σ_inside W_b depends on
+/// is 9·Cin raw pixels (0 outside), multiplied exactly in integers (`pixelSums`), and its
+/// pre-activation P/127.5 − Σ_inside W_b depends on
 /// the border class, so it keeps one folded threshold set per class.
 struct PackedConvolution: Sendable, Equatable {
     enum Input: Sendable, Equatable {
@@ -36,6 +36,9 @@ struct PackedConvolution: Sendable, Equatable {
     /// W_b in the kernels' layout: `.image` as `logicalWeights`, `.binary` in `patchLayout`.
     let weights: BitPackedMatrix
     let weightPopcounts: [Int32]
+    /// The first layer's weights for `bnn_conv3x3_pixels`: sign masks [tap][c][o] (0 for +1,
+    /// −1 for −1); empty for binary inputs.
+    let pixelSignMasks: [Int32]
     /// Thresholds on the raw product, one set per border class.
     let rawThresholds: [NeuronThresholds]
 
@@ -63,6 +66,14 @@ struct PackedConvolution: Sendable, Equatable {
         }
         let w = weights
         weightPopcounts = (0..<w.rows).map { Int32(w.popcount(row: $0)) }
+        if case .image = input {
+            let n = geometry.outputChannels, k = geometry.patchLength
+            var masks = [Int32](repeating: 0, count: k * n)
+            for o in 0..<n { for j in 0..<k where !logicalWeights[o, j] { masks[j * n + o] = -1 } }
+            pixelSignMasks = masks
+        } else {
+            pixelSignMasks = []
+        }
     }
 
     /// Packs trained parameters; `isFirst` for the layer that sees the image.
@@ -103,70 +114,51 @@ struct PackedConvolution: Sendable, Equatable {
         case .binary: return 9 * inputLayout.wordsPerPosition
         }
     }
-    /// Bytes of one raw pixel patch (first layer only).
-    var patchBytes: Int { geometry.patchLength }
     /// The output channels' flip bits (set where BatchNorm decreases, γ < 0), ⌈Cout/64⌉
     /// words: what max-pooling needs.
     var flip: [UInt64] { folded[0].flip }
 }
 
 extension PackedConvolution {
-    /// Writes the bit patches of output rows `rows` (row r: image r / (H·W), position
-    /// r % (H·W)) from packed activations (`inputLayout.words` words per image) into
-    /// `patches` (`patchWords` words per row).
-    func gatherBinaryPatches(_ activations: UnsafePointer<UInt64>, rows: Range<Int>, into patches: UnsafeMutablePointer<UInt64>) {
-        guard case .binary(let padding) = input else { preconditionFailure("not a binary convolution") }
-        let h = geometry.inputHeight, w = geometry.inputWidth
-        let wpp = inputLayout.wordsPerPosition, imageWords = inputLayout.words, stride = patchWords
-        // The word pattern of an outside tap: +1 on every real channel bit, or all −1 (0).
-        let rest = geometry.inputChannels % 64
-        func padWord(_ k: Int) -> UInt64 {
+    /// The words an outside tap reads (`inputLayout.wordsPerPosition` of them): +1 on every
+    /// real channel bit (one-padding), or all −1 (0, zero-padding); empty for the image.
+    var padWords: [UInt64] {
+        guard case .binary(let padding) = input else { return [] }
+        let wpp = inputLayout.wordsPerPosition, rest = geometry.inputChannels % 64
+        return (0..<wpp).map { k in
             guard padding == .one else { return 0 }
             return k == wpp - 1 && rest != 0 ? (1 << UInt64(rest)) - 1 : ~0
         }
-        let pad = (0..<wpp).map(padWord)
-        pad.withUnsafeBufferPointer { padWords in
-            for r in rows {
-                let image = r / (h * w), p = r % (h * w), y = p / w, x = p % w
-                let source = activations + image * imageWords
-                var out = patches + r * stride
-                for ky in 0..<3 {
-                    let yy = y + ky - 1
-                    for kx in 0..<3 {
-                        let xx = x + kx - 1
-                        if yy >= 0, yy < h, xx >= 0, xx < w {
-                            out.update(from: source + (yy * w + xx) * wpp, count: wpp)
-                        } else {
-                            out.update(from: padWords.baseAddress!, count: wpp)
-                        }
-                        out += wpp
-                    }
-                }
+    }
+
+    /// The raw sums (Cout per row, ldc Cout) of output rows `rows` (row r: image r / (H·W),
+    /// position r % (H·W)) from packed activations (`inputLayout.words` words per image):
+    /// the direct XNOR-popcount convolution, which reads each 3×3 patch where it lies
+    /// (`padWords` outside the image) and gives the sums an XNOR GEMM over gathered
+    /// patches of `patchWords` words would.
+    func binarySums(_ activations: UnsafePointer<UInt64>, rows: Range<Int>, variant: KernelVariant,
+                    into sums: UnsafeMutablePointer<Int32>) {
+        guard case .binary = input else { preconditionFailure("not a binary convolution") }
+        let g = geometry, wpp = inputLayout.wordsPerPosition, n = g.outputChannels
+        padWords.withUnsafeBufferPointer { pad in
+            weights.withUnsafeWords { w in
+                let status = bnn_conv3x3_xnor(variant.cValue, g.inputHeight, g.inputWidth, wpp, activations, pad.baseAddress!,
+                                              w, weights.wordsPerRow, n, weights.columns, rows.lowerBound, rows.count, sums, n)
+                precondition(status == 0, "direct binary convolution failed with status \(status)")
             }
         }
     }
 
-    /// Writes the raw pixel patches (0 outside) of output rows `rows` from images of
-    /// H·W·Cin bytes into `patches` (`patchBytes` bytes per row).
-    func gatherPixelPatches(_ pixels: UnsafePointer<UInt8>, rows: Range<Int>, into patches: UnsafeMutablePointer<UInt8>) {
-        let h = geometry.inputHeight, w = geometry.inputWidth, cin = geometry.inputChannels
-        let imageBytes = h * w * cin, stride = patchBytes
-        for r in rows {
-            let image = r / (h * w), p = r % (h * w), y = p / w, x = p % w
-            let source = pixels + image * imageBytes
-            var out = patches + r * stride
-            for ky in 0..<3 {
-                let yy = y + ky - 1
-                for kx in 0..<3 {
-                    let xx = x + kx - 1
-                    if yy >= 0, yy < h, xx >= 0, xx < w {
-                        out.update(from: source + (yy * w + xx) * cin, count: cin)
-                    } else {
-                        out.update(repeating: 0, count: cin)
-                    }
-                    out += cin
-                }
-            }
+    /// The first layer's sums P = p·W_b (0 outside the image) of output rows `rows` from
+    /// images of H·W·Cin bytes: the direct integer convolution (`bnn_conv3x3_pixels`), exact,
+    /// the sums the bit-plane product of gathered pixel patches gives.
+    func pixelSums(_ pixels: UnsafePointer<UInt8>, rows: Range<Int>, variant: KernelVariant,
+                   into sums: UnsafeMutablePointer<Int32>) {
+        let g = geometry, n = g.outputChannels
+        pixelSignMasks.withUnsafeBufferPointer { masks in
+            let status = bnn_conv3x3_pixels(variant.cValue, g.inputHeight, g.inputWidth, g.inputChannels, pixels,
+                                            masks.baseAddress!, n, rows.lowerBound, rows.count, sums, n)
+            precondition(status == 0, "direct pixel convolution failed with status \(status)")
         }
     }
 
