@@ -12,7 +12,7 @@ struct TrainingPreset: Sendable {
         TrainingPreset(
             name: "fmnist-cnn",
             summary: "the reference binary ConvNet (docs/results.md, ConvNet section)",
-            arguments: ["--arch", "32C3-MP2-64C3-MP2-256FC-10", "--padding", "one", "--epochs", "5", "--batch", "100",
+            arguments: ["--arch", "32C3-MP2-64C3-MP2-256FC-10", "--padding", "one", "--epochs", "30", "--batch", "100",
                         "--lr", "0.003", "--lr-end", "0.00003", "--glorot-lr"]),
         TrainingPreset(
             name: "fmnist-mlp",
