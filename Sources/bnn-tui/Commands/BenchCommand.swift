@@ -43,7 +43,7 @@ struct BenchCommand: ParsableCommand {
     static let trainingShapes: [(m: Int, n: Int, k: Int)] = [(100, 10, 1024), (100, 1024, 1024), (100, 4096, 4096)]
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) is out of range 1-256") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
