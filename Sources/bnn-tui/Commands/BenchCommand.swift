@@ -155,12 +155,10 @@ struct BenchCommand: ParsableCommand {
                 }
                 results.append(r)
                 if !json {
-                    let shrink = Double(r.float32WeightBytes) / Double(r.packedBytes)
                     print(column(r.arch, 30) + column("\(r.batch)", 6, right: true)
                           + column(String(format: "%.0f", r.packedImagesPerSecond), 14, right: true)
                           + column(String(format: "%.0f", r.floatImagesPerSecond), 13, right: true)
-                          + column(String(format: "%.1fx", r.ratio), 14, right: true)
-                          + "  \(bytes(r.packedBytes)) vs \(bytes(r.float32WeightBytes)) (\(String(format: "%.1fx", shrink)) smaller)")
+                          + column(String(format: "%.1fx", r.ratio), 14, right: true) + "  " + sizes(r))
                 }
             }
         }
@@ -204,6 +202,12 @@ struct BenchCommand: ParsableCommand {
         if seconds < 1e-3 { return String(format: "%.1f µs", seconds * 1e6) }
         if seconds < 1 { return String(format: "%.2f ms", seconds * 1e3) }
         return String(format: "%.3f s", seconds)
+    }
+
+    /// The packed file against float32 weights, e.g. "1.6 MiB vs 51.3 MiB (31.9x smaller)".
+    func sizes(_ r: KernelBenchmark.InferenceResult) -> String {
+        let shrink = Double(r.float32WeightBytes) / Double(r.packedBytes)
+        return "\(bytes(r.packedBytes)) vs \(bytes(r.float32WeightBytes)) (\(String(format: "%.1fx", shrink)) smaller)"
     }
 
     func bytes(_ n: Int) -> String {
