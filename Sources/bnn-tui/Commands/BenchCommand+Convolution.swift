@@ -34,10 +34,7 @@ extension BenchCommand {
             let r = try bench.measureConvNetInference(KernelBenchmark.referenceConvNet, batch: batch, using: &rng)
             inference.append(r)
             if !json {
-                print(column(r.arch, 30) + column("\(r.batch)", 6, right: true)
-                      + column(String(format: "%.0f img/s", r.packedImagesPerSecond), 16, right: true)
-                      + column(String(format: "%.0f img/s", r.floatImagesPerSecond), 16, right: true)
-                      + column(String(format: "%.1fx", r.ratio), 8, right: true) + "  packed vs float; " + sizes(r))
+                print(inferenceRow(r, rate: "%.0f img/s", widths: (16, 16, 8), note: "packed vs float; "))
             }
         }
         return (convolutions, inference)
