@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(name: "BNNEngineTests", dependencies: ["BNNEngine", "BNNData", "BNNKernels", "BNNSupport", "BNNEmbeddedData"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDashboardTests", dependencies: ["BNNDashboard", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "BNNDeployTests", dependencies: ["BNNDeploy", "BNNKernels", "BNNSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "BNNSessionTests", dependencies: ["BNNSession", "BNNEngine"], swiftSettings: strictSwift),
+        .testTarget(name: "BNNSessionTests", dependencies: ["BNNSession", "BNNEngine", "BNNSupport"], swiftSettings: strictSwift),
         .testTarget(name: "EndToEndTests", dependencies: ["BNNData", "BNNSupport", "BNNTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSwift),
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["BNNFuzzTargets", "BNNEngine", "BNNData", "BNNSupport", "BNNTestSupport", "bnn-fuzz", "bnn-save-loop"],

@@ -1,7 +1,7 @@
 import BNNEngine
 import BNNSession
+import BNNSupport
 import Foundation
-import Glibc
 import Testing
 
 @Suite(.serialized) struct ControlServerTests {

@@ -68,6 +68,45 @@ import Testing
         }
     }
 
+    /// A snapshot frame as protocol version 1 has always written it still reads the same;
+    /// a forward product with a kernel this build does not know is left out, not fatal.
+    @Test func versionOneSnapshotStillReads() throws {
+        let text = """
+        {"type": "snapshot", "snapshot": {"name": "det", "mode": "det", "architecture": {"widths": [4, 3, 2]}, \
+        "state": "paused", "stateReason": "by you", "epoch": 1, "totalEpochs": 10, "batchesDone": 2, \
+        "batchesPerEpoch": 5, "learningRate": 0.01, "partialTrainLoss": 0.5, "partialTrainError": "nan", \
+        "historyCount": 1, "layers": [{"inputs": 4, "outputs": 3, "histogram": [1, 2, 3], "clipFraction": 0.1, \
+        "flipRatio": 0.2, "steCancelFraction": 0.3}], "trainingSeconds": 1.5, "forwardProducts": [{"layer": 0, \
+        "rows": 100, "outputs": 3, "inputs": 4, "kernel": "avx2", "usesXnor": true}, {"layer": 1, "rows": 100, \
+        "outputs": 2, "inputs": 3, "kernel": "neon", "usesXnor": true}], "version": 7}}
+        """
+        guard case .snapshot(let wire) = try ServerMessage(payload: Array(text.utf8)) else {
+            Issue.record("not a snapshot")
+            return
+        }
+        let s = wire.snapshot(history: [FakeControlledRun.epoch(1, run: "det"), FakeControlledRun.epoch(2, run: "det")])
+        #expect(s.name == "det" && s.mode == .deterministic && s.state == .paused(reason: "by you"))
+        #expect(s.epoch == 1 && s.totalEpochs == 10 && s.batchesDone == 2 && s.batchesPerEpoch == 5 && s.version == 7)
+        #expect(s.partialTrainLoss == 0.5 && s.partialTrainError!.isNaN && s.history.count == 1)
+        #expect(s.layers == [LayerStatistics(inputs: 4, outputs: 3, histogram: [1, 2, 3], clipFraction: 0.1,
+                                             flipRatio: 0.2, steCancelFraction: 0.3)])
+        #expect(s.forwardProducts.map(\.kernel) == [.avx2])
+    }
+
+    /// A convolution's kernel size and unique-filter count travel (optional keys a
+    /// version-1 peer ignores), so an attached dashboard labels a ConvNet's layers right.
+    @Test func convolutionLayerStatisticsTravel() throws {
+        var original = FakeControlledRun().snapshot()
+        original.layers[0].kernelSize = 3
+        original.layers[0].uniqueFilters = 17
+        var decoder = FrameDecoder()
+        guard case .snapshot(let wire) = try ServerMessage(payload: decoder.feed(ServerMessage.snapshot(WireSnapshot(original)).frame)[0]) else {
+            Issue.record("not a snapshot")
+            return
+        }
+        #expect(wire.snapshot(history: original.history).layers == original.layers)
+    }
+
     @Test func badClientMessagesAreRefusedWithAReason() {
         for (text, reason) in [("{\"type\":\"lr\",\"value\":\"nan\"}", "positive finite"),
                                ("{\"type\":\"lr\",\"value\":-1}", "positive finite"),

@@ -34,7 +34,7 @@ public enum ForwardProductPolicy: String, Sendable, CaseIterable {
 }
 
 /// The forward product one binary layer uses in training, and the timings that chose it.
-public struct ForwardProductChoice: Sendable, Equatable {
+public struct ForwardProductChoice: Sendable, Equatable, Codable {
     /// Layer index (0 is the first dense layer).
     public var layer: Int
     /// Rows (the batch), outputs and inputs: the M x N x K of the product.

@@ -5,7 +5,7 @@ import BNNKernels
 ///
 /// Latent weights are the real values in [-1, 1] that training updates; the
 /// binary weights used in the forward pass are their signs.
-public struct LayerStatistics: Sendable, Equatable {
+public struct LayerStatistics: Sendable, Equatable, Codable {
     /// Number of histogram bins over [-1, 1].
     public static let binCount = 40
 

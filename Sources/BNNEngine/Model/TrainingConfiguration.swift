@@ -19,6 +19,9 @@ public enum LossKind: String, Sendable, Codable, CaseIterable {
 public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
     case adam
     case sgd
+
+    /// The name for header lines: "Adam" or "SGD".
+    public var displayName: String { self == .adam ? "Adam" : "SGD" }
 }
 
 /// How the learning rate changes from epoch to epoch.

@@ -8,7 +8,7 @@ import Foundation
 /// still uses AVX-512 VPOPCNTDQ where the CPU has it. The choice is made once per
 /// process, in C (`bnn_active_variant`), and both kernel libraries follow it;
 /// `BNN_KERNEL` forces a variant, e.g. to benchmark AVX2 on an AVX-512 machine.
-public enum KernelVariant: String, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+public enum KernelVariant: String, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// Plain C for the build's baseline instruction set; runs everywhere.
     case portable
     /// 64-bit XOR and the `popcnt` instruction.

@@ -22,12 +22,8 @@ public struct BatchNormInference: Sendable, Equatable {
         standardDeviation = variance.map { Self.standardDeviation(variance: $0, epsilon: epsilon) }
     }
 
-    init(_ layer: DenseLayerParameters) {
-        self.init(gamma: layer.bnGamma, beta: layer.bnBeta, mean: layer.bnRunningMean,
-                  variance: layer.bnRunningVar, epsilon: layer.bnEpsilon)
-    }
-
-    init(_ layer: ConvolutionLayerParameters) {
+    /// The BatchNorm of a dense or convolution layer's parameters.
+    init(_ layer: some BatchNormalizedLayerParameters) {
         self.init(gamma: layer.bnGamma, beta: layer.bnBeta, mean: layer.bnRunningMean,
                   variance: layer.bnRunningVar, epsilon: layer.bnEpsilon)
     }

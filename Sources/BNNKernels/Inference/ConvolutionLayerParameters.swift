@@ -5,7 +5,7 @@
 /// NHWC activations, latent weights [Cout][ky][kx][Cin] (W_b = sign(W), sign(0) = +1),
 /// stride 1, padding 1. The first convolution of a network sees the real-valued image
 /// and is always zero-padded; a later one reads `padding` outside the image.
-public struct ConvolutionLayerParameters: Sendable, Equatable {
+public struct ConvolutionLayerParameters: Sendable, Equatable, BatchNormalizedLayerParameters {
     public var geometry: ConvolutionGeometry
     /// What a binary convolution reads outside its input (ignored for the first layer).
     public var padding: ConvolutionPadding
@@ -52,9 +52,7 @@ public struct ConvolutionLayerParameters: Sendable, Equatable {
         guard Self.supports(inputShape, outputChannels: geometry.outputChannels) else {
             throw .badShape(layer: index, inputs: geometry.patchLength, outputs: geometry.outputChannels)
         }
-        try ModelParametersError.check(latentWeights, "latentWeights", geometry.weightCount, layer: index)
-        try BatchNormInference.validate(gamma: bnGamma, beta: bnBeta, mean: bnRunningMean, variance: bnRunningVar,
-                                        epsilon: bnEpsilon, count: geometry.outputChannels, layer: index)
+        try validateValues(weightCount: geometry.weightCount, outputs: geometry.outputChannels, layer: index)
     }
 }
 

@@ -4,7 +4,7 @@
 /// `FloatReferenceModel`: the latent real-valued weights W (the binary weight
 /// used by the network is W_b = sign(W), sign(0) = +1) and the BatchNorm
 /// parameters used at inference (γ, β and the running mean and variance).
-public struct DenseLayerParameters: Sendable, Equatable {
+public struct DenseLayerParameters: Sendable, Equatable, BatchNormalizedLayerParameters {
     /// Input width K of the layer.
     public var inputs: Int
     /// Output width N of the layer (neurons).
@@ -45,11 +45,8 @@ public struct DenseLayerParameters: Sendable, Equatable {
         guard inputs > 0, outputs > 0, inputs <= Self.maximumWidth, outputs <= Self.maximumWidth else {
             throw .badShape(layer: index, inputs: inputs, outputs: outputs)
         }
-        try ModelParametersError.check(latentWeights, "latentWeights", inputs * outputs, layer: index)
-        try BatchNormInference.validate(gamma: bnGamma, beta: bnBeta, mean: bnRunningMean, variance: bnRunningVar,
-                                        epsilon: bnEpsilon, count: outputs, layer: index)
+        try validateValues(weightCount: inputs * outputs, outputs: outputs, layer: index)
     }
-
 }
 
 /// Why a set of layer parameters cannot form an inference model.

@@ -1,6 +1,20 @@
 /// The pieces every layer record of the packed model file is made of: folded
-/// thresholds, flip bits and the output layer's BatchNorm, with their checks.
+/// thresholds, flip bits and the output layer's BatchNorm, with their checks,
+/// and the dense layer's record both format versions share.
 extension ByteWriter {
+    /// A dense layer's record: ⌈N·K/8⌉ bytes of W_b, neuron after neuron; then a hidden
+    /// layer's thresholds and flip bits, or the output layer's BatchNorm.
+    mutating func denseRecord(_ d: PackedDenseLayer) {
+        bits(of: d.logicalWeights)
+        switch d.output {
+        case .binarized(let t):
+            thresholds(t)
+            flips(t.flip, count: d.outputs)
+        case .scores(let bn):
+            batchNorm(bn)
+        }
+    }
+
     /// N int32 thresholds.
     mutating func thresholds(_ t: NeuronThresholds) {
         for v in t.thresholds { i32(v) }
@@ -21,6 +35,17 @@ extension ByteWriter {
 }
 
 extension ByteReader {
+    /// The record `ByteWriter.denseRecord` writes, for a layer of `outputs` neurons on
+    /// `inputs` values: the output layer (`isOutputLayer`) ends in a BatchNorm.
+    mutating func denseRecord(outputs: Int, inputs: Int, isOutputLayer: Bool, layer k: Int,
+                              bad: (String) -> PackedModelFileError) throws
+        -> (weights: BitPackedMatrix, output: PackedDenseLayer.Output) {
+        let weights = try bits(rows: outputs, columns: inputs)
+        if isOutputLayer { return (weights, .scores(try batchNorm(count: outputs, bad: bad))) }
+        let t = try thresholds(count: outputs, layer: k, bad: bad)
+        return (weights, .binarized(NeuronThresholds(thresholds: t, flip: try flips(count: outputs, layer: k, bad: bad))))
+    }
+
     /// `count` thresholds, each within the sentinels.
     mutating func thresholds(count: Int, layer k: Int, bad: (String) -> PackedModelFileError) throws -> [Int32] {
         var thresholds: [Int32] = []

@@ -19,14 +19,7 @@ extension PackedModel {
         for width in widths { w.u32(UInt32(width)) }
         for layer in layers {
             guard case .dense(let d) = layer else { preconditionFailure("version 1 holds dense layers only") }
-            w.bits(of: d.logicalWeights)
-            switch d.output {
-            case .binarized(let t):
-                w.thresholds(t)
-                w.flips(t.flip, count: d.outputs)
-            case .scores(let bn):
-                w.batchNorm(bn)
-            }
+            w.denseRecord(d)
         }
     }
 
@@ -56,15 +49,9 @@ extension PackedModel {
         var layers: [PackedLayer] = []
         for k in 0..<layerCount {
             let inputs = widths[k], outputs = widths[k + 1]
-            let weights = try r.bits(rows: outputs, columns: inputs)
-            let output: PackedDenseLayer.Output
-            if k < layerCount - 1 {
-                let thresholds = try r.thresholds(count: outputs, layer: k, bad: bad)
-                output = .binarized(NeuronThresholds(thresholds: thresholds, flip: try r.flips(count: outputs, layer: k, bad: bad)))
-            } else {
-                output = .scores(try r.batchNorm(count: outputs, bad: bad))
-            }
-            layers.append(.dense(PackedDenseLayer(logicalWeights: weights, input: .vector(inputs), output: output)))
+            let record = try r.denseRecord(outputs: outputs, inputs: inputs, isOutputLayer: k == layerCount - 1,
+                                           layer: k, bad: bad)
+            layers.append(.dense(PackedDenseLayer(logicalWeights: record.weights, input: .vector(inputs), output: record.output)))
         }
         return PackedModel(inputShape: .vector(widths[0]), packedLayers: layers)
     }

@@ -46,14 +46,7 @@ extension PackedModel {
             case .dense(let d):
                 w.u32(LayerKind.dense.rawValue)
                 w.u32(UInt32(d.outputs))
-                w.bits(of: d.logicalWeights)
-                switch d.output {
-                case .binarized(let t):
-                    w.thresholds(t)
-                    w.flips(t.flip, count: d.outputs)
-                case .scores(let bn):
-                    w.batchNorm(bn)
-                }
+                w.denseRecord(d)
             }
         }
     }
@@ -89,16 +82,10 @@ extension PackedModel {
             case .dense:
                 let n = Int(try r.u32())
                 guard (1...limit).contains(n), shape.count <= limit else { throw bad("layer \(k): dense shape \(shape.count)x\(n)") }
-                let weights = try r.bits(rows: n, columns: shape.count)
-                let output: PackedDenseLayer.Output
-                if k < layerCount - 1 {
-                    let thresholds = try r.thresholds(count: n, layer: k, bad: bad)
-                    output = .binarized(NeuronThresholds(thresholds: thresholds, flip: try r.flips(count: n, layer: k, bad: bad)))
-                } else {
-                    output = .scores(try r.batchNorm(count: n, bad: bad))
-                }
-                layers.append(.dense(PackedDenseLayer(logicalWeights: weights, input: k == 0 ? .vector(shape.count) : shape,
-                                                      output: output)))
+                let record = try r.denseRecord(outputs: n, inputs: shape.count, isOutputLayer: k == layerCount - 1,
+                                               layer: k, bad: bad)
+                layers.append(.dense(PackedDenseLayer(logicalWeights: record.weights, input: k == 0 ? .vector(shape.count) : shape,
+                                                      output: record.output)))
             }
             shape = layers[k].outputShape
         }

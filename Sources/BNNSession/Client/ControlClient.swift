@@ -1,6 +1,6 @@
 import BNNEngine
+import BNNSupport
 import Foundation
-import Glibc
 
 /// One dashboard's connection to a run's control socket: the run's latest
 /// snapshot (history included, received over the socket) and its commands.

@@ -1,7 +1,7 @@
 import BNNDashboard
 import BNNEngine
+import BNNSupport
 import Foundation
-import Glibc
 
 /// Metrics files followed as they grow, as the dashboard's read-only
 /// `RunController`: what `bnn-tui watch` shows.

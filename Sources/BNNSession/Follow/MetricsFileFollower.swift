@@ -1,7 +1,7 @@
 import BNNDashboard
 import BNNEngine
+import BNNSupport
 import Foundation
-import Glibc
 
 /// One metrics file (JSON Lines, as `train --metrics` writes) followed as it grows.
 ///

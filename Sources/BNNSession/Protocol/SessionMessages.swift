@@ -1,22 +1,11 @@
+import BNNDashboard
 import BNNEngine
 import Foundation
 
-/// What the server knows about its run beyond snapshots, for the dashboard's
-/// header line (`DashboardHeader`'s facts), sent once in the server's hello.
-public struct SessionHeader: Sendable, Equatable, Codable {
-    public var dataset: String
-    public var batchSize: Int?
-    public var optimizer: String?
-    public var seed: UInt64?
-    public var startedAt: Double?
-    public var settings: [String]
-
-    public init(dataset: String, batchSize: Int? = nil, optimizer: String? = nil, seed: UInt64? = nil,
-                startedAt: Double? = nil, settings: [String] = []) {
-        self.dataset = dataset; self.batchSize = batchSize; self.optimizer = optimizer
-        self.seed = seed; self.startedAt = startedAt; self.settings = settings
-    }
-}
+/// What the server knows about its run beyond snapshots, sent once in the server's
+/// hello: the dashboard's header facts, one definition (`DashboardHeader`), its
+/// property names the JSON keys.
+public typealias SessionHeader = DashboardHeader
 
 /// A message from a run's server to an attached client.
 public enum ServerMessage: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import BNNEngine
+import BNNSupport
 import Foundation
-import Glibc
 
 /// Serves one run over a Unix domain socket, so that dashboards can attach to
 /// a headless `train`, steer it and detach while it goes on.

@@ -1,4 +1,4 @@
-import Glibc
+import BNNSupport
 
 /// One attached client as the server's loop sees it: its socket, the bytes
 /// waiting to go out, the frame being received, and how much of the run's

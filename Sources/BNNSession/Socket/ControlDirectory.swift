@@ -1,4 +1,4 @@
-import Glibc
+import BNNSupport
 
 /// Where control sockets live when `train` is not given `--control PATH`, and
 /// the rule every socket's directory must pass: a directory owned by this user

@@ -1,4 +1,4 @@
-import Glibc
+import BNNSupport
 
 /// The few POSIX calls on Unix domain stream sockets that the control server
 /// and client need, each returning a file descriptor or a `SocketError`.

@@ -36,7 +36,7 @@ struct AttachCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: checkpointDirectory).standardizedFileURL.path
         let runs = RemoteRuns(clients: clients, checkpointDirectory: directory)
-        let header = clients[0].header.dashboardHeader
+        let header = clients[0].header
         let names = clients.map(\.runName).joined(separator: ", ")
         try DashboardLoop.run(runs, header: { header }, display: display,
                               notice: (text: "attached to \(names) · q detaches (the runs go on)", kind: .info))

@@ -34,12 +34,7 @@ extension BenchCommand {
             let r = try bench.measureConvNetInference(KernelBenchmark.referenceConvNet, batch: batch, using: &rng)
             inference.append(r)
             if !json {
-                let shrink = Double(r.float32WeightBytes) / Double(r.packedBytes)
-                print(column(r.arch, 30) + column("\(r.batch)", 6, right: true)
-                      + column(String(format: "%.0f img/s", r.packedImagesPerSecond), 16, right: true)
-                      + column(String(format: "%.0f img/s", r.floatImagesPerSecond), 16, right: true)
-                      + column(String(format: "%.1fx", r.ratio), 8, right: true)
-                      + "  packed vs float; \(bytes(r.packedBytes)) vs \(bytes(r.float32WeightBytes)) (\(String(format: "%.1fx", shrink)) smaller)")
+                print(inferenceRow(r, rate: "%.0f img/s", widths: (16, 16, 8), note: "packed vs float; "))
             }
         }
         return (convolutions, inference)

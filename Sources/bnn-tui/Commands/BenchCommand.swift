@@ -43,44 +43,43 @@ struct BenchCommand: ParsableCommand {
     static let trainingShapes: [(m: Int, n: Int, k: Int)] = [(100, 10, 1024), (100, 1024, 1024), (100, 4096, 4096)]
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) is out of range 1-256") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
-        let gemm = try makeGEMM()
-        #if DEBUG
-        printError("bnn-tui: warning: this is a debug build; use `swift build -c release` for meaningful timings")
-        #endif
-        let timer = quick
-            ? BenchmarkTimer(budget: 0.15, minimumRuns: 3, maximumRuns: 50)
-            : BenchmarkTimer(budget: 1.0, minimumRuns: 7, maximumRuns: 500)
-        let bench = KernelBenchmark(gemm: gemm, timer: timer)
-        var rng = SeededGenerator(seed: seed)
-        let loadBefore = Self.loadAverage()
-        if !json { printHeader(gemm) }
-        let gemmResults = measureGEMM(bench, using: &rng)
-        let inferenceResults = try measureInference(bench, using: &rng)
-        let trainingResults = measureTrainingForward(bench, using: &rng)
-        let conv: (convolution: [KernelBenchmark.ConvolutionResult], inference: [KernelBenchmark.InferenceResult])
-        do { conv = try measureConvolutions(bench, using: &rng) } catch {
-            printError("bnn-tui: error: \(error.description)")
-            throw ExitCode.failure
-        }
-        if json {
-            let report = Report(openblasCore: FloatGEMM.coreName, kernel: gemm.variant.rawValue,
-                                trainingKernel: String(cString: bnn_training_kernels_variant()),
-                                firstLayer: PixelProduct.prefersTableLookup(gemm.variant) ? "table lookup" : "bit planes",
-                                threads: gemm.threadCount, loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage(),
-                                gemm: gemmResults, inference: inferenceResults + conv.inference, trainingForward: trainingResults,
-                                convolution: conv.convolution)
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print("")
-            print("Load average (1 min) before and after: \(loadBefore.map { String(format: "%.2f", $0) } ?? "?")"
-                  + " / \(Self.loadAverage().map { String(format: "%.2f", $0) } ?? "?")")
+        try reportingFailures {
+            let gemm = try makeGEMM()
+            #if DEBUG
+            printError("bnn-tui: warning: this is a debug build; use `swift build -c release` for meaningful timings")
+            #endif
+            let timer = quick
+                ? BenchmarkTimer(budget: 0.15, minimumRuns: 3, maximumRuns: 50)
+                : BenchmarkTimer(budget: 1.0, minimumRuns: 7, maximumRuns: 500)
+            let bench = KernelBenchmark(gemm: gemm, timer: timer)
+            var rng = SeededGenerator(seed: seed)
+            let loadBefore = Self.loadAverage()
+            if !json { printHeader(gemm) }
+            let gemmResults = measureGEMM(bench, using: &rng)
+            let inferenceResults = try measureInference(bench, using: &rng)
+            let trainingResults = measureTrainingForward(bench, using: &rng)
+            let conv: (convolution: [KernelBenchmark.ConvolutionResult], inference: [KernelBenchmark.InferenceResult])
+            do { conv = try measureConvolutions(bench, using: &rng) } catch { throw CommandFailure.runtime("\(error)") }
+            if json {
+                let report = Report(openblasCore: FloatGEMM.coreName, kernel: gemm.variant.rawValue,
+                                    trainingKernel: String(cString: bnn_training_kernels_variant()),
+                                    firstLayer: PixelProduct.prefersTableLookup(gemm.variant) ? "table lookup" : "bit planes",
+                                    threads: gemm.threadCount, loadAverageBefore: loadBefore, loadAverageAfter: Self.loadAverage(),
+                                    gemm: gemmResults, inference: inferenceResults + conv.inference, trainingForward: trainingResults,
+                                    convolution: conv.convolution)
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print("")
+                print("Load average (1 min) before and after: \(loadBefore.map { String(format: "%.2f", $0) } ?? "?")"
+                      + " / \(Self.loadAverage().map { String(format: "%.2f", $0) } ?? "?")")
+            }
         }
     }
 
@@ -100,12 +99,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func makeGEMM() throws -> BinaryGEMM {
-        do {
-            return try BinaryGEMM(threadCount: threads)
-        } catch {
-            printError("bnn-tui: error: \(error.description)")
-            throw ExitCode(64)
-        }
+        do { return try BinaryGEMM(threadCount: threads) } catch { throw CommandFailure.usage(error.description) }
     }
 
     private func printHeader(_ gemm: BinaryGEMM) {
@@ -147,20 +141,12 @@ struct BenchCommand: ParsableCommand {
         for widths in Self.networks {
             for batch in Self.batches {
                 let r: KernelBenchmark.InferenceResult
-                do {
-                    r = try bench.measureInference(widths: widths, batch: batch, using: &rng)
-                } catch {
-                    printError("bnn-tui: error: \(error.description)")
-                    throw ExitCode.failure
+                do { r = try bench.measureInference(widths: widths, batch: batch, using: &rng) } catch {
+                    throw CommandFailure.runtime(error.description)
                 }
                 results.append(r)
                 if !json {
-                    let shrink = Double(r.float32WeightBytes) / Double(r.packedBytes)
-                    print(column(r.arch, 30) + column("\(r.batch)", 6, right: true)
-                          + column(String(format: "%.0f", r.packedImagesPerSecond), 14, right: true)
-                          + column(String(format: "%.0f", r.floatImagesPerSecond), 13, right: true)
-                          + column(String(format: "%.1fx", r.ratio), 14, right: true)
-                          + "  \(bytes(r.packedBytes)) vs \(bytes(r.float32WeightBytes)) (\(String(format: "%.1fx", shrink)) smaller)")
+                    print(inferenceRow(r, rate: "%.0f", widths: (14, 13, 14)))
                 }
             }
         }
@@ -191,10 +177,6 @@ struct BenchCommand: ParsableCommand {
         return text.split(separator: " ").first.flatMap { Double($0) }
     }
 
-    func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-
     func column(_ s: String, _ width: Int, right: Bool = false) -> String {
         let fill = String(repeating: " ", count: max(0, width - s.count))
         return right ? fill + s : s + fill
@@ -204,6 +186,18 @@ struct BenchCommand: ParsableCommand {
         if seconds < 1e-3 { return String(format: "%.1f µs", seconds * 1e6) }
         if seconds < 1 { return String(format: "%.2f ms", seconds * 1e3) }
         return String(format: "%.3f s", seconds)
+    }
+
+    /// One inference row, MLP or ConvNet: network, batch, packed and float images per second
+    /// (`rate` formats them, `widths` sizes their columns and the ratio's), the ratio, then
+    /// `note` and the packed file against float32 weights, e.g. "1.6 MiB vs 51.3 MiB (31.9x smaller)".
+    func inferenceRow(_ r: KernelBenchmark.InferenceResult, rate: String, widths: (Int, Int, Int), note: String = "") -> String {
+        let shrink = Double(r.float32WeightBytes) / Double(r.packedBytes)
+        return column(r.arch, 30) + column("\(r.batch)", 6, right: true)
+            + column(String(format: rate, r.packedImagesPerSecond), widths.0, right: true)
+            + column(String(format: rate, r.floatImagesPerSecond), widths.1, right: true)
+            + column(String(format: "%.1fx", r.ratio), widths.2, right: true)
+            + "  \(note)\(bytes(r.packedBytes)) vs \(bytes(r.float32WeightBytes)) (\(String(format: "%.1fx", shrink)) smaller)"
     }
 
     func bytes(_ n: Int) -> String {

@@ -93,12 +93,9 @@ struct DashboardCommand: ParsableCommand {
         }
         let group = RunGroup(runs: trainingRuns, checkpointDirectory: checkpointDirectory, data: data,
                              epochCallback: epochCallback)
-        let header = DashboardHeader(
-            dataset: splits.datasetLabel,
-            batchSize: training.batch, optimizer: training.optimizer == .adam ? "Adam" : "SGD",
-            seed: training.seed, startedAt: Date().timeIntervalSince1970,
-            // As the stoch run sees them: that includes a non-default stochastic target.
-            settings: try training.configuration(mode: .stochastic, threads: 1).nonDefaultSettings)
+        // As the stoch run sees the settings: that includes a non-default stochastic target.
+        let header = DashboardHeader(configuration: try training.configuration(mode: .stochastic, threads: 1),
+                                     dataset: splits.datasetLabel, startedAt: Date().timeIntervalSince1970)
 
         let notice = splits.source.isEmbeddedSubset
             ? (text: "full \(splits.dataset.name) not found: training on the embedded subset (see --help for --data)",

@@ -152,7 +152,7 @@ struct ReportCommand: ParsableCommand {
                 do { try log.append(text: text, source: run.mode.rawValue) } catch { throw CommandFailure.runtime("\(error)") }
             }
             let header = DashboardHeader(dataset: log.dataset ?? training.data.dataset.name, batchSize: training.batch,
-                                         optimizer: training.optimizer == .adam ? "Adam" : "SGD", seed: training.seed,
+                                         optimizer: training.optimizer.displayName, seed: training.seed,
                                          settings: settings)
             let path = (output as NSString).appendingPathComponent("plots-\(architecture).txt")
             do {

@@ -157,17 +157,6 @@ struct TrainingOptions: ParsableArguments {
     }
 }
 
-/// The one check of `--threads`, for every command that takes it.
-enum ThreadCount {
-    static let range = 1...256
-
-    static func validate(_ threads: Int) throws {
-        guard range.contains(threads) else {
-            throw ValidationError("--threads must be between \(range.lowerBound) and \(range.upperBound) (got \(threads))")
-        }
-    }
-}
-
 extension LossKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension StochasticTarget: ExpressibleByArgument {}
