@@ -78,9 +78,9 @@ import BNNSupport
         // Fork at epoch 3 of 5 into stoch with a new rate: history shared, lineage published.
         let fork = try more.forked(name: "det.f1", learningRate: 5e-4, mode: .stochastic)
         #expect(fork.configuration.mode == .stochastic && fork.learningRate == 5e-4 && fork.history == done.history)
-        let lineage = RunLineage(parent: "det", epoch: 3, learningRate: 5e-4, mode: .stochastic)
+        #expect(fork.lineage == RunLineage(parent: "det", epoch: 3, learningRate: 5e-4, mode: .stochastic))
         let forked = try TrainingRun(name: "det.f1", configuration: fork.configuration, data: SyntheticImages.splits(),
-                                     resumingFrom: fork, lineage: lineage)
+                                     resumingFrom: fork)
         #expect(forked.snapshot().displayName() == "det\u{2192}stoch lr 5e-4 @3")
         #expect(forked.snapshot().displayName(ascii: true) == "det->stoch lr 5e-4 @3")
         forked.start()
