@@ -79,7 +79,7 @@ public enum TextExport {
         for (r, s) in snapshots.enumerated() where s.insight != nil {
             let view = InsightView(snapshot: s, run: r, page: 0, glyphs: glyphs,
                                    classNames: ClassNames.names(dataset: header.dataset, classCount: s.architecture.outputSize))
-            grids.append(view.render(width: width, height: view.idealHeight))
+            grids.append(view.render(width: width, height: view.idealHeight(width: width)))
         }
         return grids
     }
