@@ -151,7 +151,7 @@ import BNNEngine
         let table = UniqueFilterTable(snapshot: run, glyphs: .unicode)
         #expect(table.layers == [0])
         let text = TextExport.document(snapshots: [run], header: DashboardHeader(), options: .init(width: 100))
-        #expect(text.contains("Unique filters · det · distinct binary 3×3 kernels per epoch, a kernel and its negation as one"))
+        #expect(text.contains("Unique filters · det · distinct 3×3 binary kernels (up to sign) per epoch"))
         let lines = text.split(separator: "\n").map(String.init)
         let header = try #require(lines.firstIndex { $0.contains("epoch") && $0.contains("layer 1") })
         #expect(lines[header + 1].contains("3×3×1→8"))

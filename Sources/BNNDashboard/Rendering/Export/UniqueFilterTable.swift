@@ -28,7 +28,7 @@ public struct UniqueFilterTable: Sendable {
 
     public func title() -> String {
         "Unique filters\(glyphs.separator)\(snapshot.displayName(ascii: glyphs.isASCII))\(glyphs.separator)"
-            + "distinct binary 3\(glyphs.times)3 kernels per epoch, a kernel and its negation as one"
+            + "distinct 3\(glyphs.times)3 binary kernels (up to sign) per epoch"
     }
 
     /// Rows inside the panel: two header rows and one per epoch.
