@@ -27,6 +27,7 @@ static inline SCREEN *bnn_newterm_stdio(void) { return newterm(NULL, stdout, std
 static inline int bnn_lines(void) { return LINES; }
 static inline int bnn_cols(void) { return COLS; }
 static inline int bnn_colors(void) { return COLORS; }
+static inline int bnn_color_pairs(void) { return COLOR_PAIRS; }
 static inline attr_t bnn_attr_bold(void) { return A_BOLD; }
 static inline attr_t bnn_attr_dim(void) { return A_DIM; }
 static inline attr_t bnn_attr_reverse(void) { return A_REVERSE; }

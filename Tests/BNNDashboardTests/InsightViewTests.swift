@@ -124,8 +124,11 @@ import BNNEngine
     @Test func picturesUseHalfBlocksOrShades() {
         let image: [UInt8] = [255, 0, 255, 0,
                               255, 255, 0, 0]
-        let unicode = PixelPicture(pixels: image, width: 4, height: 2, ascii: false).render()
-        #expect(unicode.text() == "█▄▀")
+        // Black and white (binary weights): half blocks. Grey (photographs): shades, with the
+        // pixels for a colour terminal's ▀ (ConvInsightTests).
+        let binary = PixelPicture(pixels: image, width: 4, height: 2, ascii: false, threshold: 128).render()
+        #expect(binary.text() == "█▄▀")
+        #expect(PixelPicture(pixels: image, width: 4, height: 2, ascii: false).render().text() == "█▒▒")
         let ascii = PixelPicture(pixels: image, width: 4, height: 2, ascii: true).render()
         #expect(ascii.row(0) == "@++ ")
     }
@@ -156,7 +159,8 @@ import BNNEngine
         #expect(text.contains("Misclassified test images") && text.contains("page 1/3"))
         #expect(text.contains("Shirt→T-shirt/top") && text.contains("#100 m 3.00"))
         #expect(text.contains("Runs"), "the run table stays")
-        #expect(text.filter { $0 == "█" }.count > 400)
+        #expect(text.filter { $0 == "█" }.count >= 2 * 14 * 14, "the two receptive fields' +1 halves")
+        #expect(text.filter { $0 == "▓" }.count >= 3 * 12 * 6, "the bright squares of the pictures (200 of 255)")
         state.insightPage = 1
         let page2 = DashboardRenderer.render(snapshots: Self.runs(), state: state, header: header, width: 160, height: 48, now: 0).text()
         #expect(page2.contains("page 2/3") && page2.contains("#105") && !page2.contains("#100 "))

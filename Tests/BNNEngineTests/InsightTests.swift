@@ -53,6 +53,27 @@ import BNNSupport
         #expect(fields[1].positive == [true, false, true, false])
     }
 
+    @Test func filterChoiceReadsKernelsByChannelAndSkipsRepeats() {
+        // 3 output channels x 2 input channels, layout [Cout][tap][Cin]: kernel (o, c) has tap t at
+        // o*18 + t*2 + c. Kernels: (0,0) all +1, (0,1) = -(0,0) (a flip), (1,0) first tap -1,
+        // (1,1) = (0,0), (2,0) checkerboard, (2,1) = (1,0).
+        let checker = (0..<9).map { $0 % 2 == 0 }
+        let kernels: [[Bool]] = [Array(repeating: true, count: 9), Array(repeating: false, count: 9),
+                                 [false] + Array(repeating: true, count: 8), Array(repeating: true, count: 9),
+                                 checker, [false] + Array(repeating: true, count: 8)]
+        var w = [Float](repeating: 0, count: 54)
+        for u in 0..<6 { for t in 0..<9 { w[(u / 2) * 18 + t * 2 + u % 2] = kernels[u][t] ? 0.5 : -0.5 } }
+        let fields = w.withUnsafeBufferPointer {
+            ReceptiveFieldChoice.chooseFilters(count: 10, weights: $0.baseAddress!, outputChannels: 3, inputChannels: 2,
+                                               kernelSize: 3)
+        }
+        // All +1 first, then the checkerboard (4 taps from it up to sign), then the one-tap change; the
+        // flip and the copies repeat chosen kernels and are left out.
+        #expect(fields.map { [$0.neuron, $0.inputChannel!] } == [[0, 0], [2, 0], [1, 0]])
+        #expect(fields[1].positive == checker)
+        #expect(w.withUnsafeBufferPointer { UniqueFilters.count(weights: $0.baseAddress!, outputChannels: 3, inputChannels: 2) } == 3)
+    }
+
     @Test func forkAndContinueBranchTheSavedState() throws {
         let config = TrainingConfiguration(architecture: Architecture(widths: [32, 16, 10]), mode: .deterministic,
                                            schedule: .exponential(start: 1e-2, end: 1e-4), epochs: 3, seed: 2)
@@ -78,9 +99,9 @@ import BNNSupport
         // Fork at epoch 3 of 5 into stoch with a new rate: history shared, lineage published.
         let fork = try more.forked(name: "det.f1", learningRate: 5e-4, mode: .stochastic)
         #expect(fork.configuration.mode == .stochastic && fork.learningRate == 5e-4 && fork.history == done.history)
-        let lineage = RunLineage(parent: "det", epoch: 3, learningRate: 5e-4, mode: .stochastic)
+        #expect(fork.lineage == RunLineage(parent: "det", epoch: 3, learningRate: 5e-4, mode: .stochastic))
         let forked = try TrainingRun(name: "det.f1", configuration: fork.configuration, data: SyntheticImages.splits(),
-                                     resumingFrom: fork, lineage: lineage)
+                                     resumingFrom: fork)
         #expect(forked.snapshot().displayName() == "det\u{2192}stoch lr 5e-4 @3")
         #expect(forked.snapshot().displayName(ascii: true) == "det->stoch lr 5e-4 @3")
         forked.start()
@@ -120,10 +141,11 @@ import BNNSupport
         }
     }
 
-    /// A ConvNet publishes its confusion matrix, misclassified images and a zoom per weight layer
-    /// (convolutions and dense), but no receptive fields: its first layer's 3×3 kernels are not
-    /// pictures of the input.
-    @Test func convNetInsightHasNoReceptiveFieldsButEveryLayersZoom() throws {
+    /// A ConvNet publishes its confusion matrix, misclassified images, a zoom per weight layer
+    /// (convolutions and dense) and, as receptive fields, its first convolution's 3×3 filters:
+    /// every distinct one (up to sign) when there are at most `filterCount`, each the signs of
+    /// the saved latent weights.
+    @Test func convNetInsightShowsTheFirstConvolutionsFilters() throws {
         let data = try RealDataLearningTests.embeddedData(SplitOptions(trainLimit: 300, evalLimit: 200))
         let config = TrainingConfiguration(architecture: try Architecture(parsing: "4C3-MP2-16FC-10"),
                                            mode: .deterministic, batchSize: 100, epochs: 1, seed: 3, threads: 2)
@@ -132,7 +154,13 @@ import BNNSupport
         #expect(run.waitUntilFinished(timeout: 300))
         let s = run.snapshot()
         let insight = try #require(s.insight)
-        #expect(insight.receptiveFields.isEmpty)
+        let unique = try #require(s.layers[0].uniqueFilters)
+        #expect(insight.receptiveFields.count == unique)
+        let weights = try #require(try run.checkpoint().tensor(named: "conv0.W"))
+        for field in insight.receptiveFields {
+            #expect(field.isFilter && field.inputChannel == 0 && field.width == 3 && field.height == 3)
+            #expect(field.positive == (0..<9).map { weights[field.neuron * 9 + $0] >= 0 }, "filter \(field.neuron)")
+        }
         #expect(insight.weightZoom.count == s.layers.count && s.layers.count == 3)
         let confusion = try #require(insight.confusion)
         #expect(abs(confusion.errorRate - s.history.last!.valError) < 1e-9)

@@ -40,6 +40,17 @@ struct InsightDashboardTests {
         #expect(insight.contains("most confused "), "\(insight)")
         let blocks = insight.filter { "▀▄█".contains($0) }.count
         #expect(blocks > 300, "half-block pictures of images and receptive fields:\n\(insight)")
+        // The misclassified images are grey: ▀ on backgrounds from the terminal's greys (the 256-colour
+        // ramp 232-255 with black 16 and white 231, or black/white 40/47 on a basic terminal).
+        let colors = ScreenReading.colorParameters(try await session.capturePane(escapes: true))
+        let greyBackgrounds = colors.filter { p in
+            let v = p.split(separator: ";").compactMap { Int($0) }
+            let ramp = v.indices.dropLast(2).contains { i in
+                v[i] == 48 && v[i + 1] == 5 && (v[i + 2] >= 232 || v[i + 2] == 16 || v[i + 2] == 231)
+            }
+            return ramp || v == [40] || v == [47]
+        }
+        #expect(greyBackgrounds.count > 50, "grey picture cells: \(colors.prefix(20))")
         try await session.sendKeys("n")
         try await session.waitForText("page 2/", timeout: DashboardTests.screenTimeout)
         try await session.sendKeys("i")

@@ -164,9 +164,13 @@ public enum SeedCorpus {
         let valid = seeds[0].bytes
         var flipped = valid, badVersion = valid, hugeHeader = valid
         flipped[valid.count / 2] ^= 0x10
-        badVersion[8] = 2
+        badVersion[8] = 99
         for i in 12..<20 { hugeHeader[i] = 0xFF }
         return seeds + [
+            // A never-forked run's checkpoint has no `parent` key: with version 1 in the frame it is
+            // what a version-1 build wrote, which must still load.
+            ("valid-v1-det-fresh.ckpt", CheckpointFrame.withVersion(1, valid)),
+            ("valid-fork-stoch.ckpt", try forkCheckpoint(scratch: scratch)),
             ("bad-empty.ckpt", []),
             ("bad-magic-only.ckpt", Array(valid.prefix(8))),
             ("bad-truncated.ckpt", Array(valid.dropLast(9))),
@@ -178,9 +182,28 @@ public enum SeedCorpus {
         ]
     }
 
+    /// A stoch fork (lr 1e-3) of a det run at epoch 1 of 2, as `RunCheckpoint.forked` makes it.
+    static func forkCheckpoint(scratch: ScratchFile) throws -> [UInt8] {
+        let data = TinyImages(count: 30, featureCount: 8, classes: 3)
+        let configuration = TrainingConfiguration(architecture: Architecture(widths: [8, 6, 3]), mode: .deterministic,
+                                                  batchSize: 10, epochs: 1)
+        let parent = try TrainingRun(name: "det", configuration: configuration,
+                                     data: TrainingData(train: data, validation: data, test: data))
+        parent.start()
+        parent.waitUntilFinished()
+        let fork = try parent.checkpoint().continued(forMoreEpochs: 1)
+            .forked(name: "det.f1", learningRate: 1e-3, mode: .stochastic)
+        let run = try TrainingRun(name: fork.name, configuration: fork.configuration,
+                                  data: TrainingData(train: data, validation: data, test: data), resumingFrom: fork)
+        let path = scratch.path("fork.ckpt")
+        try run.saveCheckpoint(to: path)
+        return CorpusFiles.read(path) ?? []
+    }
+
     /// The `checkpoint-framed` form of the valid checkpoints, plus broken headers.
     static func framed(_ checkpoints: Seeds) -> Seeds {
-        let valid = checkpoints.filter { $0.name.hasPrefix("valid") }.compactMap { seed in
+        // The framed target writes the current version itself: a version-1 seed would repeat another.
+        let valid = checkpoints.filter { $0.name.hasPrefix("valid") && !$0.name.hasPrefix("valid-v1") }.compactMap { seed in
             CheckpointFrame.unframe(seed.bytes).map { (name: seed.name, bytes: $0) }
         }
         let first = valid[0].bytes

@@ -71,13 +71,15 @@ extension CellGrid {
         }
     }
 
-    /// The same grid with every color replaced by `.normal` (attributes kept): the `NO_COLOR` look.
+    /// The same grid with every color replaced by `.normal` (attributes kept) and grey
+    /// picture cells left as their shades: the `NO_COLOR` look.
     public func monochromed() -> CellGrid {
         var copy = self
         for y in 0..<height {
             for x in 0..<width {
                 var cell = copy[x, y]
                 cell.style.color = .normal
+                cell.pixels = nil
                 copy[x, y] = cell
             }
         }

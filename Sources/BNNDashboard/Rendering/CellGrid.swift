@@ -32,13 +32,15 @@ public struct CellStyle: Sendable, Hashable {
     public static let plain = CellStyle()
 }
 
-/// One terminal cell: a single-width Unicode scalar and its style.
+/// One terminal cell: a single-width Unicode scalar and its style, and for a
+/// grey picture's cell the two pixels a colour terminal draws instead (`PixelPair`).
 public struct Cell: Sendable, Hashable {
     public var scalar: Unicode.Scalar
     public var style: CellStyle
+    public var pixels: PixelPair?
 
-    public init(_ scalar: Unicode.Scalar = " ", style: CellStyle = .plain) {
-        self.scalar = scalar; self.style = style
+    public init(_ scalar: Unicode.Scalar = " ", style: CellStyle = .plain, pixels: PixelPair? = nil) {
+        self.scalar = scalar; self.style = style; self.pixels = pixels
     }
 
     public static let blank = Cell()

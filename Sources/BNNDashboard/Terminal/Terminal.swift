@@ -53,6 +53,8 @@ public final class Terminal {
     private var rowBuffer: UnsafeMutablePointer<cchar_t>
     private var rowCapacity: Int
     private var ended = false
+    /// Pairs for grey picture cells (nil without colours).
+    private var greyPairs: GreyPairs?
 
     /// True while some `Terminal` owns the screen; read by the atexit safety net.
     private static let sessionActive = Atomic<Bool>(false)
@@ -111,6 +113,8 @@ public final class Terminal {
                 init_pair(Int16(color.rawValue), foreground, defaults ? -1 : Int16(COLOR_BLACK))
             }
             usesColor = true
+            let firstFree = Int(CellColor.allCases.map(\.rawValue).max() ?? 0) + 1
+            greyPairs = GreyPairs(colorCount: colorCount, firstPair: firstFree, pairLimit: Int(bnn_color_pairs()))
         } else {
             colorCount = 0
             usesColor = false
@@ -198,6 +202,11 @@ public final class Terminal {
 
     /// One cell as curses wants it: a wide character, attributes, a color pair.
     private func fill(_ target: UnsafeMutablePointer<cchar_t>, with cell: Cell) {
+        if unicode, let pixels = cell.pixels,
+           let pair = greyPairs?.pair(for: pixels, define: { _ = init_pair($0, $1, $2) }) {
+            set(target, "\u{2580}", attributes: bnn_attr_normal(), pair: pair)  // ▀: top on bottom
+            return
+        }
         let entry = usesColor
             ? ColorPalette.entry(for: cell.style.color, colorCount: colorCount)
             : ColorPalette.monochromeEntry(for: cell.style.color)
@@ -206,7 +215,11 @@ public final class Terminal {
         if cell.style.dim || entry.dim { attributes |= bnn_attr_dim() }
         if cell.style.reverse { attributes |= bnn_attr_reverse() }
         let pair: Int16 = usesColor ? Int16(cell.style.color.rawValue) : 0
-        var characters: (wchar_t, wchar_t) = (wchar_t(bitPattern: displayable(cell.scalar).value), 0)
+        set(target, displayable(cell.scalar), attributes: attributes, pair: pair)
+    }
+
+    private func set(_ target: UnsafeMutablePointer<cchar_t>, _ scalar: Unicode.Scalar, attributes: attr_t, pair: Int16) {
+        var characters: (wchar_t, wchar_t) = (wchar_t(bitPattern: scalar.value), 0)
         withUnsafePointer(to: &characters) { pointer in
             pointer.withMemoryRebound(to: wchar_t.self, capacity: 2) { string in
                 _ = setcchar(target, string, attributes, pair, nil)

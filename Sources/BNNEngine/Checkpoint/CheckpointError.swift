@@ -12,7 +12,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .unreadable(let p, let r): return "cannot read checkpoint \(p): \(r)"
         case .notACheckpoint(let p): return "\(p) is not a bnn-tui checkpoint (bad magic)"
-        case .unsupportedVersion(let p, let v): return "\(p): checkpoint format version \(v) is not supported (this build reads version \(RunCheckpoint.formatVersion))"
+        case .unsupportedVersion(let p, let v): return "\(p): checkpoint format version \(v) is not supported (this build reads versions \(RunCheckpoint.readableVersions.lowerBound)-\(RunCheckpoint.readableVersions.upperBound))"
         case .truncated(let p): return "\(p): checkpoint is truncated"
         case .checksumMismatch(let p): return "\(p): checkpoint is corrupt (checksum mismatch)"
         case .corrupt(let p, let r): return "\(p): checkpoint is corrupt (\(r))"

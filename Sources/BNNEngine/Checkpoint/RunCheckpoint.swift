@@ -6,13 +6,18 @@ import Foundation
 /// learning rate and the metrics history — everything needed to continue
 /// exactly where it stopped.
 ///
-/// File layout (little-endian), version 1:
+/// File layout (little-endian), version 2:
 /// `"BNNTUICK"` · u32 version · u64 header length · JSON header ·
 /// the tensors as float32 in header order · u32 CRC-32 of all preceding bytes.
-/// Written atomically by `TrainingRun.saveCheckpoint(to:)`.
+/// Version 2 adds the optional header key `parent` (a fork's `RunLineage`);
+/// version 1 files (without it) still load. Written atomically by
+/// `TrainingRun.saveCheckpoint(to:)`.
 public struct RunCheckpoint: Sendable {
     public static let magic = Array("BNNTUICK".utf8)
-    public static let formatVersion: UInt32 = 1
+    /// The version written.
+    public static let formatVersion: UInt32 = 2
+    /// The versions read: 1 (before lineage) and 2.
+    public static let readableVersions: ClosedRange<UInt32> = 1...formatVersion
 
     public let name: String
     public let configuration: TrainingConfiguration
@@ -20,6 +25,8 @@ public struct RunCheckpoint: Sendable {
     public let learningRate: Double
     public let history: [EpochMetrics]
     public let trainingSeconds: Double
+    /// Where a forked run came from; nil for a run that was never forked (and in version-1 files).
+    public let lineage: RunLineage?
     let generator: SeededGenerator
     let optimizerStep: Int
     /// Named tensors in a fixed order.
@@ -36,11 +43,14 @@ public struct RunCheckpoint: Sendable {
         let generator: SeededGenerator
         let optimizerStep: Int
         let tensors: [TensorInfo]
+        let parent: RunLineage?
     }
 
     init(name: String, configuration: TrainingConfiguration, network: Network, generator: SeededGenerator,
-         completedEpochs: Int, learningRate: Double, history: [EpochMetrics], trainingSeconds: Double) {
+         completedEpochs: Int, learningRate: Double, history: [EpochMetrics], trainingSeconds: Double,
+         lineage: RunLineage?) {
         self.name = name
+        self.lineage = lineage
         self.configuration = configuration
         self.generator = generator
         self.completedEpochs = completedEpochs
@@ -71,7 +81,8 @@ public struct RunCheckpoint: Sendable {
         let header = Header(name: name, configuration: configuration, completedEpochs: completedEpochs,
                             learningRate: learningRate, history: history, trainingSeconds: trainingSeconds,
                             generator: generator, optimizerStep: optimizerStep,
-                            tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) })
+                            tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) },
+                            parent: lineage)
         let json = try MetricsSchema.makeEncoder().encode(header)
         var data = Data()
         data.reserveCapacity(json.count + 32 + tensors.reduce(0) { $0 + $1.values.count * 4 })
@@ -111,7 +122,7 @@ public struct RunCheckpoint: Sendable {
         }
         guard bytes.count >= 24 else { throw .truncated(path: path) }
         let version = readLittleEndian(UInt32.self, bytes, at: 8)
-        guard version == Self.formatVersion else { throw .unsupportedVersion(path: path, version: version) }
+        guard Self.readableVersions.contains(version) else { throw .unsupportedVersion(path: path, version: version) }
         let headerLength = readLittleEndian(UInt64.self, bytes, at: 12)
         guard headerLength <= UInt64(bytes.count - 24) else { throw .truncated(path: path) }
         let headerEnd = 20 + Int(headerLength)
@@ -156,10 +167,12 @@ public struct RunCheckpoint: Sendable {
         trainingSeconds = header.trainingSeconds
         generator = header.generator
         optimizerStep = header.optimizerStep
+        lineage = header.parent
         self.tensors = tensors
         guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0, trainingSeconds.isFinite else {
             throw .corrupt(path: path, reason: "bad learning rate or epoch")
         }
+        if let problem = lineage?.problem(atEpoch: completedEpochs) { throw .corrupt(path: path, reason: problem) }
         if let problem = configuration.problem { throw .corrupt(path: path, reason: problem) }
         for (name, values) in tensors where !values.allSatisfy({ $0.isFinite }) {
             throw .corrupt(path: path, reason: "tensor \(name) holds a value that is not finite")

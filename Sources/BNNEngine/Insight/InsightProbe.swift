@@ -35,9 +35,15 @@ enum InsightProbe {
         return side * side == n ? side : 0
     }
 
-    /// Only when the first weight layer is dense (an MLP): a convolution's 3×3 kernels
-    /// are not pictures of the input.
+    /// A dense first layer (an MLP): a few neurons' weights as pictures of the square image.
+    /// A first convolution (a ConvNet, which sees the real image): its 3×3 filters.
     private static func receptiveFields(of network: Network) -> [ReceptiveField] {
+        if let conv = network.weightLayers.first as? ConvolutionLayer {
+            let g = conv.geometry
+            return ReceptiveFieldChoice.chooseFilters(count: RunInsight.filterCount, weights: conv.latent.parameter.value.pointer,
+                                                      outputChannels: g.outputChannels, inputChannels: g.inputChannels,
+                                                      kernelSize: g.kernelSize)
+        }
         let side = imageSide(network)
         guard side > 0, let first = network.weightLayers.first as? DenseLayer else { return [] }
         return ReceptiveFieldChoice.choose(count: RunInsight.fieldCount, weights: first.latent.parameter.value.pointer,

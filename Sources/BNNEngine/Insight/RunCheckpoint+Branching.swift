@@ -1,10 +1,11 @@
 import Foundation
 
 extension RunCheckpoint {
-    /// A copy with the given fields replaced.
+    /// A copy with the given fields replaced (`lineage` replaces the source's when given).
     public init(copying source: RunCheckpoint, name: String? = nil, configuration: TrainingConfiguration? = nil,
-         learningRate: Double? = nil) {
+         learningRate: Double? = nil, lineage: RunLineage? = nil) {
         self.name = name ?? source.name
+        self.lineage = lineage ?? source.lineage
         self.configuration = configuration ?? source.configuration
         completedEpochs = source.completedEpochs
         self.learningRate = learningRate ?? source.learningRate
@@ -17,6 +18,7 @@ extension RunCheckpoint {
 
     /// The state of a fork: the same weights, optimizer, BatchNorm, RNG and history under a new
     /// name, learning rate and (det ↔ stoch only) mode; it trains to the same total of epochs.
+    /// Its `lineage` names this run, its epoch, the new rate and the new mode (if it changed).
     /// Fails with a reason when the run has no epoch left or the mode switch is not det ↔ stoch.
     public func forked(name: String, learningRate: Double, mode: BinarizationMode? = nil) throws(CheckpointError) -> RunCheckpoint {
         guard learningRate.isFinite, learningRate > 0 else { throw .incompatible(reason: "a fork needs a positive learning rate") }
@@ -24,13 +26,16 @@ extension RunCheckpoint {
             throw .incompatible(reason: "\(self.name) has no epoch left to fork into; continue it first")
         }
         var configuration = configuration
+        let switched = mode.flatMap { $0 == configuration.mode ? nil : $0 }
         if let mode, mode != configuration.mode {
             guard mode.isBinary, configuration.mode.isBinary else {
                 throw .incompatible(reason: "only det and stoch runs switch mode (same binary weights)")
             }
             configuration.mode = mode
         }
-        return RunCheckpoint(copying: self, name: name, configuration: configuration, learningRate: learningRate)
+        let lineage = RunLineage(parent: self.name, epoch: completedEpochs, learningRate: learningRate, mode: switched)
+        return RunCheckpoint(copying: self, name: name, configuration: configuration, learningRate: learningRate,
+                             lineage: lineage)
     }
 
     /// The state of a run continued for `extraEpochs` more epochs. The schedule goes on

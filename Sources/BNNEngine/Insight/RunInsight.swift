@@ -15,7 +15,8 @@ public struct RunInsight: Sendable, Equatable {
     public var misclassifiedPixels: [[UInt8]]
     public var imageWidth: Int
     public var imageHeight: Int
-    /// First-layer neurons chosen to differ (empty for layers that do not see a square image).
+    /// First-layer neurons (MLP) or first-convolution 3×3 filters (ConvNet) chosen to differ;
+    /// empty when the first layer is dense and the image is not square.
     public var receptiveFields: [ReceptiveField]
     /// Per dense layer, the latent weights over their own range (the weight panel's zoom).
     public var weightZoom: [ZoomedHistogram]
@@ -31,8 +32,10 @@ public struct RunInsight: Sendable, Equatable {
 
     /// Misclassified test images kept per epoch (in the snapshot and the metrics JSONL).
     public static let keptMisclassified = 40
-    /// Receptive fields shown.
+    /// Receptive fields shown (an MLP's neurons).
     public static let fieldCount = 6
+    /// A first convolution's filters shown at most (they are small: several rows of them fit).
+    public static let filterCount = 32
 }
 
 extension RunInsight {

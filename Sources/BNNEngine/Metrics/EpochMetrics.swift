@@ -35,13 +35,16 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
     /// (JSONL `unique_filters`), null for dense layers and float runs; absent in logs
     /// written before ConvNets.
     public var uniqueFilters: [Int?]?
+    /// The run's parent when it is a fork (JSONL `parent`, see `RunLineage`); nil otherwise
+    /// and in older logs.
+    public var parent: RunLineage?
 
     public init(run: String, mode: String, arch: String, epoch: Int,
                 trainLoss: Double, trainError: Double, valLoss: Double, valError: Double,
                 testLoss: Double, testError: Double, lr: Double, epochSeconds: Double,
                 samplesPerSecond: Double, rssMB: Double, clipFraction: [Double],
                 flipRatio: [Double], steCancelFraction: [Double], weightHistogram: [[Int]],
-                uniqueFilters: [Int?]? = nil) {
+                uniqueFilters: [Int?]? = nil, parent: RunLineage? = nil) {
         self.run = run; self.mode = mode; self.arch = arch; self.epoch = epoch
         self.trainLoss = trainLoss; self.trainError = trainError
         self.valLoss = valLoss; self.valError = valError
@@ -50,6 +53,7 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         self.rssMB = rssMB; self.clipFraction = clipFraction; self.flipRatio = flipRatio
         self.steCancelFraction = steCancelFraction; self.weightHistogram = weightHistogram
         self.uniqueFilters = uniqueFilters
+        self.parent = parent
     }
 
     enum CodingKeys: String, CodingKey {
@@ -62,5 +66,6 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         case steCancelFraction = "ste_cancel_fraction", weightHistogram = "weight_histogram"
         case valConfusion = "val_confusion", testMisclassified = "test_misclassified"
         case uniqueFilters = "unique_filters"
+        case parent
     }
 }

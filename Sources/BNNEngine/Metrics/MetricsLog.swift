@@ -93,7 +93,7 @@ public struct MetricsLog: Sendable {
                            batchesDone: 0, batchesPerEpoch: 0, learningRate: last.lr,
                            partialTrainLoss: nil, partialTrainError: nil, history: renamed, layers: layers,
                            trainingSeconds: epochs.reduce(0) { $0 + ($1.epochSeconds.isFinite ? $1.epochSeconds : 0) },
-                           version: 0).withRecordedInsight(last)
+                           version: 0).withRecordedInsight(last).withLineage(last.parent)
     }
 
     // MARK: - One line
@@ -172,6 +172,7 @@ public struct MetricsLog: Sendable {
             }
             guard confusion.counts.allSatisfy({ $0.allSatisfy { $0 <= 1 << 40 } }) else { throw bad("val_confusion has a count out of range") }
         }
+        if let problem = m.parent?.problem(atEpoch: m.epoch - 1) { throw bad("parent: \(problem)") }
         for image in m.testMisclassified ?? [] {
             guard (0..<(1 << 31)).contains(image.index), (0..<classes).contains(image.label),
                   (0..<classes).contains(image.predicted), image.margin.isFinite else {
@@ -203,6 +204,13 @@ public struct MetricsLog: Sendable {
 }
 
 extension RunSnapshot {
+    /// The snapshot of a fork: `lineage` set (nil leaves it as it is).
+    func withLineage(_ lineage: RunLineage?) -> RunSnapshot {
+        var copy = self
+        if let lineage { copy.lineage = lineage }
+        return copy
+    }
+
     /// The snapshot with the insight an epoch record carries (matrix and misclassified list; no
     /// pictures or receptive fields, which a metrics file does not hold — see `RunInsight.withPixels`).
     func withRecordedInsight(_ m: EpochMetrics) -> RunSnapshot {

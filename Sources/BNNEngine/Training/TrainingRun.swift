@@ -14,6 +14,8 @@ import Foundation
 public final class TrainingRun: @unchecked Sendable {
     public let name: String
     public let configuration: TrainingConfiguration
+    /// Where a forked run came from (the checkpoint's), kept in its snapshots, checkpoints and metrics.
+    public let lineage: RunLineage?
     private let data: TrainingData
     private let queue: DispatchQueue
     private let onEpochCompleted: (@Sendable (EpochMetrics) -> Void)?
@@ -38,17 +40,18 @@ public final class TrainingRun: @unchecked Sendable {
     private let evaluationRows: Int
     private let forwardProductPolicy: ForwardProductPolicy
 
-    /// Creates a run, optionally continuing from a checkpoint (same architecture and mode).
+    /// Creates a run, optionally continuing from a checkpoint (same architecture and mode);
+    /// a fork's checkpoint (`RunCheckpoint.forked`) makes the run a fork, with its lineage.
     /// - Parameter forwardProductPolicy: how binary hidden layers pick their forward product.
     /// - Parameter onEpochCompleted: called on the run's queue after every epoch.
-    /// - Parameter lineage: where a forked run came from (shown in snapshots).
     public init(name: String, configuration: TrainingConfiguration, data: TrainingData,
-                resumingFrom checkpoint: RunCheckpoint? = nil, lineage: RunLineage? = nil,
+                resumingFrom checkpoint: RunCheckpoint? = nil,
                 forwardProductPolicy: ForwardProductPolicy = .fromEnvironment,
                 onEpochCompleted: (@Sendable (EpochMetrics) -> Void)? = nil) throws(CheckpointError) {
         precondition(configuration.batchSize >= 1 && configuration.epochs >= 1)
         self.name = name
         self.configuration = configuration
+        lineage = checkpoint?.lineage
         self.data = data
         self.onEpochCompleted = onEpochCompleted
         self.forwardProductPolicy = forwardProductPolicy
@@ -292,7 +295,7 @@ public final class TrainingRun: @unchecked Sendable {
             rssMB: ProcessMemory.peakResidentMB(),
             clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
             steCancelFraction: layers.map(\.steCancelFraction),
-            weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters))
+            weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters), parent: lineage)
     }
 
     /// Applies pending control at a batch boundary: learning-rate changes, checkpoint
@@ -408,7 +411,7 @@ public final class TrainingRun: @unchecked Sendable {
         let checkpoint = RunCheckpoint(name: name, configuration: configuration, network: network,
                                        generator: generator, completedEpochs: completedEpochs,
                                        learningRate: learningRate,
-                                       history: history, trainingSeconds: trainingSeconds)
+                                       history: history, trainingSeconds: trainingSeconds, lineage: lineage)
         if let path { try AtomicFile.write(checkpoint.serialized(), to: path) }
         return checkpoint
     }

@@ -85,8 +85,7 @@ struct TrainCommand: ParsableCommand {
         }
         printBanner(configuration, splits: splits, checkpoint: checkpoint, lineage: lineage)
         let failures = FailureBox()
-        let run = try makeRun(configuration, data: data, checkpoint: checkpoint, lineage: lineage, log: log,
-                              failures: failures)
+        let run = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
         let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
         defer { server?.finish() }
         var signals = TerminationSignals.install()
@@ -97,7 +96,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// The configuration from the options, or the checkpoint's with the new epoch total and threads;
-    /// with --fork-lr, the checkpoint is the fork's and the lineage names its parent.
+    /// with --fork-lr, the checkpoint is the fork's. The lineage is the checkpoint's: a fork's
+    /// parent, also when a saved fork is resumed.
     private func resolvedConfiguration() throws -> (TrainingConfiguration, RunCheckpoint?, RunLineage?) {
         var configuration = try training.configuration(mode: mode, threads: threads)
         guard let resume else { return (configuration, nil, nil) }
@@ -110,12 +110,12 @@ struct TrainCommand: ParsableCommand {
         configuration.epochs = training.epochCount
         configuration.threads = threads
         let resumed = RunCheckpoint(copying: saved, configuration: configuration)
-        guard let forkLearningRate else { return (configuration, resumed, nil) }
+        guard let forkLearningRate else { return (configuration, resumed, resumed.lineage) }
         let fork: RunCheckpoint
         do {
             fork = try resumed.forked(name: name ?? "\(saved.name).f1", learningRate: forkLearningRate)
         } catch { throw CommandFailure.usage(error.description) }
-        return (configuration, fork, RunLineage(parent: saved.name, epoch: saved.completedEpochs, learningRate: forkLearningRate))
+        return (configuration, fork, fork.lineage)
     }
 
     private func printBanner(_ configuration: TrainingConfiguration, splits: DatasetSplits, checkpoint: RunCheckpoint?,
@@ -123,23 +123,24 @@ struct TrainCommand: ParsableCommand {
         print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
-        if let lineage, let resume, let checkpoint {
+        if let lineage, let resume, let checkpoint, forkLearningRate != nil {
             print("forking \(resume) (\(lineage.parent), epoch \(lineage.epoch)) as \(name ?? checkpoint.name): \(lineage.label()) from epoch \(lineage.epoch + 1)")
-        } else if let checkpoint, let resume { print("resuming \(resume) at epoch \(checkpoint.completedEpochs + 1)") }
+        } else if let checkpoint, let resume {
+            print("resuming \(resume) at epoch \(checkpoint.completedEpochs + 1)" + (lineage.map { " (a fork: \($0.label()))" } ?? ""))
+        }
         fflush(nil)
     }
 
     /// The run, with an epoch callback that logs, saves and keeps the best checkpoint.
     private func makeRun(_ configuration: TrainingConfiguration, data: TrainingData, checkpoint: RunCheckpoint?,
-                         lineage: RunLineage?, log: MetricsLogWriter?, failures: FailureBox) throws -> TrainingRun {
+                         log: MetricsLogWriter?, failures: FailureBox) throws -> TrainingRun {
         let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let box = RunReference()
         box.bestValidationError = checkpoint?.history.map(\.valError).min() ?? .infinity
         let (save, saveBest) = (self.save, self.saveBest)
         let run: TrainingRun
         do {
-            run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint,
-                                  lineage: lineage) { m in
+            run = try TrainingRun(name: runName, configuration: configuration, data: data, resumingFrom: checkpoint) { m in
                 do { try log?.append(m) } catch { failures.record("\(error)") }
                 if let save {
                     do { try box.run?.saveCheckpoint(to: save) } catch { failures.record("\(error)") }

@@ -67,13 +67,11 @@ final class RunGroup: RunController, @unchecked Sendable {
             return "\(parent.name).f\(forkCount[parent.name]!)"
         }
         let state = try saved.forked(name: name, learningRate: rate, mode: mode)
-        let lineage = RunLineage(parent: parent.name, epoch: saved.completedEpochs, learningRate: rate,
-                                 mode: mode == saved.configuration.mode ? nil : mode)
         let child = try TrainingRun(name: name, configuration: state.configuration, data: data, resumingFrom: state,
-                                    lineage: lineage, onEpochCompleted: epochCallback(name))
+                                    onEpochCompleted: epochCallback(name))
         lock.withLock { runList.append(child) }
         child.start()
-        return lineage.label()
+        return child.snapshot().displayName()
     }
 
     func continueRun(_ index: Int, epochs: Int) throws {
@@ -81,7 +79,7 @@ final class RunGroup: RunController, @unchecked Sendable {
         guard finished.snapshot().state.isFinished else { throw RunControlError("\(finished.name) is still training") }
         let state = try finished.checkpoint().continued(forMoreEpochs: epochs)
         let next = try TrainingRun(name: finished.name, configuration: state.configuration, data: data,
-                                   resumingFrom: state, lineage: finished.snapshot().lineage,
+                                   resumingFrom: state,
                                    onEpochCompleted: epochCallback(finished.name))
         lock.withLock { runList[index] = next }
         next.start()

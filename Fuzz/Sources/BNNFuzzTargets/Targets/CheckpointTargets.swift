@@ -96,6 +96,15 @@ public enum CheckpointFrame {
         return file
     }
 
+    /// `file` with version `version` in its frame and the CRC-32 recomputed (to make seeds).
+    public static func withVersion(_ version: UInt32, _ file: [UInt8]) -> [UInt8] {
+        guard file.count >= 24 else { return file }
+        var bytes = Array(file.dropLast(4))
+        withUnsafeBytes(of: version.littleEndian) { for i in 0..<4 { bytes[8 + i] = $0[i] } }
+        append(bytes.withUnsafeBytes { CRC32.checksum($0) }, to: &bytes)
+        return bytes
+    }
+
     /// The inverse of `frame` for a well-formed checkpoint file (to make seeds); nil otherwise.
     public static func unframe(_ file: [UInt8]) -> [UInt8]? {
         guard file.count >= 24, Array(file[0..<8]) == RunCheckpoint.magic else { return nil }

@@ -5,8 +5,9 @@ import BNNEngine
 /// A text document of everything the dashboard can show: the error and loss
 /// charts (with test series), the run table, the saturation overview, and
 /// every run's weight histogram for every layer, each with its title, axes
-/// and legend, and every run's insight view (confusion matrix, receptive
-/// fields, misclassified images) when it has one.
+/// and legend, a ConvNet run's unique filters per conv layer per epoch, and
+/// every run's insight view (confusion matrix, receptive fields or filters,
+/// misclassified images) when it has one.
 ///
 /// It is built from the same panels as the screen, at a chosen size, so
 /// `e` in the dashboard and `bnn-tui plot` produce what the screen would.
@@ -76,10 +77,17 @@ public enum TextExport {
                 })
             }
         }
+        for s in snapshots {
+            let unique = UniqueFilterTable(snapshot: s, glyphs: glyphs)
+            guard !unique.isEmpty else { continue }
+            grids.append(panel(width: width, height: unique.idealHeight + 2, glyphs: glyphs, title: unique.title()) { w, h in
+                unique.render(width: w, height: h)
+            })
+        }
         for (r, s) in snapshots.enumerated() where s.insight != nil {
             let view = InsightView(snapshot: s, run: r, page: 0, glyphs: glyphs,
                                    classNames: ClassNames.names(dataset: header.dataset, classCount: s.architecture.outputSize))
-            grids.append(view.render(width: width, height: view.idealHeight))
+            grids.append(view.render(width: width, height: view.idealHeight(width: width)))
         }
         return grids
     }

@@ -1,8 +1,9 @@
 import BNNEngine
 
 /// The insight view (`i`) of the selected run: its validation confusion
-/// matrix and a few binary receptive fields side by side, and under them a
-/// page of the test images it gets most confidently wrong.
+/// matrix and a few binary receptive fields (an MLP's first-layer neurons, a
+/// ConvNet's first-convolution filters) side by side, and under them a page of
+/// the test images it gets most confidently wrong.
 ///
 /// Drawn in the region the chart and weight panels otherwise take (`PanelSlot.insight`);
 /// the run table and status lines stay. The text export draws the same panels.
@@ -26,7 +27,7 @@ public struct InsightView: Sendable, DashboardPanel {
     }
     var fields: ReceptiveFieldStrip {
         ReceptiveFieldStrip(fields: snapshot.insight?.receptiveFields ?? [], ascii: glyphs.isASCII,
-                            style: CellStyle(color: .run(run)))
+                            style: CellStyle(color: .run(run)), layer: snapshot.layers.first)
     }
 
     /// The three panels, each with its rectangle, for a `width` x `height` region
@@ -38,14 +39,15 @@ public struct InsightView: Sendable, DashboardPanel {
         let matrixSize = m.idealSize(classCount: snapshot.architecture.outputSize)
         let matrixWidth = Swift.min(width, matrixSize.width + 4)
         let showFields = width - matrixWidth >= 34
-        let topHeight = Swift.min(height, Swift.max(matrixSize.height, showFields ? f.idealHeight() : 0) + 2)
+        let fieldsHeight = showFields ? f.idealHeight(width: width - matrixWidth - 4) : 0
+        let topHeight = Swift.min(height, Swift.max(matrixSize.height, fieldsHeight) + 2)
         var result: [(GridRect, String, String?, (Int, Int) -> CellGrid)] = [
             (GridRect(x: 0, y: 0, width: matrixWidth, height: topHeight),
              "Confusion\(sep)\(snapshot.name)\(sep)validation\(epoch)", nil, m.render),
         ]
         if showFields {
             result.append((GridRect(x: matrixWidth, y: 0, width: width - matrixWidth, height: topHeight),
-                           "Receptive fields\(sep)layer 1 binary weights", "white +1", f.render))
+                           fieldsTitle, fieldsNote, f.render))
         }
         let stripHeight = s.idealHeight() + 2
         if height - topHeight >= stripHeight {
@@ -56,10 +58,22 @@ public struct InsightView: Sendable, DashboardPanel {
         return result
     }
 
-    /// Rows the view needs to show all its panels.
-    public var idealHeight: Int {
-        let matrixRows = matrix.idealSize(classCount: snapshot.architecture.outputSize).height
-        return Swift.max(matrixRows, fields.idealHeight()) + 2 + strip.idealHeight() + 2  // (at widths showing the fields)
+    private var fieldsTitle: String {
+        let sep = glyphs.separator
+        return fields.showsFilters ? "Receptive fields\(sep)conv layer 1 binary 3\(glyphs.times)3 filters"
+                                   : "Receptive fields\(sep)layer 1 binary weights"
+    }
+
+    private var fieldsNote: String {
+        guard fields.showsFilters else { return "white +1" }
+        return glyphs.isASCII ? "## +1 .. -1" : "\u{2588}\u{2588} +1 \u{2591}\u{2591} -1"
+    }
+
+    /// Rows the view needs to show all its panels at `width` (when the fields fit beside the matrix).
+    public func idealHeight(width: Int) -> Int {
+        let matrixSize = matrix.idealSize(classCount: snapshot.architecture.outputSize)
+        let fieldsWidth = width - Swift.min(width, matrixSize.width + 4) - 4
+        return Swift.max(matrixSize.height, fields.idealHeight(width: fieldsWidth)) + 2 + strip.idealHeight() + 2
     }
 
     public func render(width: Int, height: Int) -> CellGrid {
