@@ -108,6 +108,9 @@ struct ManyRunsTests {
         #expect(last.pen.style.color == .run(3) && last.pen.style.bold && !last.pen.style.dim)
         for series in chart.series.dropLast(2) { #expect(series.pen.style.dim) }
         #expect(chart.series.map(\.pen.style.color).filter { $0 == .run(3) }.count == 2)
+        // Its legend names the selected run and the line kinds; the table names the rest.
+        #expect(chart.legend.map { $0.map(\.text).joined() }.filter { $0.contains("-lr") } == [
+            "\(Character(RunMarkers(names: runs.map(\.name)).letter(3))) \(runs[3].name)"])
         // Three runs are not crowded: the others keep full color.
         let three = RunChart(kind: .error, selectedRun: 0).chart(FakeRuns.three())
         #expect(three.series.filter { $0.pen.pattern == .solid }.allSatisfy { !$0.pen.style.dim })
@@ -128,12 +131,12 @@ struct ManyRunsTests {
     @Test("in ASCII each validation line ends in its run's letter, and the legend gives symbol and letter")
     func asciiLetters() {
         let markers = RunMarkers(names: runs.map(\.name))
-        let chart = RunChart(kind: .error, selectedRun: 0, ascii: true).chart(runs)
+        let chart = RunChart(kind: .error, selectedRun: 8, ascii: true).chart(runs)
         let validation = chart.series.filter { $0.pen.pattern == .solid }
         #expect(validation.count == 10)
         #expect(Set(validation.compactMap(\.label)).count == 10)
         let legend = chart.legend.map { $0.map(\.text).joined() }
-        #expect(legend[8] == "\(Character(RunMarkers.asciiSymbol(8))) \(Character(markers.letter(8))) \(runs[8].name)")
+        #expect(legend[0] == "\(Character(RunMarkers.asciiSymbol(8))) \(Character(markers.letter(8))) \(runs[8].name)")
         let text = chart.render(width: 100, height: 20).text()
         let allASCII = text.unicodeScalars.allSatisfy { $0.isASCII }
         #expect(allASCII)

@@ -5,7 +5,8 @@ import BNNEngine
 /// the epoch in flight), test dashed.
 ///
 /// Many runs stay readable: the selected run is drawn last (on top) and bold,
-/// and from `crowdedRunCount` runs on the others are dimmed behind it;
+/// and from `crowdedRunCount` runs on the others are dimmed behind it and the
+/// legend names the selected run only (the run table names them all);
 /// `selectedOnly` draws the selected run alone.
 ///
 /// Shared by the live dashboard and the text export so both draw the same chart.
@@ -56,8 +57,10 @@ public struct RunChart: Sendable {
                                 dim: dimOthers && r != selectedRun)
         }
         let xLimit = order.map { Double(snapshots[$0].totalEpochs) }.max()
+        // A crowded chart's legend names the selected run only: the table lists them all.
+        let named = dimOthers ? order.suffix(1) : order.sorted()
         return LineChart(series: series, format: kind == .error ? .percent : .plain, logScale: logScale,
-                         ascii: ascii, legend: legend(snapshots, markers: markers, runs: order.sorted()),
+                         ascii: ascii, legend: legend(snapshots, markers: markers, runs: Array(named)),
                          xLimit: xLimit)
     }
 
