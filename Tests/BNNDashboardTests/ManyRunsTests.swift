@@ -98,6 +98,22 @@ struct ManyRunsTests {
         #expect(!firstRunShown)
     }
 
+    @Test("a crowded status line keeps the selected run and the runs with a warning, and counts the rest")
+    func crowdedStatusLine() {
+        var snapshots = runs
+        snapshots[7].notice = "stoch-lr0.003.jsonl line 4: not valid JSON"
+        var state = DashboardState()
+        state.selectedRun = 2
+        let line = StatusLines(snapshots: snapshots, state: state, glyphs: .unicode, now: 0).render(width: 160).row(0)
+        #expect(line.contains("\(runs[2].name) ▶ running"), "\(line)")
+        #expect(line.contains("! stoch-lr0.003.jsonl line 4: not valid JSON"), "\(line)")
+        #expect(line.contains("+8 more"), "\(line)")
+        #expect(!line.contains(runs[0].name + " "))
+        // Three runs fit: all of them, no count.
+        let three = StatusLines(snapshots: FakeRuns.three(), state: DashboardState(), glyphs: .unicode, now: 0)
+        #expect(three.render(width: 160).row(0).hasPrefix(" d det ▶ running · s stoch ‖ paused · f float ▶ running"))
+    }
+
     // MARK: - Chart
 
     @Test("the selected run is drawn last and bold; with many runs the others are dim behind it")
