@@ -44,14 +44,48 @@ struct ManyRunsWatchTests {
         screen.split(separator: "\n").map(String.init).first { $0.hasPrefix("╭ Runs") }
     }
 
+    /// Writes the ten runs' files (three epochs each) into `directory`.
+    static func writeRuns(into directory: URL) throws {
+        for (i, name) in names.enumerated() {
+            let text = try (1...3).map { try line(run: name, epoch: $0, offset: 0.004 * Double(i)) }.joined()
+            try text.write(to: directory.appendingPathComponent("\(name).jsonl"), atomically: true, encoding: .utf8)
+        }
+    }
+
+    @Test("without color and in ASCII (NO_COLOR, --ascii) each of ten runs still has a letter of its own on its line")
+    func tenRunsWithoutColor() async throws {
+        let directory = try TemporaryDirectory(prefix: "bnn-many-ascii")
+        defer { directory.remove() }
+        try Self.writeRuns(into: directory.url)
+        let session = try await TmuxSession.launchBNNTUI(["watch", directory.url.path, "--ascii"],
+                                                         environment: ["NO_COLOR": "1"])
+        defer { session.close() }
+        // The ASCII table: "+ Runs ---", the column titles, a row per run up to "+---".
+        func tableRows(_ screen: String) -> [[Character]] {
+            let lines = ScreenReading.lines(screen)
+            guard let top = lines.firstIndex(where: { String($0).hasPrefix("+ Runs") }) else { return [] }
+            return Array(lines[(top + 2)...].prefix { !String($0).hasPrefix("+-") })
+        }
+        let screen = try await session.waitUntil("all ten runs", timeout: Self.timeout) { screen in
+            let rows = tableRows(screen).map { String($0) }
+            return rows.count == Self.names.count && Self.names.allSatisfy { name in rows.contains { $0.contains(" \(name) ") } }
+        }
+        #expect(ScreenReading.isASCII(screen), "\(screen)")
+        #expect(ScreenReading.colorParameters(try await session.capturePane(escapes: true)).isEmpty, "no colors")
+        let letters = tableRows(screen).compactMap(Self.letter)
+        #expect(Set(letters).count == Self.names.count, "a letter per run: \(letters)")
+        // The crowded chart's legend: the selected run's symbol and letter, and the line kinds.
+        let legend = ScreenReading.lines(screen).map { String($0) }.first { $0.contains(" val ") && $0.contains(" train") }
+        #expect(legend?.contains("* d det-lr0.001  ***** val") == true, "\(screen)")
+        try await session.sendKeys("q")
+        try await session.expectExit(status: 0)
+    }
+
     @Test("ten runs: all listed with their own letters; a small window pages to the selected run; a toggles")
     func tenRuns() async throws {
         let directory = try TemporaryDirectory(prefix: "bnn-many")
         defer { directory.remove() }
-        for (i, name) in Self.names.enumerated() {
-            let text = try (1...3).map { try Self.line(run: name, epoch: $0, offset: 0.004 * Double(i)) }.joined()
-            try text.write(to: directory.url.appendingPathComponent("\(name).jsonl"), atomically: true, encoding: .utf8)
-        }
+        try Self.writeRuns(into: directory.url)
 
         let session = try await TmuxSession.launchBNNTUI(["watch", directory.url.path])
         defer { session.close() }
