@@ -127,6 +127,10 @@ struct ManyRunsTests {
         // Its legend names the selected run and the line kinds; the table names the rest.
         #expect(chart.legend.map { $0.map(\.text).joined() }.filter { $0.contains("-lr") } == [
             "\(Character(RunMarkers(names: runs.map(\.name)).letter(3))) \(runs[3].name)"])
+        // Without a selected run (the text export) nothing is dimmed and the legend names every run.
+        let export = RunChart(kind: .error).chart(runs)
+        #expect(export.series.filter { $0.pen.pattern == .solid }.allSatisfy { !$0.pen.style.dim })
+        #expect(export.legend.filter { $0.map(\.text).joined().contains("-lr") }.count == 10)
         // Three runs are not crowded: the others keep full color.
         let three = RunChart(kind: .error, selectedRun: 0).chart(FakeRuns.three())
         #expect(three.series.filter { $0.pen.pattern == .solid }.allSatisfy { !$0.pen.style.dim })

@@ -50,7 +50,9 @@ public struct RunChart: Sendable {
     public func chart(_ snapshots: [RunSnapshot]) -> LineChart {
         let markers = RunMarkers(names: snapshots.map(\.name))
         let order = drawingOrder(runCount: snapshots.count)
-        let dimOthers = snapshots.count >= Self.crowdedRunCount
+        // Crowded: only with a selected run to stand out (the text export has none).
+        let selected = selectedRun.flatMap { snapshots.indices.contains($0) ? $0 : nil }
+        let dimOthers = selected != nil && snapshots.count >= Self.crowdedRunCount
         var series: [ChartSeries] = []
         for r in order {
             series += runSeries(snapshots[r], run: r, runCount: snapshots.count, letter: markers.letter(r),
@@ -58,9 +60,10 @@ public struct RunChart: Sendable {
         }
         let xLimit = order.map { Double(snapshots[$0].totalEpochs) }.max()
         // A crowded chart's legend names the selected run only: the table lists them all.
-        let named = dimOthers ? order.suffix(1) : order.sorted()
+        var named = order.sorted()
+        if let selected, dimOthers || selectedOnly { named = [selected] }
         return LineChart(series: series, format: kind == .error ? .percent : .plain, logScale: logScale,
-                         ascii: ascii, legend: legend(snapshots, markers: markers, runs: Array(named)),
+                         ascii: ascii, legend: legend(snapshots, markers: markers, runs: named),
                          xLimit: xLimit)
     }
 
