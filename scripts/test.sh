@@ -6,7 +6,8 @@
 #     sessions they drive are not starved by the rest of the suite, nor by each other
 #     (on 2 cores, parallel end-to-end tests timed out waiting for a 0.4 s child);
 #  4. the concurrency tests again under ThreadSanitizer (own build folder), with the
-#     forward-product tests (parallel packing and XNOR products inside training runs);
+#     forward-product tests (parallel packing and XNOR products inside training runs)
+#     and the session tests (the control server's threads and clients, the followed files);
 #  5. the C kernels against plain C references, natively and (when the cross compiler
 #     and qemu are installed, as in CI) built for arm64 and run under qemu;
 #  6. with FUZZ_SECONDS=N (CI sets it), every fuzz target for N seconds (docs/reliability.md).
@@ -15,7 +16,8 @@ cd "$(dirname "$0")/.."
 swift build --product bnn-tui
 swift test --skip EndToEndTests
 swift test --skip-build --filter EndToEndTests --no-parallel
-swift test --sanitize=thread --scratch-path .build-tsan --filter 'TrainingRunTests|ConcurrencyTests|ForwardProductTests'
+swift test --sanitize=thread --scratch-path .build-tsan \
+    --filter 'TrainingRunTests|ConcurrencyTests|ForwardProductTests|ControlServerTests|MetricsFileFollowerTests'
 if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
     bash scripts/arm64-kernels.sh
 else

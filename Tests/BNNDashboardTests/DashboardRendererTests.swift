@@ -79,7 +79,7 @@ struct DashboardRendererTests {
         for (w, h) in [(80, 24), (160, 48)] {
             let text = render(state, width: w, height: h).text()
             #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(w)x\(h)")
-            #expect(text.contains("* det  o stoch  + float"))
+            #expect(text.contains("* d det  o s stoch  + f float"), "the legend: each run's symbol and letter")
         }
         state.helpVisible = true
         #expect(render(state).text().unicodeScalars.allSatisfy { $0.isASCII })

@@ -59,6 +59,19 @@ enum FakeRuns {
                            version: UInt64(epochs * 600 + progress))
     }
 
+    /// `count` runs of a learning-rate x mode sweep ("det-lr0.001", "stoch-lr0.003", ...),
+    /// all running, each a little better than the one before.
+    static func sweep(count: Int) -> [RunSnapshot] {
+        let modes: [BinarizationMode] = [.deterministic, .stochastic, .float]
+        let rates = ["0.001", "0.003", "0.01"]
+        return (0..<count).map { i in
+            let mode = modes[i / rates.count % modes.count]
+            let name = "\(mode.rawValue)-lr\(rates[i % rates.count])" + (i >= 9 ? "-\(i / 9 + 1)" : "")
+            return run(name: name, mode: mode, state: .running, epochs: 6 + i % 4, base: 0.10 + 0.006 * Double(i),
+                       speed: 1.2, clip: 0.02)
+        }
+    }
+
     /// Three runs mid-training: det running, stoch paused, float running.
     static func three() -> [RunSnapshot] {
         [

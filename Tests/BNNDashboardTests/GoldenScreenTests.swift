@@ -26,7 +26,7 @@ struct GoldenScreenTests {
 
     static let golden = """
          bnn-tui · Fashion-MNIST · 784-1024-10 · batch 100 · Adam · seed 1                                                           det epoch 12/20 · 0:03:41 · ? help
-        ╭ Error vs epoch ───────────────────────────────────────────────────────── o loss  g log  t test ╮╭ Latent weights · det · layer 1 of 2 (784×1024) ────────────╮
+        ╭ Error vs epoch ────────────────────────────────────────────── o loss  g log  t test  a one run ╮╭ Latent weights · det · layer 1 of 2 (784×1024) ────────────╮
         │ 30% ┤                                                                                          ││ 3.0%                                3.0%                   │
         │     │      ⢀                                                                                   ││                   ▅██▅                    clip       3.10% │
         │     │      ⠈⢆                                                                                  ││                 ▁██████▁                  flip/epoch 0.03% │

@@ -33,7 +33,7 @@ struct TextExportTests {
         let text = TextExport.document(snapshots: runs, header: header, options: .init(width: 80, chartHeight: 16, ascii: true))
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(text.contains("+ Error vs epoch | validation solid, train dotted, test dashed -"))
-        #expect(text.contains("* det  o stoch  + float  ***** val  * * * train  ***   test"))
+        #expect(text.contains("* d det  o s stoch  + f float  ***** val  * * * train  ***   test"))
     }
 
     @Test func exportIsTheSameGridsAsText() {

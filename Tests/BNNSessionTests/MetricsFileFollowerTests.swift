@@ -67,6 +67,20 @@ import Testing
         #expect(eventually(2) { runs.snapshots().allSatisfy { $0.state == .done } })
         #expect(runs.readOnlyReason != nil)
     }
+
+    @Test("a run keeps its place (its color and letter) when a file earlier in name order shows its first epoch later")
+    func runsKeepTheirPlace() throws {
+        let dir = try PrivateDirectory(); defer { dir.remove() }
+        try "".write(toFile: dir.path + "/a.jsonl", atomically: true, encoding: .utf8)
+        try line(1, run: "b").write(toFile: dir.path + "/b.jsonl", atomically: true, encoding: .utf8)
+        let runs = FollowedRuns(directory: dir.path, interval: 0)
+        #expect(runs.snapshots().map(\.name) == ["b"])
+        try append(line(1, run: "a"), to: dir.path + "/a.jsonl")
+        try line(1, run: "c").write(toFile: dir.path + "/c.jsonl", atomically: true, encoding: .utf8)
+        #expect(runs.snapshots().map(\.name) == ["b", "a", "c"], "joined in the order of their first epochs")
+        try append(line(2, run: "a"), to: dir.path + "/a.jsonl")
+        #expect(runs.snapshots().map(\.name) == ["b", "a", "c"])
+    }
 }
 
 extension EpochMetrics {

@@ -46,6 +46,7 @@ public enum DashboardReducer {
         case .toggleChart: state.chartKind = state.chartKind.toggled
         case .toggleLogScale: state.logScale.toggle()
         case .toggleTest: state.showTest.toggle()
+        case .toggleAllRuns: state.selectedRunOnly.toggle()
         case .toggleHelp: state.helpVisible.toggle()
         case .closeHelp: state.helpVisible = false
         case .quit: return [.quit]

@@ -73,6 +73,8 @@ public struct DashboardState: Sendable, Equatable {
     public var chartKind: ChartKind
     public var logScale: Bool
     public var showTest: Bool
+    /// The chart draws only the selected run (`a`); else every run, the selected one on top.
+    public var selectedRunOnly = false
     public var helpVisible: Bool
     /// No colors (`NO_COLOR` / `--no-color`): runs are told apart by letters and line styles.
     public var monochrome: Bool

@@ -6,6 +6,8 @@ public enum DashboardAction: Sendable, Equatable {
     /// Issue 15: fork and continue the selected run, the insight view and its pages, the histogram zoom.
     case fork, continueRun, toggleInsight, nextInsightPage, previousInsightPage, toggleHistogramZoom
     case toggleChart, toggleLogScale, toggleTest
+    /// The chart draws every run, or the selected run only (`a`).
+    case toggleAllRuns
     case export, saveCheckpoints
     case toggleHelp, closeHelp
     case quit
@@ -63,6 +65,8 @@ public enum KeyBindings {
                    actions: [.character("g"): .toggleLogScale]),
         KeyBinding(keys: "t", action: "show / hide the test series", hint: "t test",
                    actions: [.character("t"): .toggleTest]),
+        KeyBinding(keys: "a", action: "chart: all runs / the selected run only", hint: "a runs",
+                   actions: [.character("a"): .toggleAllRuns]),
         KeyBinding(keys: "e", action: "export charts, histograms and table to a text file", hint: "e export",
                    actions: [.character("e"): .export]),
         KeyBinding(keys: "s", action: "save a checkpoint of every run", hint: "s save",

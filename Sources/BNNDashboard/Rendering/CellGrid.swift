@@ -3,19 +3,29 @@
 /// apart by line style and markers instead.
 public enum CellColor: UInt8, Sendable, Hashable, CaseIterable {
     case normal
-    /// One color per run, in run order (det, stoch, float, ...); wraps after the last.
-    case run0, run1, run2, run3, run4, run5
+    /// One color per run, in run order (det, stoch, float, ...); wraps after the last
+    /// (`runColorCount`): runs beyond are told apart by their letters (`RunMarkers`).
+    case run0, run1, run2, run3, run4, run5, run6, run7, run8, run9, run10, run11
     case accent
     case muted
     case good
     case warning
     case error
 
+    /// The run colors, in run order.
+    public static let runs: [CellColor] = [.run0, .run1, .run2, .run3, .run4, .run5,
+                                           .run6, .run7, .run8, .run9, .run10, .run11]
+
+    /// How many runs get a color of their own before the colors repeat.
+    public static var runColorCount: Int { runs.count }
+
     /// The color of run number `index` (wrapping).
     public static func run(_ index: Int) -> CellColor {
-        let runs: [CellColor] = [.run0, .run1, .run2, .run3, .run4, .run5]
-        return runs[((index % runs.count) + runs.count) % runs.count]
+        runs[((index % runs.count) + runs.count) % runs.count]
     }
+
+    /// The run number of a run color (0 for the first), nil for the other colors.
+    public var runIndex: Int? { Self.runs.firstIndex(of: self) }
 }
 
 /// How one cell looks: a color and a few attributes.

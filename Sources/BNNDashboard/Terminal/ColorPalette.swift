@@ -18,8 +18,12 @@ public enum ColorPalette {
     /// The entry for `color` on a terminal with `colorCount` colors (`COLORS`).
     ///
     /// Below 8 colors nothing is colored; from 256 colors on, softer xterm-256
-    /// shades replace the eight saturated basics.
+    /// shades replace the eight saturated basics. Runs: twelve shades of their own
+    /// on 256 colors; on 16 colors the six basic hues and then their bright
+    /// variants; on 8 colors the six hues repeat from the seventh run on (the run
+    /// letters tell those apart).
     public static func entry(for color: CellColor, colorCount: Int) -> Entry {
+        if let run = color.runIndex { return runEntry(run, colorCount: colorCount) }
         if colorCount >= 256 { return extended(color) }
         if colorCount >= 8 { return basic(color) }
         return Entry(foreground: nil, dim: color == .muted)
@@ -41,15 +45,38 @@ public enum ColorPalette {
     private static let red: Int16 = 1, green: Int16 = 2, yellow: Int16 = 3
     private static let blue: Int16 = 4, magenta: Int16 = 5, cyan: Int16 = 6
 
+    /// The six hues runs take on 8 and 16 colors, in run order.
+    private static let runHues: [Int16] = [cyan, magenta, green, yellow, blue, red]
+
+    /// Run colors on 256 colors: twelve shades, in run order.
+    private static let runShades: [Int16] = [
+        45,   // #00d7ff cyan
+        213,  // #ff87ff magenta
+        114,  // #87d787 green
+        221,  // #ffd75f gold
+        111,  // #87afff periwinkle
+        209,  // #ff875f salmon
+        43,   // #00d7af teal
+        177,  // #d787ff violet
+        186,  // #d7d787 khaki
+        218,  // #ffafd7 pink
+        155,  // #afff5f lime
+        180,  // #d7af87 tan
+    ]
+
+    private static func runEntry(_ run: Int, colorCount: Int) -> Entry {
+        if colorCount >= 256 { return Entry(foreground: runShades[run % runShades.count]) }
+        let hue = runHues[run % runHues.count]
+        if colorCount >= 16 { return Entry(foreground: run >= runHues.count ? hue + 8 : hue) }
+        if colorCount >= 8 { return Entry(foreground: hue) }
+        return Entry(foreground: nil)
+    }
+
     private static func basic(_ color: CellColor) -> Entry {
         switch color {
         case .normal: return Entry(foreground: nil)
-        case .run0: return Entry(foreground: cyan)
-        case .run1: return Entry(foreground: magenta)
-        case .run2: return Entry(foreground: green)
-        case .run3: return Entry(foreground: yellow)
-        case .run4: return Entry(foreground: blue)
-        case .run5: return Entry(foreground: red)
+        case .run0, .run1, .run2, .run3, .run4, .run5, .run6, .run7, .run8, .run9, .run10, .run11:
+            return runEntry(color.runIndex ?? 0, colorCount: 8)
         case .accent: return Entry(foreground: yellow)
         case .muted: return Entry(foreground: nil, dim: true)
         case .good: return Entry(foreground: green)
@@ -61,12 +88,8 @@ public enum ColorPalette {
     private static func extended(_ color: CellColor) -> Entry {
         switch color {
         case .normal: return Entry(foreground: nil)
-        case .run0: return Entry(foreground: 45)     // #00d7ff cyan
-        case .run1: return Entry(foreground: 213)    // #ff87ff magenta
-        case .run2: return Entry(foreground: 114)    // #87d787 green
-        case .run3: return Entry(foreground: 221)    // #ffd75f gold
-        case .run4: return Entry(foreground: 111)    // #87afff periwinkle
-        case .run5: return Entry(foreground: 209)    // #ff875f salmon
+        case .run0, .run1, .run2, .run3, .run4, .run5, .run6, .run7, .run8, .run9, .run10, .run11:
+            return runEntry(color.runIndex ?? 0, colorCount: 256)
         case .accent: return Entry(foreground: 183)  // #d7afff lavender
         case .muted: return Entry(foreground: 245)   // #8a8a8a grey
         case .good: return Entry(foreground: 78)     // #5fd787 green

@@ -55,21 +55,39 @@ public final class FollowedRuns: RunController, @unchecked Sendable {
         }
     }
 
+    /// A run of a file: the follower's index and the run's index in that file.
+    private struct RunKey: Hashable {
+        let file: Int
+        let run: Int
+    }
+
+    /// Runs in the order they first showed an epoch: a run keeps its place (and so
+    /// its color and letter) when runs of files earlier in name order show up later.
+    private var order: [RunKey] = []
+    private var ordered = Set<RunKey>()
+
     private func build(now: Double) -> [RunSnapshot] {
+        for (fileIndex, f) in followers.enumerated() {
+            for (runIndex, run) in f.runs.enumerated() where !run.epochs.isEmpty {
+                let key = RunKey(file: fileIndex, run: runIndex)
+                if ordered.insert(key).inserted { order.append(key) }
+            }
+        }
         var snapshots: [RunSnapshot] = []
         var taken = Set<String>()
-        for f in followers {
-            for (i, run) in f.runs.enumerated() where !run.epochs.isEmpty {
-                var name = run.name, k = 2
-                while taken.contains(name) { name = "\(run.name)#\(k)"; k += 1 }
-                taken.insert(name)
-                let last = run.epochs[run.epochs.count - 1].epochSeconds
-                let quiet = max(quietSeconds, 3 * (last.isFinite ? last : 0))
-                var s = MetricsLog.snapshot(name: name, epochs: run.epochs,
-                                            state: now - f.lastModified > quiet ? .done : .running)
-                if i == 0 { s.notice = f.warning }
-                snapshots.append(s)
-            }
+        for key in order {
+            let f = followers[key.file], i = key.run
+            guard i < f.runs.count, !f.runs[i].epochs.isEmpty else { continue }
+            let run = f.runs[i]
+            var name = run.name, k = 2
+            while taken.contains(name) { name = "\(run.name)#\(k)"; k += 1 }
+            taken.insert(name)
+            let last = run.epochs[run.epochs.count - 1].epochSeconds
+            let quiet = max(quietSeconds, 3 * (last.isFinite ? last : 0))
+            var s = MetricsLog.snapshot(name: name, epochs: run.epochs,
+                                        state: now - f.lastModified > quiet ? .done : .running)
+            if i == 0 { s.notice = f.warning }
+            snapshots.append(s)
         }
         return snapshots
     }

@@ -24,7 +24,12 @@ enum DashboardLoop {
             throw CommandFailure.runtime("\(error)")
         }
         var state = DashboardState(monochrome: display.monochrome, ascii: display.ascii || !terminal.unicode)
-        if let notice { state.post(notice.text, kind: notice.kind, now: Date().timeIntervalSince1970) }
+        if let notice {
+            // The notices separate their parts with " · "; in ASCII with the ASCII separator.
+            let text = notice.text.replacingOccurrences(of: Glyphs.unicode.separator,
+                                                        with: Glyphs.forASCII(state.ascii).separator)
+            state.post(text, kind: notice.kind, now: Date().timeIntervalSince1970)
+        }
         start()
         let app = TerminalApp(terminal: terminal)
         var lastVersions: [UInt64] = []

@@ -6,7 +6,7 @@ import Testing
 struct ColorPaletteTests {
     let runs: [CellColor] = [.run0, .run1, .run2, .run3, .run4, .run5]
 
-    @Test("runs get distinct colors on 8- and 256-color terminals", arguments: [8, 16, 256])
+    @Test("the first six runs get distinct colors on 8- and 256-color terminals", arguments: [8, 16, 256])
     func runsAreDistinct(_ colors: Int) {
         let foregrounds = runs.map { ColorPalette.entry(for: $0, colorCount: colors).foreground }
         #expect(foregrounds.allSatisfy { $0 != nil })

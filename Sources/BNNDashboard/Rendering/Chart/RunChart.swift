@@ -4,6 +4,11 @@ import BNNEngine
 /// snapshots: one color per run, validation solid, train dotted (extended to
 /// the epoch in flight), test dashed.
 ///
+/// Many runs stay readable: the selected run is drawn last (on top) and bold,
+/// and from `crowdedRunCount` runs on the others are dimmed behind it and the
+/// legend names the selected run only (the run table names them all);
+/// `selectedOnly` draws the selected run alone.
+///
 /// Shared by the live dashboard and the text export so both draw the same chart.
 public struct RunChart: Sendable {
     public var kind: ChartKind
@@ -14,11 +19,25 @@ public struct RunChart: Sendable {
     public var ascii: Bool
     /// Adds a second run letter mid-line so runs stay apart without color.
     public var monochrome: Bool
+    /// Draws only the selected run (the dashboard's `a`).
+    public var selectedOnly: Bool
+
+    /// From this many runs on, the runs that are not selected are drawn dim.
+    public static let crowdedRunCount = 4
 
     public init(kind: ChartKind, logScale: Bool = false, showTest: Bool = false, selectedRun: Int? = nil,
-                ascii: Bool = false, monochrome: Bool = false) {
+                ascii: Bool = false, monochrome: Bool = false, selectedOnly: Bool = false) {
         self.kind = kind; self.logScale = logScale; self.showTest = showTest
         self.selectedRun = selectedRun; self.ascii = ascii; self.monochrome = monochrome
+        self.selectedOnly = selectedOnly
+    }
+
+    /// The runs drawn, in drawing order: every run with the selected one last, or
+    /// the selected one alone (`selectedOnly`).
+    public func drawingOrder(runCount: Int) -> [Int] {
+        guard let sel = selectedRun, sel >= 0, sel < runCount else { return Array(0..<runCount) }
+        if selectedOnly { return [sel] }
+        return Array(0..<runCount).filter { $0 != sel } + [sel]
     }
 
     /// The panel title, e.g. "Error vs epoch (%, log)".
@@ -30,20 +49,26 @@ public struct RunChart: Sendable {
     /// The chart for `snapshots`.
     public func chart(_ snapshots: [RunSnapshot]) -> LineChart {
         let markers = RunMarkers(names: snapshots.map(\.name))
-        var order = Array(snapshots.indices)
-        if let sel = selectedRun, let i = order.firstIndex(of: sel) {
-            order.remove(at: i); order.append(sel)
-        }
+        let order = drawingOrder(runCount: snapshots.count)
+        // Crowded: only with a selected run to stand out (the text export has none).
+        let selected = selectedRun.flatMap { snapshots.indices.contains($0) ? $0 : nil }
+        let dimOthers = selected != nil && snapshots.count >= Self.crowdedRunCount
         var series: [ChartSeries] = []
         for r in order {
-            series += runSeries(snapshots[r], run: r, runCount: snapshots.count, letter: markers.letter(r))
+            series += runSeries(snapshots[r], run: r, runCount: snapshots.count, letter: markers.letter(r),
+                                dim: dimOthers && r != selectedRun)
         }
-        let xLimit = snapshots.map { Double($0.totalEpochs) }.max()
+        let xLimit = order.map { Double(snapshots[$0].totalEpochs) }.max()
+        // A crowded chart's legend names the selected run only: the table lists them all.
+        var named = order.sorted()
+        if let selected, dimOthers || selectedOnly { named = [selected] }
         return LineChart(series: series, format: kind == .error ? .percent : .plain, logScale: logScale,
-                         ascii: ascii, legend: legend(snapshots, markers: markers), xLimit: xLimit)
+                         ascii: ascii, legend: legend(snapshots, markers: markers, runs: named),
+                         xLimit: xLimit)
     }
 
-    private func runSeries(_ s: RunSnapshot, run r: Int, runCount: Int, letter: Unicode.Scalar) -> [ChartSeries] {
+    private func runSeries(_ s: RunSnapshot, run r: Int, runCount: Int, letter: Unicode.Scalar,
+                           dim: Bool) -> [ChartSeries] {
         let color = CellColor.run(r)
         let selected = r == selectedRun
         let marker = RunMarkers.asciiSymbol(r)
@@ -60,7 +85,7 @@ public struct RunChart: Sendable {
                                                           pattern: .dotted, marker: marker))]
         if showTest {
             out.append(ChartSeries(points: points { kind == .error ? $0.testError : $0.testLoss },
-                                   pen: Pen(style: CellStyle(color: color), pattern: .dashed, marker: marker)))
+                                   pen: Pen(style: CellStyle(color: color, dim: dim), pattern: .dashed, marker: marker)))
         }
         let validation = points { kind == .error ? $0.valError : $0.valLoss }
         var labels: [Int] = []
@@ -70,20 +95,22 @@ public struct RunChart: Sendable {
             if mid > 0 && mid < validation.count - 1 { labels.insert(mid, at: 0) }
         }
         out.append(ChartSeries(points: validation,
-                               pen: Pen(style: CellStyle(color: color, bold: selected), pattern: .solid, marker: marker),
-                               label: ascii ? nil : letter, labelStyle: CellStyle(color: color, bold: true),
+                               pen: Pen(style: CellStyle(color: color, bold: selected, dim: dim), pattern: .solid,
+                                        marker: marker),
+                               label: letter, labelStyle: CellStyle(color: color, bold: true),
                                labelIndices: labels))
         return out
     }
 
-    /// Legend groups: one per run ("d det"), then one per series kind with a sample of its line.
-    public func legend(_ snapshots: [RunSnapshot], markers: RunMarkers) -> [[TextSpan]] {
+    /// Legend groups: one per run drawn ("d det"; in ASCII its symbol too, "* d det"),
+    /// then one per series kind with a sample of its line.
+    public func legend(_ snapshots: [RunSnapshot], markers: RunMarkers, runs: [Int]? = nil) -> [[TextSpan]] {
         var groups: [[TextSpan]] = []
-        for (r, s) in snapshots.enumerated() {
+        for r in runs ?? Array(snapshots.indices) where r >= 0 && r < snapshots.count {
             let color = CellColor.run(r)
-            let mark = ascii ? RunMarkers.asciiSymbol(r) : markers.letter(r)
-            groups.append([TextSpan(String(mark), style: CellStyle(color: color, bold: true)),
-                           TextSpan(" " + s.name, style: CellStyle(color: color))])
+            let mark = ascii ? String(RunMarkers.asciiSymbol(r)) + " " + String(markers.letter(r)) : String(markers.letter(r))
+            groups.append([TextSpan(mark, style: CellStyle(color: color, bold: true)),
+                           TextSpan(" " + snapshots[r].name, style: CellStyle(color: color))])
         }
         let muted = CellStyle(color: .muted)
         var kinds: [(LinePattern, String)] = [(.solid, "val"), (.dotted, "train")]

@@ -63,7 +63,7 @@ public enum PanelSlot: CaseIterable, Sendable {
         case .chart:
             return ChartPanel(chart: RunChart(kind: state.chartKind, logScale: state.logScale, showTest: state.showTest,
                                               selectedRun: state.selectedRun, ascii: state.ascii,
-                                              monochrome: state.monochrome),
+                                              monochrome: state.monochrome, selectedOnly: state.selectedRunOnly),
                               snapshots: context.snapshots)
         case .weights:
             guard let selected = context.selected else {

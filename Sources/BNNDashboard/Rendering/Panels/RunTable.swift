@@ -29,7 +29,7 @@ public struct RunTable: Sendable {
     }
 
     private var nameWidth: Int {
-        Swift.min(snapshots.contains { $0.lineage != nil } ? 22 : 12,
+        Swift.min(snapshots.contains { $0.lineage != nil } ? 22 : 16,
                   Swift.max(5, snapshots.map { $0.displayName(ascii: glyphs.isASCII).unicodeScalars.count }.max() ?? 5))
     }
 
@@ -82,7 +82,22 @@ public struct RunTable: Sendable {
         return (shown, Swift.min(4, Self.gap + extra))
     }
 
-    /// Rows: a header, then one per run (clipped to `height`).
+    /// The runs shown when `rows` rows are free for them: all when they fit, else
+    /// the page of `rows` runs that holds the selected run (the last page ends at
+    /// the last run).
+    ///
+    /// Whole pages rather than scrolling by one row: moving the selection within a
+    /// page leaves every row where it was, and the selected run is always shown.
+    public static func shownRuns(count: Int, selected: Int?, rows: Int) -> Range<Int> {
+        guard count > rows else { return 0..<count }
+        guard rows > 0 else { return 0..<0 }
+        let selected = Swift.min(Swift.max(0, selected ?? 0), count - 1)
+        let start = Swift.min(selected / rows * rows, count - rows)
+        return start..<(start + rows)
+    }
+
+    /// Rows: a header, then one per run; when they do not all fit in `height`,
+    /// the page of runs that holds the selected one (`shownRuns`).
     public func render(width: Int, height: Int) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         let (cols, gap) = visibleColumns(width: width)
@@ -93,18 +108,30 @@ public struct RunTable: Sendable {
             grid.put(text, x: x, y: 0, style: header)
             x += c.width + gap
         }
-        for (i, s) in snapshots.enumerated() where 1 + i < height {
+        let shown = Self.shownRuns(count: snapshots.count, selected: selectedRun, rows: height - 1)
+        for (row, i) in shown.enumerated() {
+            let s = snapshots[i]
             let rowStyle = CellStyle(color: .run(i), bold: i == selectedRun)
             x = 0
             for c in cols {
                 let (text, style) = c.cell(i, s)
                 var cellStyle = style ?? rowStyle
                 if i == selectedRun { cellStyle.bold = true }
-                grid.put(Format.pad(text, c.width, right: c.right), x: x, y: 1 + i, style: cellStyle)
+                grid.put(Format.pad(text, c.width, right: c.right), x: x, y: 1 + row, style: cellStyle)
                 x += c.width + gap
             }
         }
         return grid
+    }
+
+    /// The panel title for `rows` rows of runs: "Runs", or "Runs 6-10 of 12" when
+    /// only a page of them is shown.
+    public func title(rows: Int) -> [TextSpan] {
+        let shown = Self.shownRuns(count: snapshots.count, selected: selectedRun, rows: rows)
+        guard shown.count < snapshots.count else { return [TextSpan("Runs", style: DashboardRenderer.title)] }
+        let range = shown.isEmpty ? "" : " \(shown.lowerBound + 1)-\(shown.upperBound)"
+        return [TextSpan("Runs", style: DashboardRenderer.title),
+                TextSpan(range + " of \(snapshots.count)", style: DashboardRenderer.muted)]
     }
 }
 
@@ -113,5 +140,12 @@ extension RunTable: DashboardPanel {
 
     public var panelNote: [TextSpan] {
         [TextSpan("tab", style: DashboardRenderer.accent), TextSpan(" select", style: DashboardRenderer.muted)]
+    }
+
+    /// The bordered table, titled with the page of runs it shows when not all fit.
+    public func draw(on grid: inout CellGrid, in rect: GridRect, glyphs: Glyphs) {
+        // Inside: the border's two rows, then the column header.
+        DashboardRenderer.drawPanel(on: &grid, rect, glyphs: glyphs, title: title(rows: rect.height - 3),
+                                    note: panelNote) { w, h in render(width: w, height: h) }
     }
 }

@@ -20,16 +20,6 @@ public struct StatusLines: Sendable {
         let muted = CellStyle(color: .muted)
 
         // Line 1: states, and the message on the right (the message wins the space).
-        var states: [TextSpan] = [TextSpan(" ")]
-        let markers = RunMarkers(names: snapshots.map(\.name))
-        for (i, s) in snapshots.enumerated() {
-            if i > 0 { states.append(TextSpan(glyphs.separator, style: muted)) }
-            states.append(TextSpan("\(Character(markers.letter(i))) \(s.name) ", style: CellStyle(color: .run(i), bold: i == state.selectedRun)))
-            let styleForState = RunStateStyle.style(s.state)
-            states.append(TextSpan("\(RunStateStyle.icon(s.state, glyphs: glyphs)) \(s.state.label)", style: styleForState))
-            if let reason = RunStateStyle.reason(s.state) { states.append(TextSpan(": " + reason, style: styleForState)) }
-            if let notice = s.notice { states.append(TextSpan(" ! " + notice, style: CellStyle(color: .warning, bold: true))) }
-        }
         var messageWidth = 0
         if let m = state.visibleMessage(now: now) {
             let style = m.kind == .error ? CellStyle(color: .error, bold: true) : CellStyle(color: .accent, bold: true)
@@ -38,7 +28,8 @@ public struct StatusLines: Sendable {
             grid.putRight(String(String.UnicodeScalarView(text.unicodeScalars.suffix(messageWidth))),
                           rightX: width - 1, y: 0, style: style)
         }
-        grid.putSpans(states, x: 0, y: 0, maxWidth: Swift.max(0, width - messageWidth - (messageWidth > 0 ? 2 : 0)))
+        let statesWidth = Swift.max(0, width - messageWidth - (messageWidth > 0 ? 2 : 0))
+        grid.putSpans(stateSpans(width: statesWidth), x: 0, y: 0, maxWidth: statesWidth)
 
         // Line 2: the prompt, or progress and key hints.
         if let prompt = state.learningRatePrompt {
@@ -57,6 +48,43 @@ public struct StatusLines: Sendable {
         }
         if !hints.isEmpty { grid.putSpans(hints, x: width - hints.width - 1, y: 1) }
         return grid
+    }
+
+    /// Line 1's run states: every run's; when they do not all fit in `width`, those of
+    /// the selected run and of the runs with something to say (a reason, a warning),
+    /// in run order, then how many runs are left out ("+7 more"), so that no run's
+    /// warning is lost off the edge of a crowded line.
+    func stateSpans(width: Int) -> [TextSpan] {
+        let muted = CellStyle(color: .muted)
+        let markers = RunMarkers(names: snapshots.map(\.name))
+        let groups: [[TextSpan]] = snapshots.enumerated().map { i, s in
+            var group = [TextSpan("\(Character(markers.letter(i))) \(s.name) ",
+                                  style: CellStyle(color: .run(i), bold: i == state.selectedRun))]
+            let styleForState = RunStateStyle.style(s.state)
+            group.append(TextSpan("\(RunStateStyle.icon(s.state, glyphs: glyphs)) \(s.state.label)", style: styleForState))
+            if let reason = RunStateStyle.reason(s.state) { group.append(TextSpan(": " + reason, style: styleForState)) }
+            if let notice = s.notice { group.append(TextSpan(" ! " + notice, style: CellStyle(color: .warning, bold: true))) }
+            return group
+        }
+        func joined(_ indices: [Int], more: Int) -> [TextSpan] {
+            var spans = [TextSpan(" ")]
+            for (k, i) in indices.enumerated() {
+                if k > 0 { spans.append(TextSpan(glyphs.separator, style: muted)) }
+                spans += groups[i]
+            }
+            if more > 0 {
+                spans.append(TextSpan((indices.isEmpty ? "" : glyphs.separator) + "+\(more) more", style: muted))
+            }
+            return spans
+        }
+        let all = joined(Array(groups.indices), more: 0)
+        if all.width <= width { return all }
+        let wanted = groups.indices.filter { i in
+            i == state.selectedRun || snapshots[i].notice != nil || RunStateStyle.reason(snapshots[i].state) != nil
+        }
+        var shown: [Int] = []
+        for i in wanted where joined(shown + [i], more: groups.count - shown.count - 1).width <= width { shown.append(i) }
+        return joined(shown, more: groups.count - shown.count)
     }
 
     /// The open prompt: its question, the text typed, and what Enter, Tab and Esc do.
