@@ -5,48 +5,131 @@ import Testing
 
 @testable import BNNDeploy
 
-/// The generated C against `PackedModel`'s predictions, for every dense layer kind
-/// (8-bit first layer to thresholds or to scores, binary hidden, binary output) and odd
-/// widths, compiled with the host's `cc -std=c99 -Wall -Wextra -Werror -pedantic -O2`.
+/// The generated C against `PackedModel`'s predictions, for every layer kind (dense: 8-bit
+/// first layer to thresholds or to scores, binary hidden, binary output; convolution on the
+/// 8-bit image and on bits, one- and zero-padded; max-pooling, also of a pooling; dense on NHWC
+/// bits) with odd widths, channel counts and image sizes (every border class), compiled with the
+/// host's `cc -std=c99 -Wall -Wextra -Werror -pedantic -O2`.
 @Suite("Generated C")
 struct GeneratedCTests {
     static let shapes: [[Int]] = [[37, 10], [100, 33, 5], [61, 31, 64, 65, 3], [784, 1, 2]]
 
+    static let convNets: [(spec: String, input: FeatureShape, padding: ConvolutionPadding)] = [
+        ("8C3-MP2-16C3-MP2-32FC-10", FeatureShape(height: 28, width: 28, channels: 1), .zero),
+        ("8C3-MP2-16C3-MP2-32FC-10", FeatureShape(height: 28, width: 28, channels: 1), .one),
+        ("3C3-70C3-MP2-5FC-3", FeatureShape(height: 7, width: 5, channels: 1), .zero),
+        ("33C3-MP2-MP2-4", FeatureShape(height: 6, width: 6, channels: 3), .one),
+        ("5C3-9C3-7", FeatureShape(height: 1, width: 3, channels: 2), .zero),
+        ("8C3-16C3-5", FeatureShape(height: 3, width: 1, channels: 2), .one),
+    ]
+
     @Test("predicts what the packed model predicts", arguments: shapes)
     func matchesPackedModel(widths: [Int]) throws {
         var rng = SeededGenerator(seed: UInt64(widths.reduce(0, +)))
-        let model = try PackedModel(layers: Self.randomLayers(widths, &rng))
+        try Self.check(try PackedModel(layers: Self.randomLayers(widths, &rng)), rng: &rng)
+    }
+
+    @Test("a ConvNet predicts what the packed model predicts", arguments: 0..<convNets.count)
+    func convNetMatchesPackedModel(index: Int) throws {
+        let (spec, input, padding) = Self.convNets[index]
+        var rng = SeededGenerator(seed: UInt64(40 + index))
+        let model = try PackedModel(network: Self.randomConvNet(spec, input: input, padding: padding, &rng))
+        #expect(model.architecture == spec)
+        try Self.check(model, rng: &rng)
+    }
+
+    /// Compiles the C of `model` and compares its classes of 300 random images with the packed model's.
+    static func check(_ model: PackedModel, rng: inout SeededGenerator) throws {
         let count = 300
-        let pixels = (0..<(count * widths[0])).map { _ in rng.next() % 3 == 0 ? UInt8(0) : UInt8(truncatingIfNeeded: rng.next()) }
+        let pixels = (0..<(count * model.inputSize)).map { _ in rng.next() % 3 == 0 ? UInt8(0) : UInt8(truncatingIfNeeded: rng.next()) }
         let expected = try model.predict(pixels: pixels, gemm: try BinaryGEMM(threadCount: 1))
 
         let names = (0..<model.classCount).map { "class \"\($0)\"" }
         let provenance = ModelProvenance(architecture: "test", mode: "det", trainingRun: "random */ weights",
                                          testError: "not measured", classNames: names)
         let c = try CModelGenerator.generate(model, provenance: provenance)
-        #expect(c.scratchBytes > 0 && c.constantBytes >= 4 * widths[1])
+        #expect(c.scratchBytes > 0 && c.constantBytes >= model.binaryWeightCount / 8)
+        #expect(!c.source.contains("float") && !c.source.contains("double"))
         let predicted = try Self.compileAndRun(c, pixels: pixels)
         let differing = zip(predicted, expected).filter { $0 != $1 }.count
-        #expect(predicted.count == count && differing == 0, "\(differing) of \(count) predictions differ")
-        #expect(Set(expected).count > 1, "a degenerate model predicts one class only")
+        #expect(predicted.count == count && differing == 0, "\(model.architecture): \(differing) of \(count) predictions differ")
+        #expect(Set(expected).count > 1, "a degenerate model \(model.architecture) predicts one class only")
+    }
+
+    @Test("the reference ConvNet's scratch: two buffers sized by the outputs written to each")
+    func referenceScratch() throws {
+        var rng = SeededGenerator(seed: 5)
+        let model = try PackedModel(network: Self.randomConvNet("32C3-MP2-64C3-MP2-256FC-10",
+                                                                input: FeatureShape(height: 28, width: 28, channels: 1), padding: .one, &rng))
+        let c = try CModelGenerator.generate(model, provenance: ModelProvenance(architecture: "reference", mode: "det", trainingRun: "random",
+                                                                                testError: "not measured", classNames: nil))
+        // conv 28·28·1 words and conv 14·14·2 and dense 8 to buffer 0; the pools' 14·14·1 and 7·7·2 to buffer 1.
+        #expect(c.scratchBytes == 4 * (784 + 196) + 3)
+        #expect(c.source.contains("bnn_conv_from_pixels(pixels, 28, 28, 1,") && c.source.contains("bnn_max_pool(mem + 0, 28, 28, 1,"))
+        #expect(c.header.contains("layer 2: conv 3x3x32 -> 64 on 14x14, binary in (XNOR-popcount, one-padding)"))
+        // The first convolution keeps the thresholds of the 9 border classes a 28×28 image has.
+        #expect(c.source.contains("static const int32_t bnn_layer0_thresholds[\(9 * 32)]"))
     }
 
     /// Random trained-looking parameters: γ of both signs and some zero (thresholds with flips
     /// and the always/never sentinels), running statistics of the sums' size.
     static func randomLayers(_ widths: [Int], _ rng: inout SeededGenerator) -> [DenseLayerParameters] {
-        (0..<(widths.count - 1)).map { k in
-            let n = widths[k + 1], inputs = widths[k]
-            let spread = Float(inputs).squareRoot()  // of x·W_b, with x = p / 127.5 − 1 in the first layer
-            func uniform() -> Float { 2 * rng.nextUnitFloat() - 1 }
-            return DenseLayerParameters(
-                inputs: inputs, outputs: n,
-                latentWeights: (0..<(inputs * n)).map { _ in uniform() },
-                bnGamma: (0..<n).map { j in j % 7 == 3 ? 0 : uniform() },
-                bnBeta: (0..<n).map { _ in uniform() },
-                bnRunningMean: (0..<n).map { _ in 0.3 * uniform() * spread },
-                bnRunningVar: (0..<n).map { _ in (0.2 + rng.nextUnitFloat()) * spread * spread },
-                bnEpsilon: 1e-4)
+        (0..<(widths.count - 1)).map { k in randomDense(inputs: widths[k], outputs: widths[k + 1], &rng) }
+    }
+
+    static func randomDense(inputs: Int, outputs n: Int, _ rng: inout SeededGenerator) -> DenseLayerParameters {
+        let weights = (0..<(inputs * n)).map { _ in 2 * rng.nextUnitFloat() - 1 }
+        let bn = randomBatchNorm(n, sums: inputs, &rng)  // of x·W_b, with x = p / 127.5 − 1 in the first layer
+        return DenseLayerParameters(inputs: inputs, outputs: n, latentWeights: weights,
+                                    bnGamma: bn.gamma, bnBeta: bn.beta, bnRunningMean: bn.mean, bnRunningVar: bn.variance, bnEpsilon: 1e-4)
+    }
+
+    /// γ of both signs (every 7th zero), β, μ and σ² of the size of a sum of `sums` ±1 terms.
+    static func randomBatchNorm(_ n: Int, sums: Int, _ rng: inout SeededGenerator) -> (gamma: [Float], beta: [Float], mean: [Float], variance: [Float]) {
+        let spread = Float(sums).squareRoot()
+        func uniform() -> Float { 2 * rng.nextUnitFloat() - 1 }
+        return ((0..<n).map { j in j % 7 == 3 ? 0 : uniform() }, (0..<n).map { _ in uniform() },
+                (0..<n).map { _ in 0.3 * uniform() * spread }, (0..<n).map { _ in (0.2 + rng.nextUnitFloat()) * spread * spread })
+    }
+
+    /// A random ConvNet from a spec like "8C3-MP2-16C3-MP2-32FC-10" on `input`; the output layer's
+    /// γ > 0 and small means, so that its scores follow the sums and several classes win.
+    static func randomConvNet(_ spec: String, input: FeatureShape, padding: ConvolutionPadding,
+                              _ rng: inout SeededGenerator) -> InferenceNetworkParameters {
+        var shape = input
+        var layers: [InferenceLayerParameters] = []
+        let tokens = spec.split(separator: "-")
+        for (i, token) in tokens.enumerated() {
+            if token == "MP2" {
+                layers.append(.maxPool)
+                shape = FeatureShape(height: shape.height / 2, width: shape.width / 2, channels: shape.channels)
+            } else if token.hasSuffix("C3") {
+                let n = Int(token.dropLast(2))!
+                let g = ConvolutionGeometry(inputHeight: shape.height, inputWidth: shape.width, inputChannels: shape.channels, outputChannels: n)
+                let weights = (0..<g.weightCount).map { _ in 2 * rng.nextUnitFloat() - 1 }
+                var bn = randomBatchNorm(n, sums: g.patchLength, &rng)
+                if i + 1 < tokens.count, tokens[i + 1] == "MP2" {
+                    // Pooling takes the max (γ > 0) or the min (γ < 0) of four sums: move the means that way.
+                    let spread = Float(g.patchLength).squareRoot()
+                    for j in 0..<n { bn.mean[j] += bn.gamma[j] < 0 ? -spread : spread }
+                }
+                layers.append(.convolution(ConvolutionLayerParameters(
+                    geometry: g, padding: padding, latentWeights: weights,
+                    bnGamma: bn.gamma, bnBeta: bn.beta, bnRunningMean: bn.mean, bnRunningVar: bn.variance, bnEpsilon: 1e-4)))
+                shape = FeatureShape(height: shape.height, width: shape.width, channels: n)
+            } else {
+                let n = Int(token.hasSuffix("FC") ? token.dropLast(2) : token)!
+                var dense = randomDense(inputs: shape.count, outputs: n, &rng)
+                if i == tokens.count - 1 {
+                    dense.bnGamma = (0..<n).map { _ in 0.5 + rng.nextUnitFloat() }
+                    dense.bnRunningMean = (0..<n).map { _ in 2 * rng.nextUnitFloat() - 1 }
+                    dense.bnBeta = [Float](repeating: 0, count: n)
+                }
+                layers.append(.dense(dense))
+                shape = .vector(n)
+            }
         }
+        return InferenceNetworkParameters(inputShape: input, layers: layers)
     }
 
     static func compileAndRun(_ c: CModelSource, pixels: [UInt8]) throws -> [Int] {
