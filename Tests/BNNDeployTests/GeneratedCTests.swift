@@ -14,13 +14,15 @@ import Testing
 struct GeneratedCTests {
     static let shapes: [[Int]] = [[37, 10], [100, 33, 5], [61, 31, 64, 65, 3], [784, 1, 2]]
 
-    static let convNets: [(spec: String, input: FeatureShape, padding: ConvolutionPadding)] = [
-        ("8C3-MP2-16C3-MP2-32FC-10", FeatureShape(height: 28, width: 28, channels: 1), .zero),
-        ("8C3-MP2-16C3-MP2-32FC-10", FeatureShape(height: 28, width: 28, channels: 1), .one),
-        ("3C3-70C3-MP2-5FC-3", FeatureShape(height: 7, width: 5, channels: 1), .zero),
-        ("33C3-MP2-MP2-4", FeatureShape(height: 6, width: 6, channels: 3), .one),
-        ("5C3-9C3-7", FeatureShape(height: 1, width: 3, channels: 2), .zero),
-        ("8C3-16C3-5", FeatureShape(height: 3, width: 1, channels: 2), .one),
+    /// ConvNets of odd shapes: Cin 1 to 3, Cout across 32-bit word boundaries (33, 70), images of a
+    /// row or a column (border class "both"), a pooling of a pooling, dense output right after a convolution.
+    static let convNets: [(layers: [RandomNetwork.Layer], image: [Int], padding: ConvolutionPadding)] = [
+        ([.c3(8), .maxPool, .c3(16), .maxPool, .fc(32), .fc(10)], [28, 28, 1], .zero),
+        ([.c3(8), .maxPool, .c3(16), .maxPool, .fc(32), .fc(10)], [28, 28, 1], .one),
+        ([.c3(3), .c3(70), .maxPool, .fc(5), .fc(3)], [7, 5, 1], .zero),
+        ([.c3(33), .maxPool, .maxPool, .fc(4)], [6, 6, 3], .one),
+        ([.c3(5), .c3(9), .fc(7)], [1, 3, 2], .zero),
+        ([.c3(8), .c3(16), .fc(5)], [3, 1, 2], .one),
     ]
 
     @Test("predicts what the packed model predicts", arguments: shapes)
@@ -31,11 +33,10 @@ struct GeneratedCTests {
 
     @Test("a ConvNet predicts what the packed model predicts", arguments: 0..<convNets.count)
     func convNetMatchesPackedModel(index: Int) throws {
-        let (spec, input, padding) = Self.convNets[index]
+        let (layers, image, padding) = Self.convNets[index]
         var rng = SeededGenerator(seed: UInt64(40 + index))
-        let model = try PackedModel(network: Self.randomConvNet(spec, input: input, padding: padding, &rng))
-        #expect(model.architecture == spec)
-        try Self.check(model, rng: &rng)
+        let input = FeatureShape(height: image[0], width: image[1], channels: image[2])
+        try Self.check(try PackedModel(network: Self.randomConvNet(layers, input: input, padding: padding, &rng)), rng: &rng)
     }
 
     /// Compiles the C of `model` and compares its classes of 300 random images with the packed model's.
@@ -59,8 +60,10 @@ struct GeneratedCTests {
     @Test("the reference ConvNet's scratch: two buffers sized by the outputs written to each")
     func referenceScratch() throws {
         var rng = SeededGenerator(seed: 5)
-        let model = try PackedModel(network: Self.randomConvNet("32C3-MP2-64C3-MP2-256FC-10",
-                                                                input: FeatureShape(height: 28, width: 28, channels: 1), padding: .one, &rng))
+        let layers: [RandomNetwork.Layer] = [.c3(32), .maxPool, .c3(64), .maxPool, .fc(256), .fc(10)]
+        let model = try PackedModel(network: Self.randomConvNet(layers, input: FeatureShape(height: 28, width: 28, channels: 1),
+                                                                padding: .one, &rng))
+        #expect(model.architecture == "32C3-MP2-64C3-MP2-256FC-10")
         let c = try CModelGenerator.generate(model, provenance: ModelProvenance(architecture: "reference", mode: "det", trainingRun: "random",
                                                                                 testError: "not measured", classNames: nil))
         // conv 28·28·1 words and conv 14·14·2 and dense 8 to buffer 0; the pools' 14·14·1 and 7·7·2 to buffer 1.
@@ -92,44 +95,29 @@ struct GeneratedCTests {
                 (0..<n).map { _ in 0.3 * uniform() * spread }, (0..<n).map { _ in (0.2 + rng.nextUnitFloat()) * spread * spread })
     }
 
-    /// A random ConvNet from a spec like "8C3-MP2-16C3-MP2-32FC-10" on `input`; the output layer's
-    /// γ > 0 and small means, so that its scores follow the sums and several classes win.
-    static func randomConvNet(_ spec: String, input: FeatureShape, padding: ConvolutionPadding,
+    /// A random ConvNet of `layers` on `input` with `randomBatchNorm` statistics; a pooled
+    /// convolution's means move towards the pooled sums, and the output layer's γ > 0 and small
+    /// means, so that its scores follow the sums and several classes win.
+    static func randomConvNet(_ layers: [RandomNetwork.Layer], input: FeatureShape, padding: ConvolutionPadding,
                               _ rng: inout SeededGenerator) -> InferenceNetworkParameters {
-        var shape = input
-        var layers: [InferenceLayerParameters] = []
-        let tokens = spec.split(separator: "-")
-        for (i, token) in tokens.enumerated() {
-            if token == "MP2" {
-                layers.append(.maxPool)
-                shape = FeatureShape(height: shape.height / 2, width: shape.width / 2, channels: shape.channels)
-            } else if token.hasSuffix("C3") {
-                let n = Int(token.dropLast(2))!
-                let g = ConvolutionGeometry(inputHeight: shape.height, inputWidth: shape.width, inputChannels: shape.channels, outputChannels: n)
-                let weights = (0..<g.weightCount).map { _ in 2 * rng.nextUnitFloat() - 1 }
-                var bn = randomBatchNorm(n, sums: g.patchLength, &rng)
-                if i + 1 < tokens.count, tokens[i + 1] == "MP2" {
-                    // Pooling takes the max (γ > 0) or the min (γ < 0) of four sums: move the means that way.
-                    let spread = Float(g.patchLength).squareRoot()
-                    for j in 0..<n { bn.mean[j] += bn.gamma[j] < 0 ? -spread : spread }
-                }
-                layers.append(.convolution(ConvolutionLayerParameters(
-                    geometry: g, padding: padding, latentWeights: weights,
-                    bnGamma: bn.gamma, bnBeta: bn.beta, bnRunningMean: bn.mean, bnRunningVar: bn.variance, bnEpsilon: 1e-4)))
-                shape = FeatureShape(height: shape.height, width: shape.width, channels: n)
-            } else {
-                let n = Int(token.hasSuffix("FC") ? token.dropLast(2) : token)!
-                var dense = randomDense(inputs: shape.count, outputs: n, &rng)
-                if i == tokens.count - 1 {
-                    dense.bnGamma = (0..<n).map { _ in 0.5 + rng.nextUnitFloat() }
-                    dense.bnRunningMean = (0..<n).map { _ in 2 * rng.nextUnitFloat() - 1 }
-                    dense.bnBeta = [Float](repeating: 0, count: n)
-                }
-                layers.append(.dense(dense))
-                shape = .vector(n)
+        let seed = rng.next()
+        var statistics = rng
+        let network = RandomNetwork.parameters(input: input, layers: layers, padding: padding, seed: seed) { index, n, fanIn in
+            var bn = randomBatchNorm(n, sums: fanIn, &statistics)
+            if index == layers.count - 1 {
+                bn.gamma = (0..<n).map { _ in 0.5 + statistics.nextUnitFloat() }
+                bn.mean = (0..<n).map { _ in 2 * statistics.nextUnitFloat() - 1 }
+                bn.beta = [Float](repeating: 0, count: n)
+            } else if index + 1 < layers.count, layers[index + 1] == .maxPool {
+                // Pooling takes the max (γ > 0) or the min (γ < 0) of four sums, about one standard
+                // deviation above (below) one: sqrt(fan-in) on bits, about 0.6 of that on pixels.
+                let spread = Float(fanIn).squareRoot() * (index == 0 ? 0.6 : 1)
+                for j in 0..<n { bn.mean[j] += bn.gamma[j] < 0 ? -spread : spread }
             }
+            return RandomNetwork.BatchNorm(gamma: bn.gamma, beta: bn.beta, mean: bn.mean, variance: bn.variance)
         }
-        return InferenceNetworkParameters(inputShape: input, layers: layers)
+        rng = statistics
+        return network
     }
 
     static func compileAndRun(_ c: CModelSource, pixels: [UInt8]) throws -> [Int] {
@@ -167,4 +155,9 @@ struct GeneratedCTests {
         }
         return String(decoding: output, as: UTF8.self)
     }
+}
+
+extension RandomNetwork.Layer {
+    static func c3(_ n: Int) -> Self { .convolution(outputChannels: n) }
+    static func fc(_ n: Int) -> Self { .dense(units: n) }
 }

@@ -9,7 +9,7 @@ import Testing
 struct ModelSummaryTests {
     @Test("784-1024-10: the MLP rows docs/deploy.md shows")
     func multilayerPerceptron() throws {
-        let model = try LatencyMeasurement.randomModel(input: .vector(784), layers: [.dense(units: 1024), .dense(units: 10)])
+        let model = try RandomNetwork.model(input: .vector(784), layers: [.dense(units: 1024), .dense(units: 10)])
         let s = ModelSummary(model: model)
         #expect(s.layers.map(\.name) == ["dense0", "dense1"] && !s.isConvolutional)
         #expect(s.total(\.binaryWeights) == 813_056 && s.total(\.otherParameters) == 1_065)
@@ -21,7 +21,7 @@ struct ModelSummaryTests {
 
     @Test("32C3-MP2-64C3-MP2-256FC-10: convolution, pooling and dense rows")
     func referenceConvNet() throws {
-        let model = try LatencyMeasurement.randomModel(
+        let model = try RandomNetwork.model(
             input: FeatureShape(height: 28, width: 28, channels: 1),
             layers: [.convolution(outputChannels: 32), .maxPool, .convolution(outputChannels: 64), .maxPool, .dense(units: 256), .dense(units: 10)])
         let s = ModelSummary(model: model)

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Batch 1 is what a device does (one image per call); batch 256 shows the throughput
 /// the blocked kernels reach when images queue up. Inference time does not depend on the
-/// weights' values, so an architecture alone is timed with seeded random weights.
+/// weights' values, so an architecture alone is timed with seeded random weights (`RandomNetwork`).
 public struct LatencyMeasurement: Sendable, Codable, Equatable {
     public var cpu: String
     public var kernel: String
@@ -69,47 +69,5 @@ public struct LatencyMeasurement: Sendable, Codable, Equatable {
         var name = field("model name") ?? "unknown CPU"
         if let family = field("cpu family"), let model = field("model") { name += " (family \(family) model \(model))" }
         return name
-    }
-
-    /// One layer of an architecture to time, in the paper's notation: `NC3`, `MP2`, `NFC`.
-    public enum ArchitectureLayer: Sendable, Equatable {
-        case convolution(outputChannels: Int)
-        case maxPool
-        case dense(units: Int)
-    }
-
-    /// A model of this shape with seeded random weights and BatchNorm (for timing an architecture):
-    /// `layers` on images of `input` (a vector for an MLP).
-    public static func randomModel(input: FeatureShape, layers: [ArchitectureLayer], padding: ConvolutionPadding = .one,
-                                   seed: UInt64 = 1) throws -> PackedModel {
-        var rng = SeededGenerator(seed: seed)
-        func weights(_ count: Int) -> [Float] { (0..<count).map { _ in 2 * rng.nextUnitFloat() - 1 } }
-        func batchNorm(_ n: Int, fanIn: Int) -> (gamma: [Float], beta: [Float], mean: [Float], variance: [Float]) {
-            ([Float](repeating: 1, count: n), [Float](repeating: 0, count: n), [Float](repeating: 0, count: n),
-             [Float](repeating: Float(fanIn), count: n))
-        }
-        var shape = input
-        var network: [InferenceLayerParameters] = []
-        for layer in layers {
-            switch layer {
-            case .convolution(let n):
-                let g = ConvolutionGeometry(inputHeight: shape.height, inputWidth: shape.width, inputChannels: shape.channels, outputChannels: n)
-                let bn = batchNorm(n, fanIn: g.patchLength)
-                network.append(.convolution(ConvolutionLayerParameters(
-                    geometry: g, padding: padding, latentWeights: weights(g.weightCount),
-                    bnGamma: bn.gamma, bnBeta: bn.beta, bnRunningMean: bn.mean, bnRunningVar: bn.variance, bnEpsilon: 1e-4)))
-                shape = FeatureShape(height: g.outputHeight, width: g.outputWidth, channels: n)
-            case .maxPool:
-                network.append(.maxPool)
-                shape = FeatureShape(height: shape.height / 2, width: shape.width / 2, channels: shape.channels)
-            case .dense(let n):
-                let bn = batchNorm(n, fanIn: shape.count)
-                network.append(.dense(DenseLayerParameters(
-                    inputs: shape.count, outputs: n, latentWeights: weights(shape.count * n),
-                    bnGamma: bn.gamma, bnBeta: bn.beta, bnRunningMean: bn.mean, bnRunningVar: bn.variance, bnEpsilon: 1e-4)))
-                shape = .vector(n)
-            }
-        }
-        return try PackedModel(network: InferenceNetworkParameters(inputShape: input, layers: network))
     }
 }

@@ -67,7 +67,7 @@ struct SummaryCommand: ParsableCommand {
         do { arch = try Architecture(parsing: target) } catch {
             throw .usage("\(target) is neither a file nor an architecture: \(error)")
         }
-        let layers = arch.layers.map { spec -> LatencyMeasurement.ArchitectureLayer in
+        let layers = arch.layers.map { spec -> RandomNetwork.Layer in
             switch spec {
             case .convolution(let n): return .convolution(outputChannels: n)
             case .maxPool: return .maxPool
@@ -76,7 +76,7 @@ struct SummaryCommand: ParsableCommand {
         }
         let input = arch.hasConvolutions ? FeatureShape(height: arch.input.height, width: arch.input.width, channels: arch.input.channels)
             : .vector(arch.inputSize)
-        do { return (try LatencyMeasurement.randomModel(input: input, layers: layers), "architecture \(arch)") } catch {
+        do { return (try RandomNetwork.model(input: input, layers: layers), "architecture \(arch)") } catch {
             throw .usage("\(error)")
         }
     }
