@@ -6,7 +6,9 @@
 #  3. s390x (big-endian): s390x-linux-gnu-gcc -static, run under qemu-s390x;
 #  4. Cortex-M4: arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os; the object may call nothing but
 #     memset/memcpy (<string.h>); linked with -nostdlib and newlib's libc for those, bnn_predict
-#     as the entry; then arm-none-eabi-size: text, rodata, data, bss of the linked image.
+#     as the entry; then arm-none-eabi-size: text, rodata, data, bss of the linked image, and the
+#     model's RAM (BNN_SCRATCH_BYTES).
+# MLPs and ConvNets alike: the first line names the model's architecture (from the header).
 # Usage: c-export-check.sh MODEL_DIR PIXELS_FILE PREDICTIONS_FILE
 #   PIXELS_FILE: the test images' raw pixels back to back; PREDICTIONS_FILE: eval --predictions.
 #   CROSS_IMAGES=N runs only the first N images under qemu (default: all).
@@ -17,6 +19,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -eq 3 ] || { echo "usage: $0 MODEL_DIR PIXELS_FILE PREDICTIONS_FILE" >&2; exit 64; }
 model=$1 pixels=$2 expected=$3
 input_size=$(sed -n 's/^#define BNN_INPUT_SIZE \([0-9]*\)$/\1/p' "$model/bnn_model.h")
+scratch_bytes=$(sed -n 's/^#define BNN_SCRATCH_BYTES \([0-9]*\)$/\1/p' "$model/bnn_model.h")
+[ -n "$input_size" ] && [ -n "$scratch_bytes" ] || { echo "$model/bnn_model.h: no BNN_INPUT_SIZE or BNN_SCRATCH_BYTES" >&2; exit 1; }
+echo "model: $(sed -n 's/^ \* Architecture: *//p' "$model/bnn_model.h")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 strict=(-std=c99 -Wall -Wextra -Werror -pedantic)
@@ -63,9 +68,9 @@ if have arm-none-eabi-gcc && have arm-none-eabi-size; then
     [ -z "$undefined" ] || { echo "cortex-m4: bnn_model.o needs more than <string.h>: $undefined" >&2; exit 1; }
     arm-none-eabi-gcc "${m4[@]}" -nostdlib -Wl,--gc-sections -Wl,-e,bnn_predict -Wl,-u,bnn_class_name \
         "$tmp/m4.o" -lc -o "$tmp/m4.elf"
-    arm-none-eabi-size -A "$tmp/m4.elf" | awk '
+    arm-none-eabi-size -A "$tmp/m4.elf" | awk -v scratch="$scratch_bytes" '
         $1 == ".text" { text = $2 } $1 ~ /^\.rodata/ { rodata += $2 } $1 == ".data" { data = $2 } $1 == ".bss" { bss = $2 }
-        END { printf "cortex-m4 (arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os, -nostdlib + memset): text %d rodata %d data %d bss %d bytes\n", text, rodata, data, bss }'
+        END { printf "cortex-m4 (arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os, -nostdlib + memset): text %d rodata %d data %d bss %d bytes; RAM: BNN_SCRATCH_BYTES %d\n", text, rodata, data, bss, scratch }'
 else
     echo "cortex-m4: skipped: arm-none-eabi-gcc missing (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)"
 fi

@@ -16,19 +16,17 @@ public struct CModelSource: Sendable {
 /// Turns a `PackedModel` into C99 with the API embedded engineers expect:
 /// `BNN_INPUT_SIZE`, `BNN_CLASSES`, `BNN_SCRATCH_BYTES`, `bnn_predict` and `bnn_class_name`.
 ///
-/// The layers are `CLayer` kinds chained through two ping-pong buffers in the
-/// caller's scratch memory; the generator emits the runtime functions they need,
+/// The layers (dense, 3×3 convolution, 2×2 max-pooling) are `CLayer` kinds chained
+/// through two ping-pong buffers in the caller's scratch memory; the generator emits the runtime functions they need,
 /// their `const` arrays and one `bnn_predict` calling them in order.
 public enum CModelGenerator {
     /// Why a model cannot be generated.
     public enum GenerationError: Error, CustomStringConvertible {
         case outputLayer(OutputFixedPoint.Unrepresentable)
         case classNames(expected: Int, actual: Int)
-        case unsupported(SupportedModels.Unsupported)
 
         public var description: String {
             switch self {
-            case .unsupported(let e): return e.description
             case .outputLayer(let e): return e.description
             case let .classNames(expected, actual): return "\(actual) class names for a model with \(expected) classes"
             }
@@ -36,13 +34,18 @@ public enum CModelGenerator {
     }
 
     public static func generate(_ model: PackedModel, provenance: ModelProvenance) throws(GenerationError) -> CModelSource {
-        do { try SupportedModels.check(model) } catch { throw .unsupported(error) }
         if let names = provenance.classNames, names.count != model.classCount {
             throw .classNames(expected: model.classCount, actual: names.count)
         }
         let fixed: OutputFixedPoint
         do { fixed = try OutputFixedPoint(outputOf: model) } catch { throw .outputLayer(error) }
-        let layers: [any CLayer] = (0..<model.layerCount).map { DenseCLayer(layer: $0, of: model, fixedPoint: fixed) }
+        let layers: [any CLayer] = (0..<model.layerCount).map { index in
+            switch model.view(layer: index) {
+            case .convolution(let c): return ConvolutionCLayer(c)
+            case .maxPool(let input, let flip): return MaxPoolCLayer(input: input, flip: flip)
+            case .dense(let input, _): return DenseCLayer(layer: index, of: model, input: input, fixedPoint: fixed)
+            }
+        }
         let plan = ScratchPlan(layers: layers)
         let names = provenance.classNames ?? (0..<model.classCount).map(String.init)
         let constantBytes = layers.reduce(0) { $0 + $1.constantBytes }
@@ -157,26 +160,30 @@ public enum CModelGenerator {
     }
 }
 
-/// Where each layer reads and writes in the caller's scratch buffer (in 32-bit words):
-/// the image's input buffer first, then two ping-pong buffers for the packed hidden activations.
+/// Where each layer reads and writes in the caller's scratch buffer (in 32-bit words): the
+/// image's bit planes first (an MLP; a first convolution reads `pixels` in place), then two
+/// ping-pong buffers for the packed activations, layer i writing buffer i % 2, each buffer
+/// as large as the largest output written to it.
 struct ScratchPlan {
     let inputWords: Int
-    let bufferWords: Int
-    let buffers: Int
+    /// Words of buffer 0 and of buffer 1.
+    let bufferWords: (Int, Int)
+    let readsPixels: Bool
 
     init(layers: [any CLayer]) {
         inputWords = layers[0].input.words
-        let produced = layers.compactMap(\.outputBits)
-        bufferWords = produced.map(CWords.count(forBits:)).max() ?? 0
-        buffers = min(produced.count, 2)
+        if case .image = layers[0].input { readsPixels = true } else { readsPixels = false }
+        let produced = layers.map { $0.outputWords ?? 0 }
+        func largest(_ parity: Int) -> Int { produced.indices.filter { $0 % 2 == parity }.map { produced[$0] }.max() ?? 0 }
+        bufferWords = (largest(0), largest(1))
     }
 
     /// BNN_SCRATCH_BYTES: the words, plus 3 bytes to align an unaligned buffer.
-    var bytes: Int { 4 * (inputWords + buffers * bufferWords) + 3 }
+    var bytes: Int { 4 * (inputWords + bufferWords.0 + bufferWords.1) + 3 }
 
-    func input(of layer: Int) -> String { layer == 0 ? "mem" : buffer(layer - 1) }
+    func input(of layer: Int) -> String { layer > 0 ? buffer(layer - 1) : readsPixels ? "pixels" : "mem" }
     func output(of layer: Int) -> String { buffer(layer) }
-    private func buffer(_ k: Int) -> String { "mem + \(inputWords + (k % 2) * bufferWords)" }
+    private func buffer(_ k: Int) -> String { "mem + \(inputWords + (k % 2) * bufferWords.0)" }
 }
 
 extension String {

@@ -17,18 +17,24 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
     case denseHiddenFromBits
     case denseOutputFromPixels
     case denseOutputFromBits
+    case borderEdge
+    case convolutionFromPixels
+    case convolutionFromBits
+    case maxPool
 
     static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
     /// The functions this one calls (emitted before it).
     var dependencies: [CRuntimeFunction] {
         switch self {
-        case .popcount, .bitPlanes, .thresholdBit, .classScore: return []
+        case .popcount, .bitPlanes, .thresholdBit, .classScore, .borderEdge, .maxPool: return []
         case .pixelProduct, .binaryProduct: return [.popcount]
         case .denseHiddenFromPixels: return [.pixelProduct, .thresholdBit]
         case .denseHiddenFromBits: return [.binaryProduct, .thresholdBit]
         case .denseOutputFromPixels: return [.pixelProduct, .classScore]
         case .denseOutputFromBits: return [.binaryProduct, .classScore]
+        case .convolutionFromPixels: return [.borderEdge, .thresholdBit]
+        case .convolutionFromBits: return [.binaryProduct, .thresholdBit]
         }
     }
 
@@ -125,66 +131,137 @@ enum CRuntimeFunction: Int, CaseIterable, Comparable {
                 if (j == 0 || score > *best_score) { *best = (int)j; *best_score = score; }
             }
             """
-        case .denseHiddenFromPixels:
+        case .denseHiddenFromPixels: return Self.dense(fromPixels: true, hidden: true)
+        case .denseHiddenFromBits: return Self.dense(fromPixels: false, hidden: true)
+        case .denseOutputFromPixels: return Self.dense(fromPixels: true, hidden: false)
+        case .denseOutputFromBits: return Self.dense(fromPixels: false, hidden: false)
+        case .borderEdge:
             return """
-            /* A first dense layer: n binarized outputs from the image's bit planes. */
-            static void bnn_dense_hidden_from_pixels(const uint32_t *planes, int32_t in_words, int32_t pixel_sum,
-                                                     const uint32_t *weights, const int32_t *thresholds,
-                                                     const uint32_t *flip, int32_t n, uint32_t *out)
+            /* Where row (or column) i of n lies: 0 inside, 1 first, 2 last, 3 both (n == 1). The border class
+               edge(y, h) * 4 + edge(x, w) says which of a 3x3 window's taps are inside the image. */
+            static int32_t bnn_border_edge(int32_t i, int32_t n)
             {
-                memset(out, 0, (size_t)((n + 31) / 32) * sizeof out[0]);
-                for (int32_t j = 0; j < n; j++) {
-                    int32_t s = bnn_pixel_product(planes, in_words, pixel_sum, weights + j * in_words);
-                    bnn_threshold_bit(out, j, s, thresholds, flip);
+                return n == 1 ? 3 : i == 0 ? 1 : i == n - 1 ? 2 : 0;
+            }
+            """
+        case .convolutionFromPixels:
+            return """
+            /* The first convolution (3x3, stride 1, zero-padded) on h x w x cin raw pixels: per position and
+               output channel j, P = p . w_b over the taps inside the image, exactly in integers (w_b = +1 where
+               bit (ky * 3 + kx) * cin + c of row j is set), then bit j = (P >= T) XOR flip_j with the thresholds
+               of the position's border class (row class_row[class] of `thresholds`, cout per row). */
+            static void bnn_conv_from_pixels(const uint8_t *pixels, int32_t h, int32_t w, int32_t cin,
+                const uint32_t *weights, int32_t row_words, const int32_t *thresholds, const uint8_t *class_row,
+                const uint32_t *flip, int32_t cout, uint32_t *out)
+            {
+                int32_t out_words = (cout + 31) / 32;
+                memset(out, 0, (size_t)(h * w * out_words) * sizeof out[0]);
+                for (int32_t y = 0; y < h; y++) {
+                    for (int32_t x = 0; x < w; x++) {
+                        const int32_t *t = thresholds + class_row[bnn_border_edge(y, h) * 4 + bnn_border_edge(x, w)] * cout;
+                        uint32_t *o = out + (y * w + x) * out_words;
+                        for (int32_t j = 0; j < cout; j++) {
+                            const uint32_t *wj = weights + j * row_words;
+                            int32_t p = 0;
+                            for (int32_t tap = 0; tap < 9; tap++) {
+                                int32_t yy = y + tap / 3 - 1, xx = x + tap % 3 - 1;
+                                if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                                for (int32_t c = 0; c < cin; c++) {
+                                    int32_t bit = tap * cin + c, v = pixels[(yy * w + xx) * cin + c];
+                                    p += ((wj[bit >> 5] >> (bit & 31)) & 1u) ? v : -v;
+                                }
+                            }
+                            bnn_threshold_bit(o, j, p, t, flip);
+                        }
+                    }
                 }
             }
             """
-        case .denseHiddenFromBits:
+        case .convolutionFromBits:
             return """
-            /* A hidden dense layer: n binarized outputs from k packed binary inputs. */
-            static void bnn_dense_hidden_from_bits(const uint32_t *in, int32_t in_words, int32_t k,
-                                                   const uint32_t *weights, const int32_t *thresholds,
-                                                   const uint32_t *flip, int32_t n, uint32_t *out)
+            /* A binary convolution (3x3, stride 1) on h x w x cin packed +1/-1 values, (cin + 31) / 32 words per
+               position: per position and output channel j, the true sum s over the 9 taps (row j holds a tap's
+               cin bits in as many words); a tap outside the image reads +1 (one_padding: it adds the sum of its
+               weights, 2 popcount(w) - cin) or 0 (zero-padding); then bit j = (s >= T_j) XOR flip_j. */
+            static void bnn_conv_from_bits(const uint32_t *in, int32_t h, int32_t w, int32_t cin, const uint32_t *weights,
+                const int32_t *thresholds, const uint32_t *flip, int32_t cout, int32_t one_padding, uint32_t *out)
             {
-                memset(out, 0, (size_t)((n + 31) / 32) * sizeof out[0]);
-                for (int32_t j = 0; j < n; j++) {
-                    int32_t s = bnn_binary_product(in, weights + j * in_words, in_words, k);
-                    bnn_threshold_bit(out, j, s, thresholds, flip);
+                int32_t in_words = (cin + 31) / 32, out_words = (cout + 31) / 32;
+                memset(out, 0, (size_t)(h * w * out_words) * sizeof out[0]);
+                for (int32_t y = 0; y < h; y++) {
+                    for (int32_t x = 0; x < w; x++) {
+                        uint32_t *o = out + (y * w + x) * out_words;
+                        for (int32_t j = 0; j < cout; j++) {
+                            int32_t s = 0;
+                            for (int32_t tap = 0; tap < 9; tap++) {
+                                int32_t yy = y + tap / 3 - 1, xx = x + tap % 3 - 1;
+                                const uint32_t *wt = weights + (j * 9 + tap) * in_words;
+                                if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
+                                    s += bnn_binary_product(in + (yy * w + xx) * in_words, wt, in_words, cin);
+                                } else if (one_padding) {
+                                    int32_t plus = 0;
+                                    for (int32_t i = 0; i < in_words; i++) plus += BNN_POPCOUNT32(wt[i]);
+                                    s += 2 * plus - cin;
+                                }
+                            }
+                            bnn_threshold_bit(o, j, s, thresholds, flip);
+                        }
+                    }
                 }
             }
             """
-        case .denseOutputFromPixels:
+        case .maxPool:
             return """
-            /* A network of one dense layer: the class with the largest fixed-point score of P. */
-            static int bnn_dense_output_from_pixels(const uint32_t *planes, int32_t in_words, int32_t pixel_sum,
-                                                    const uint32_t *weights, const int32_t *scale,
-                                                    const int64_t *offset, int32_t n)
+            /* 2x2 max-pooling (stride 2, odd rows and columns dropped) of packed bits, `words` words per position.
+               Pooling comes before BatchNorm + sign, and the bit (s >= T) XOR flip is monotone in s: the pooled
+               bit is the OR of the four where flip is 0 and their AND where it is 1. */
+            static void bnn_max_pool(const uint32_t *in, int32_t h, int32_t w, int32_t words, const uint32_t *flip,
+                uint32_t *out)
             {
-                int best = 0;
-                int64_t best_score = 0;
-                for (int32_t j = 0; j < n; j++) {
-                    int32_t s = bnn_pixel_product(planes, in_words, pixel_sum, weights + j * in_words);
-                    bnn_class_score(j, s, scale, offset, &best, &best_score);
+                for (int32_t y = 0; y < h / 2; y++) {
+                    for (int32_t x = 0; x < w / 2; x++) {
+                        const uint32_t *a = in + (2 * y * w + 2 * x) * words, *b = a + w * words;
+                        uint32_t *o = out + (y * (w / 2) + x) * words;
+                        for (int32_t k = 0; k < words; k++) {
+                            uint32_t any = a[k] | a[k + words] | b[k] | b[k + words];
+                            uint32_t all = a[k] & a[k + words] & b[k] & b[k + words];
+                            o[k] = (any & ~flip[k]) | (all & flip[k]);
+                        }
+                    }
                 }
-                return best;
-            }
-            """
-        case .denseOutputFromBits:
-            return """
-            /* The output layer: the class with the largest fixed-point score of s. */
-            static int bnn_dense_output_from_bits(const uint32_t *in, int32_t in_words, int32_t k,
-                                                  const uint32_t *weights, const int32_t *scale,
-                                                  const int64_t *offset, int32_t n)
-            {
-                int best = 0;
-                int64_t best_score = 0;
-                for (int32_t j = 0; j < n; j++) {
-                    int32_t s = bnn_binary_product(in, weights + j * in_words, in_words, k);
-                    bnn_class_score(j, s, scale, offset, &best, &best_score);
-                }
-                return best;
             }
             """
         }
     }
+
+    /// The four dense layer functions: the first layer's bit-plane product or a binary one,
+    /// then a hidden layer's thresholds (packed bits out) or the output layer's class scores.
+    private static func dense(fromPixels: Bool, hidden: Bool) -> String {
+        let name = "bnn_dense_" + (hidden ? "hidden" : "output") + (fromPixels ? "_from_pixels" : "_from_bits")
+        let what = switch (fromPixels, hidden) {
+        case (true, true): "A first dense layer: n binarized outputs from the image's bit planes."
+        case (false, true): "A hidden dense layer: n binarized outputs from k packed binary inputs."
+        case (true, false): "A network of one dense layer: the class with the largest fixed-point score of P."
+        case (false, false): "The output layer: the class with the largest fixed-point score of s."
+        }
+        let input = fromPixels ? "const uint32_t *planes, int32_t in_words, int32_t pixel_sum"
+                               : "const uint32_t *in, int32_t in_words, int32_t k"
+        let product = fromPixels ? "bnn_pixel_product(planes, in_words, pixel_sum, weights + j * in_words)"
+                                 : "bnn_binary_product(in, weights + j * in_words, in_words, k)"
+        let step = hidden ? "const int32_t *thresholds, const uint32_t *flip, int32_t n, uint32_t *out"
+                          : "const int32_t *scale, const int64_t *offset, int32_t n"
+        let before = hidden ? ["    memset(out, 0, (size_t)((n + 31) / 32) * sizeof out[0]);"]
+                            : ["    int best = 0;", "    int64_t best_score = 0;"]
+        let apply = hidden ? "bnn_threshold_bit(out, j, s, thresholds, flip);"
+                           : "bnn_class_score(j, s, scale, offset, &best, &best_score);"
+        return (["/* \(what) */",
+                 "static \(hidden ? "void" : "int") \(name)(\(input),",
+                 "    const uint32_t *weights, \(step))",
+                 "{"] + before + [
+                 "    for (int32_t j = 0; j < n; j++) {",
+                 "        int32_t s = \(product);",
+                 "        \(apply)",
+                 "    }"] + (hidden ? [] : ["    return best;"]) + ["}"]).joined(separator: "\n")
+    }
 }
+

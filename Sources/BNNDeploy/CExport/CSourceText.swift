@@ -28,6 +28,11 @@ struct CSourceText {
         array("int32_t", name, values, perLine: 8) { String($0) }
     }
 
+    /// A `uint8_t` array in decimal.
+    mutating func bytes(_ name: String, _ values: [UInt8]) {
+        array("uint8_t", name, values, perLine: 16) { String($0) }
+    }
+
     /// An `int64_t` array of INT64_C literals.
     mutating func int64s(_ name: String, _ values: [Int64]) {
         array("int64_t", name, values, perLine: 4) { "INT64_C(\($0))" }

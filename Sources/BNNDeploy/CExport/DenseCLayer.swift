@@ -21,49 +21,33 @@ struct DenseCLayer: CLayer {
         case scores(OutputFixedPoint)
     }
 
-    /// Layer `index` of `model` (with `fixedPoint` for the output layer).
-    init(layer index: Int, of model: PackedModel, fixedPoint: OutputFixedPoint) {
-        let inputs = model.widths[index]
-        input = index == 0 ? .pixelPlanes(pixels: inputs) : .bits(count: inputs)
+    /// Layer `index` of `model`, reading `input` (with `fixedPoint` for the output layer).
+    init(layer index: Int, of model: PackedModel, input shape: FeatureShape, fixedPoint: OutputFixedPoint) {
+        input = index == 0 ? .pixelPlanes(pixels: shape.count) : .bits(shape)
         outputs = model.widths[index + 1]
-        weights = Self.words(of: model.weights(layer: index))
+        weights = CWords.rows(of: model.weights(layer: index), positions: index == 0 ? 1 : shape.positions)
         if let t = model.thresholds(layer: index) {
-            step = .threshold(t.thresholds, flip: Self.words(bits: outputs, of: t.flip))
+            step = .threshold(t.thresholds, flip: CWords.words(bits: outputs, of: t.flip))
         } else {
             step = .scores(fixedPoint)
         }
     }
 
-    /// The 64-bit rows of a packed matrix as 32-bit words, row by row (low half first).
-    static func words(of matrix: BitPackedMatrix) -> [UInt32] {
-        let perRow = CWords.count(forBits: matrix.columns)
-        var out = [UInt32](repeating: 0, count: matrix.rows * perRow)
-        matrix.withUnsafeWords { w in
-            for r in 0..<matrix.rows {
-                let row = w + r * matrix.wordsPerRow
-                for i in 0..<perRow { out[r * perRow + i] = UInt32(truncatingIfNeeded: row[i / 2] >> UInt64(32 * (i % 2))) }
-            }
-        }
-        return out
-    }
-
-    /// The first `bits` bits of 64-bit words as 32-bit words.
-    static func words(bits: Int, of words64: [UInt64]) -> [UInt32] {
-        (0..<CWords.count(forBits: bits)).map { UInt32(truncatingIfNeeded: words64[$0 / 2] >> UInt64(32 * ($0 % 2))) }
-    }
-
-    var outputBits: Int? {
-        if case .threshold = step { return outputs }
+    var outputWords: Int? {
+        if case .threshold = step { return CWords.count(forBits: outputs) }
         return nil
     }
 
-    /// Words per weight row (and per bit plane of the image).
-    private var rowWords: Int { CWords.count(forBits: inputCount) }
+    /// Words per weight row (and per bit plane of the image, or per input).
+    private var rowWords: Int {
+        if case .bits(let shape) = input { return CWords.count(shape) }
+        return CWords.count(forBits: inputCount)
+    }
 
     private var inputCount: Int {
         switch input {
         case .pixelPlanes(let pixels): return pixels
-        case .bits(let count): return count
+        case .image(let shape), .bits(let shape): return shape.count
         }
     }
 
@@ -73,7 +57,7 @@ struct DenseCLayer: CLayer {
     }
 
     var runtimeFunctions: [CRuntimeFunction] {
-        switch (isFirst, outputBits != nil) {
+        switch (isFirst, outputWords != nil) {
         case (true, true): return [.bitPlanes, .denseHiddenFromPixels]
         case (true, false): return [.bitPlanes, .denseOutputFromPixels]
         case (false, true): return [.denseHiddenFromBits]
@@ -82,7 +66,7 @@ struct DenseCLayer: CLayer {
     }
 
     func constants(prefix: String, into text: inout CSourceText) {
-        text.line("/* \(summary): W_b, \(outputs) rows of \(rowWords) words (bit i of row j = weight from input i to neuron j, 1 = +1). */")
+        text.line("/* \(summary): W_b, \(outputs) rows of \(rowWords) words (row j = the weights of neuron j from its inputs in their layout, 1 = +1). */")
         text.words("\(prefix)_weights", weights)
         switch step {
         case .threshold(let thresholds, let flip):
@@ -119,8 +103,9 @@ struct DenseCLayer: CLayer {
     }
 
     var summary: String {
-        let from = isFirst ? "8-bit pixels in (bit planes)" : "binary in (XNOR-popcount)"
-        let to = outputBits != nil ? "sign out (integer thresholds)" : "class scores (fixed-point BatchNorm), argmax"
-        return "dense \(inputCount) -> \(outputs), \(from), \(to)"
+        let kind = isFirst ? "8-bit pixels in (bit planes)" : "binary in (XNOR-popcount)"
+        let to = outputWords != nil ? "sign out (integer thresholds)" : "class scores (fixed-point BatchNorm), argmax"
+        let from = if case .bits(let shape) = input { shape.asciiText } else { "\(inputCount)" }
+        return "dense \(from) -> \(outputs), \(kind), \(to)"
     }
 }

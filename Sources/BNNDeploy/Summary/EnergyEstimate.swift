@@ -67,34 +67,46 @@ public struct EnergyEstimate: Sendable, Codable, Equatable {
         let macs = Double(s.total(\.float32MultiplyAccumulates))
         let fMem = Self.memory(forBytes: s.total(\.float32Bytes))
         let bMem = Self.memory(forBytes: s.total(\.packedBytes))
+        // Activations live in two buffers as large as the widest layer: float32, or bits beside the 8-bit image.
         let widest = s.widths.max() ?? 0
-        let activations = Self.memory(forBytes: 2 * 4 * widest)
-        // Activations: each layer reads its input and writes its output once.
-        let floatActivationBits = s.layers.enumerated().reduce(0) { $0 + ($1.offset == 0 ? 8 : 32) * $1.element.inputs + 32 * $1.element.outputShape[0] }
-        let binaryActivationBits = s.layers.enumerated().reduce(0) { $0 + ($1.offset == 0 ? 8 : 1) * $1.element.inputs + $1.element.outputShape[0] }
+        let fActivations = Self.memory(forBytes: 2 * 4 * widest)
+        let bActivations = Self.memory(forBytes: 2 * ((widest + 7) / 8) + (s.widths.first ?? 0))
+        // Each layer reads its input and writes its output once.
+        let floatActivationBits = s.layers.enumerated().reduce(0) { $0 + ($1.offset == 0 ? 8 : 32) * $1.element.inputs + 32 * $1.element.outputCount }
+        let binaryActivationBits = s.layers.enumerated().reduce(0) { $0 + ($1.offset == 0 ? 8 : 1) * $1.element.inputs + $1.element.outputCount }
         let floatWeightAccesses = Double(s.total(\.float32Bytes)) / 8
         let binaryWeightAccesses = Double(s.total(\.packedBytes)) / 8
         float32 = Budget(
-            computePicojoules: macs * (Self.float32Multiply + Self.float32Add),
-            memoryPicojoules: floatWeightAccesses * fMem.picojoules + Double(floatActivationBits) / 64 * activations.picojoules,
+            computePicojoules: macs * (Self.float32Multiply + Self.float32Add) + Double(s.total(\.float32Compares)) * Self.float32Add,
+            memoryPicojoules: floatWeightAccesses * fMem.picojoules + Double(floatActivationBits) / 64 * fActivations.picojoules,
             weightMemory: fMem.name)
         binary = Budget(
             computePicojoules: Double(s.total(\.binaryOperationWords)) * Self.binaryWord
                 + Double(s.total(\.thresholdCompares)) * Self.int32Add
+                + Double(s.total(\.pixelMultiplyAccumulates)) * Self.int32Add
                 + Double(s.total(\.realMultiplyAccumulates)) * (Self.int32Multiply + Self.int32Add),
-            memoryPicojoules: binaryWeightAccesses * bMem.picojoules + Double(binaryActivationBits) / 64 * activations.picojoules,
+            memoryPicojoules: binaryWeightAccesses * bMem.picojoules + Double(binaryActivationBits) / 64 * bActivations.picojoules,
             weightMemory: bMem.name)
         ratio = float32.totalPicojoules / binary.totalPicojoules
+        let activations = fActivations.name == bActivations.name ? "from \(fActivations.name)"
+            : "float32 from \(fActivations.name), binary from \(bActivations.name)"
+        let convolutions = !s.isConvolutional ? [] : [
+            "float32 convolutions: 9*Cin*Cout multiply-accumulates per output position, and BatchNorm on the (pooled) outputs",
+            "first convolution: each 8-bit pixel times a +-1 weight is an add or subtract into a 32-bit sum (priced as a 32-bit add, 0.1 pJ), as the C export computes it",
+            "binary convolutions: 9*Cin bits of XNOR + popcount per output value, in 64-bit words of one tap's channels (ceil(Cin/64) words per tap, as the packed model lays them out)",
+            "max-pooling: binary, 4 bits combined per output bit (OR, or AND where BatchNorm decreases), priced as XNOR + popcount words (an overestimate); float32, 3 compares per output value, priced as float adds (0.9 pJ)",
+        ]
         assumptions = [
             "figures: Horowitz (ISSCC 2014, 45 nm) as quoted in the review of Courbariaux et al., Tables 2-3",
             "float32 network: one 32-bit float multiply (3.7 pJ) + add (0.9 pJ) per multiply-accumulate, K*N per layer, and one more per neuron for its BatchNorm (scale and shift folded)",
             String(format: "XNOR and popcount are not in Table 2: one bit of either is priced as one bit-slice of an 8-bit integer add, 0.03 pJ / 8 = %.5f pJ", Self.bitSlice),
             String(format: "one 64-bit word of XNOR + popcount = 64 XNOR slices + 64 popcount-adder slices + one 32-bit add (0.1 pJ) of the count into the sum = %.3f pJ", Self.binaryWord),
-            "first layer: 8-bit pixels times +-1 weights as 8 bit planes (AND + popcount per plane, as the packed model computes it): 8 words per weight word",
-            "hidden layers: one 32-bit integer compare (priced as a 32-bit add, 0.1 pJ) per neuron for the folded BatchNorm + sign",
+            s.isConvolutional ? nil : "first layer: 8-bit pixels times +-1 weights as 8 bit planes (AND + popcount per plane, as the packed model computes it): 8 words per weight word",
+        ].compactMap { $0 } + convolutions + [
+            "hidden layers: one 32-bit integer compare (priced as a 32-bit add, 0.1 pJ) per neuron\(s.isConvolutional ? " or convolution output" : "") for the folded BatchNorm + sign",
             "output layer of the binary network: BatchNorm as a 32-bit integer multiply (3.1 pJ) + add (0.1 pJ) per class (the C export's fixed point)",
             "weights and BatchNorm parameters: read once per inference in 64-bit accesses from the smallest Table 3 memory holding all of them (float32: \(fMem.name); packed: \(bMem.name))",
-            "activations: every layer reads its input and writes its output once (float32 or 1 bit; 8-bit pixels in both), from \(activations.name)",
+            "activations: every layer reads its input and writes its output once (float32 or 1 bit; 8-bit pixels in both), \(activations)",
             "one image at a time (no weight reuse across a batch); control, instruction fetch and the argmax are not counted",
         ]
     }

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Batch 1 is what a device does (one image per call); batch 256 shows the throughput
 /// the blocked kernels reach when images queue up. Inference time does not depend on the
-/// weights' values, so an architecture alone is timed with seeded random weights.
+/// weights' values, so an architecture alone is timed with seeded random weights (`RandomNetwork`).
 public struct LatencyMeasurement: Sendable, Codable, Equatable {
     public var cpu: String
     public var kernel: String
@@ -69,20 +69,5 @@ public struct LatencyMeasurement: Sendable, Codable, Equatable {
         var name = field("model name") ?? "unknown CPU"
         if let family = field("cpu family"), let model = field("model") { name += " (family \(family) model \(model))" }
         return name
-    }
-
-    /// A model of this shape with seeded random weights and BatchNorm (for timing an architecture).
-    public static func randomModel(widths: [Int], seed: UInt64 = 1) throws -> PackedModel {
-        var rng = SeededGenerator(seed: seed)
-        let layers = (0..<(widths.count - 1)).map { k in
-            let inputs = widths[k], n = widths[k + 1]
-            return DenseLayerParameters(
-                inputs: inputs, outputs: n,
-                latentWeights: (0..<(inputs * n)).map { _ in 2 * rng.nextUnitFloat() - 1 },
-                bnGamma: [Float](repeating: 1, count: n), bnBeta: [Float](repeating: 0, count: n),
-                bnRunningMean: [Float](repeating: 0, count: n), bnRunningVar: [Float](repeating: Float(inputs), count: n),
-                bnEpsilon: 1e-4)
-        }
-        return try PackedModel(layers: layers)
     }
 }

@@ -11,9 +11,10 @@ public struct SummaryReport: Sendable, Codable, Equatable {
     public var energy: EnergyEstimate
     public var latency: LatencyMeasurement?
 
-    public init(source: String, summary: ModelSummary, latency: LatencyMeasurement?) {
+    /// `architecture` in the paper's notation (`PackedModel.architecture`).
+    public init(source: String, architecture: String, summary: ModelSummary, latency: LatencyMeasurement?) {
         self.source = source
-        architecture = summary.widths.map(String.init).joined(separator: "-")
+        self.architecture = architecture
         self.summary = summary
         totals = [
             "binaryWeights": summary.total(\.binaryWeights), "otherParameters": summary.total(\.otherParameters),
@@ -21,6 +22,8 @@ public struct SummaryReport: Sendable, Codable, Equatable {
             "binaryOperationBits": summary.total(\.binaryOperationBits),
             "binaryOperationWords": summary.total(\.binaryOperationWords),
             "thresholdCompares": summary.total(\.thresholdCompares),
+            "pixelMultiplyAccumulates": summary.total(\.pixelMultiplyAccumulates),
+            "float32Compares": summary.total(\.float32Compares),
             "realMultiplyAccumulates": summary.total(\.realMultiplyAccumulates),
             "float32MultiplyAccumulates": summary.total(\.float32MultiplyAccumulates),
         ]
@@ -36,17 +39,22 @@ public struct SummaryReport: Sendable, Codable, Equatable {
     }
 
     public func text() -> String {
-        var lines = ["\(source): \(architecture) binarized MLP (packed: 1-bit weights, integer thresholds)", ""]
-        let header = ["layer", "kind", "output", "binary w", "other", "packed", "float32", "binary ops bits", "64-bit words", "thresholds", "real MACs", "float32 MACs"]
-        var rows = summary.layers.map { l in
-            [l.name, l.kind, "\(l.outputShape[0])", group(l.binaryWeights), group(l.otherParameters), bytes(l.packedBytes),
-             bytes(l.float32Bytes), group(l.binaryOperationBits), group(l.binaryOperationWords), group(l.thresholdCompares),
-             group(l.realMultiplyAccumulates), group(l.float32MultiplyAccumulates)]
+        let network = summary.isConvolutional ? "ConvNet" : "MLP"
+        var lines = ["\(source): \(architecture) binarized \(network) (packed: 1-bit weights, integer thresholds)", ""]
+        // The 8-bit MAC column only where a first convolution has some (an MLP's table stays as it was).
+        let pixels = summary.total(\.pixelMultiplyAccumulates) > 0
+        let header = ["layer", "kind", "output", "binary w", "other", "packed", "float32", "binary ops bits", "64-bit words", "thresholds"]
+            + (pixels ? ["8-bit MACs"] : []) + ["real MACs", "float32 MACs"]
+        func row(_ name: String, _ kind: String, _ output: String, _ value: (KeyPath<ModelSummary.Layer, Int>) -> Int) -> [String] {
+            [name, kind, output, group(value(\.binaryWeights)), group(value(\.otherParameters)), bytes(value(\.packedBytes)),
+             bytes(value(\.float32Bytes)), group(value(\.binaryOperationBits)), group(value(\.binaryOperationWords)),
+             group(value(\.thresholdCompares))] + (pixels ? [group(value(\.pixelMultiplyAccumulates))] : [])
+                + [group(value(\.realMultiplyAccumulates)), group(value(\.float32MultiplyAccumulates))]
         }
-        let t = totals
-        rows.append(["total", "", "", group(t["binaryWeights"]!), group(t["otherParameters"]!), bytes(t["packedBytes"]!),
-                     bytes(t["float32Bytes"]!), group(t["binaryOperationBits"]!), group(t["binaryOperationWords"]!),
-                     group(t["thresholdCompares"]!), group(t["realMultiplyAccumulates"]!), group(t["float32MultiplyAccumulates"]!)])
+        var rows = summary.layers.map { l in
+            row(l.name, l.kind, l.outputShape.map(String.init).joined(separator: "×")) { l[keyPath: $0] }
+        }
+        rows.append(row("total", "", "") { summary.total($0) })
         lines += table(header, rows)
         lines.append(String(format: "compression: %.1fx (float32 weights and BatchNorm over the packed model)", compressionRatio))
         lines.append("")

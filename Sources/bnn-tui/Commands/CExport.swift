@@ -32,7 +32,7 @@ enum CExport {
             let file = (directory as NSString).appendingPathComponent(name)
             do { try AtomicFile.write(Data(text.utf8), to: file) } catch { throw .runtime("\(error)") }
         }
-        print("\(path): \(input.model.widths.map(String.init).joined(separator: "-")), \(provenance.mode)")
+        print("\(path): \(input.model.architecture), \(provenance.mode)")
         print("  test error: \(provenance.testError)")
         print("wrote \(directory)/\(CModelSource.headerName) and \(CModelSource.sourceName): \(generated.constantBytes) bytes of const data (flash), BNN_SCRATCH_BYTES = \(generated.scratchBytes) (RAM)")
     }

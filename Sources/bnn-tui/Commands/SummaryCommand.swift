@@ -11,16 +11,17 @@ import Foundation
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
-        abstract: "Per-layer sizes and operations, an energy estimate and the measured latency of a binarized MLP.",
+        abstract: "Per-layer sizes and operations, an energy estimate and the measured latency of a binarized MLP or ConvNet.",
         discussion: """
-        Takes an architecture (784-1024-10), a checkpoint or a packed model. The table counts binary \
+        Takes an architecture (784-1024-10, 32C3-MP2-64C3-MP2-256FC-10), a checkpoint or a packed model. \
+        The table has a row per dense layer, 3×3 convolution and 2×2 max-pooling and counts binary \
         weights, other parameters, packed (1-bit) and float32 memory, XNOR-popcount work per bit and per \
         64-bit word, and real-valued multiply-accumulates. The energy estimate uses Horowitz's 45 nm \
         figures (ISSCC 2014) and prints every assumption beside it. The latency is measured on this CPU \
         with the packed model (random weights for an architecture: the time does not depend on them).
         """)
 
-    @Argument(help: "An architecture such as 784-1024-10, a checkpoint (train --save) or a packed model (.bnn).")
+    @Argument(help: "An architecture such as 784-1024-10 or 32C3-MP2-64C3-MP2-256FC-10, a checkpoint (train --save) or a packed model (.bnn).")
     var target: String
 
     @Flag(help: "Print the same figures as one JSON object.")
@@ -41,14 +42,14 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let (model, source) = try load()
-            do { try SupportedModels.check(model) } catch { throw CommandFailure.usage("\(target): \(error)") }
             var latency: LatencyMeasurement?
             if !noLatency {
                 do { latency = try LatencyMeasurement(model: model, pixels: pixels(for: model)) } catch {
                     throw CommandFailure.runtime("latency measurement failed: \(error)")
                 }
             }
-            let report = SummaryReport(source: source, summary: ModelSummary(widths: model.widths), latency: latency)
+            let report = SummaryReport(source: source, architecture: model.architecture,
+                                       summary: ModelSummary(model: model), latency: latency)
             if json {
                 do { print(try report.json()) } catch { throw CommandFailure.runtime("\(error)") }
             } else {
@@ -66,7 +67,16 @@ struct SummaryCommand: ParsableCommand {
         do { arch = try Architecture(parsing: target) } catch {
             throw .usage("\(target) is neither a file nor an architecture: \(error)")
         }
-        do { return (try LatencyMeasurement.randomModel(widths: arch.widths), "architecture \(arch)") } catch {
+        let layers = arch.layers.map { spec -> RandomNetwork.Layer in
+            switch spec {
+            case .convolution(let n): return .convolution(outputChannels: n)
+            case .maxPool: return .maxPool
+            case .dense(let n): return .dense(units: n)
+            }
+        }
+        let input = arch.hasConvolutions ? FeatureShape(height: arch.input.height, width: arch.input.width, channels: arch.input.channels)
+            : .vector(arch.inputSize)
+        do { return (try RandomNetwork.model(input: input, layers: layers), "architecture \(arch)") } catch {
             throw .usage("\(error)")
         }
     }

@@ -27,7 +27,7 @@ struct ModelInput {
         }
         let saved: RunCheckpoint
         do { saved = try RunCheckpoint(contentsOf: path) } catch { throw .usage("\(error)") }
-        do { model = try PackedModel(layers: try saved.denseLayerParameters()) } catch { throw .usage("\(path): \(error)") }
+        do { model = try PackedModel(network: try saved.inferenceNetwork()) } catch { throw .usage("\(path): \(error)") }
         checkpoint = saved
     }
 
@@ -46,7 +46,9 @@ struct ModelInput {
     /// What the generated header says about the run; measures the test error on `test` when given.
     /// The class names are `dataset`'s when its class count matches the model's.
     func provenance(test: LabeledImages?, dataset: DatasetDescriptor) throws(CommandFailure) -> ModelProvenance {
-        let arch = model.widths.map(String.init).joined(separator: "-")
+        let arch = model.isConvolutional
+            ? "\(model.architecture) ConvNet on \(model.inputShape.height)x\(model.inputShape.width)x\(model.inputShape.channels) images" + (Self.padding(of: model).map { ", \($0.rawValue)-padding in the binary convolutions" } ?? "")
+            : "\(model.architecture) multilayer perceptron"
         var mode = "not recorded (a packed model file holds only the network)"
         var run = "not recorded (exported from the packed model \(URL(fileURLWithPath: path).lastPathComponent))"
         var recorded = ""
@@ -67,7 +69,15 @@ struct ModelInput {
             error = String(format: "%.2f%% (%d of %d test images, packed model at export)", 100 * Double(wrong) / Double(test.count), wrong, test.count) + recorded
         }
         let names = dataset.classCount == model.classCount && dataset.imageShape.featureCount == model.inputSize ? dataset.classNames : nil
-        return ModelProvenance(architecture: "\(arch) multilayer perceptron, binary weights and activations",
+        return ModelProvenance(architecture: "\(arch), binary weights and activations",
                                mode: mode, trainingRun: run, testError: error, classNames: names)
+    }
+
+    /// The padding of a ConvNet's binary convolutions (nil when it has none).
+    static func padding(of model: PackedModel) -> ConvolutionPadding? {
+        for index in 0..<model.layerCount {
+            if case .convolution(let c) = model.view(layer: index), let p = c.padding { return p }
+        }
+        return nil
     }
 }
