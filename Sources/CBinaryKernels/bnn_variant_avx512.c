@@ -54,10 +54,9 @@ BNN_AVX512_INLINE void bnn_accumulate_avx512(const int MR, const int NR, const u
     }
 }
 
-BNN_AVX512_INLINE void bnn_tile_avx512(const int MR, const int NR, const uint64_t *a, size_t lda,
-                                       const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
-    __m512i acc[8][8];
-    bnn_accumulate_avx512(MR, NR, a, lda, b, ldb, kw, acc);
+/// out[i*NR + j] = the lane sum of acc[i][j]: eight accumulators reduced per store when
+/// the tile's count allows, one by one otherwise.
+BNN_AVX512_INLINE void bnn_store_sums_avx512(const int MR, const int NR, __m512i acc[8][8], uint64_t *out) {
     if ((MR * NR) % 8 == 0) {
         for (int g = 0; g < MR * NR; g += 8) {
             __m512i v[8];
@@ -68,6 +67,13 @@ BNN_AVX512_INLINE void bnn_tile_avx512(const int MR, const int NR, const uint64_
         for (int i = 0; i < MR; i++)
             for (int j = 0; j < NR; j++) out[i * NR + j] = (uint64_t)_mm512_reduce_add_epi64(acc[i][j]);
     }
+}
+
+BNN_AVX512_INLINE void bnn_tile_avx512(const int MR, const int NR, const uint64_t *a, size_t lda,
+                                       const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
+    __m512i acc[8][8];
+    bnn_accumulate_avx512(MR, NR, a, lda, b, ldb, kw, acc);
+    bnn_store_sums_avx512(MR, NR, acc, out);
 }
 
 /// The full 4 x 4 tile of the XNOR product, written straight to c as k - 2 * popcount.
@@ -105,16 +111,7 @@ BNN_AVX512_INLINE void bnn_plane_tile_avx512(const int MR, const int NR, const u
     const __m512i shifts = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
     for (int i = 0; i < MR; i++)
         for (int j = 0; j < NR; j++) acc[i][j] = _mm512_sllv_epi64(acc[i][j], shifts);
-    if ((MR * NR) % 8 == 0) {
-        for (int g = 0; g < MR * NR; g += 8) {
-            __m512i v[8];
-            for (int t = 0; t < 8; t++) v[t] = acc[(g + t) / NR][(g + t) % NR];
-            _mm512_storeu_si512((void *)(out + g), bnn_reduce8_avx512(v));
-        }
-    } else {
-        for (int i = 0; i < MR; i++)
-            for (int j = 0; j < NR; j++) out[i * NR + j] = (uint64_t)_mm512_reduce_add_epi64(acc[i][j]);
-    }
+    bnn_store_sums_avx512(MR, NR, acc, out);
 }
 
 /// (s[u] >= t[u]) << u for u < count <= 64: four mask compares of 16 lanes.

@@ -28,7 +28,7 @@ enum InsightProbe {
         network.weightLayers.map(\.weights).map { ZoomedHistogram(values: $0.value.pointer, count: $0.count) }
     }
 
-    /// The side of the square image the first layer sees (28 for Fashion-MNIST), or 0.
+    /// The side of the square image the first layer sees (28 for the 28×28 datasets), or 0.
     private static func imageSide(_ network: Network) -> Int {
         let n = network.configuration.architecture.inputSize
         let side = Int(Double(n).squareRoot().rounded())

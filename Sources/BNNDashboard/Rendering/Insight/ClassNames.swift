@@ -1,11 +1,11 @@
 import BNNData
 
 /// The class names the insight view labels with: those of the dataset
-/// descriptor the header names (Fashion-MNIST's "T-shirt/top" ... "Ankle
+/// descriptor the header names (e.g. "T-shirt/top" ... "Ankle
 /// boot"), else "class N".
 public enum ClassNames {
     /// Names for `count` classes of the dataset called `dataset` (a descriptor's name or id,
-    /// possibly followed by more words, as in "Fashion-MNIST subset").
+    /// possibly followed by more words, as in a name followed by "subset").
     public static func names(dataset: String?, classCount count: Int) -> [String] {
         let label = (dataset ?? DatasetDescriptor.default.name).lowercased()
         let descriptor = DatasetDescriptor.all.first { d in

@@ -1,6 +1,6 @@
 import BNNEngine
 
-/// A small image (e.g. a 28×28 Fashion-MNIST picture or a binary receptive
+/// A small image (e.g. a 28×28 dataset picture or a binary receptive
 /// field) drawn in terminal cells, two pixel rows per cell, so a 28×28 image
 /// takes 28×14 cells.
 ///
