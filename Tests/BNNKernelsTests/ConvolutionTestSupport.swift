@@ -80,30 +80,12 @@ func packActivations(_ values: [Float], shape: FeatureShape, images: Int) -> [UI
 }
 
 /// Plain 3×3 convolution sums (stride 1, padding 1, `outside` outside the image) of NHWC
-/// values with W_b = sign(W) ([Cout][ky][kx][Cin]): images x H·W x Cout.
+/// values with W_b = sign(W) ([Cout][ky][kx][Cin]): images x H·W x Cout. The float
+/// reference on ±1 weights; its sums are integers well below 2^24, so exact.
 func referenceConvolution(_ x: [Float], shape: FeatureShape, images: Int, weights: [Float], outputs: Int,
                           outside: Float) -> [Int] {
-    let h = shape.height, w = shape.width, cin = shape.channels
-    var out = [Int](repeating: 0, count: images * h * w * outputs)
-    for i in 0..<images {
-        for y in 0..<h {
-            for xx in 0..<w {
-                for j in 0..<outputs {
-                    var s: Float = 0
-                    for ky in 0..<3 {
-                        for kx in 0..<3 {
-                            let yy = y + ky - 1, xc = xx + kx - 1
-                            for c in 0..<cin {
-                                let wb: Float = weights[((j * 3 + ky) * 3 + kx) * cin + c] >= 0 ? 1 : -1
-                                let v = yy >= 0 && yy < h && xc >= 0 && xc < w ? x[((i * h + yy) * w + xc) * cin + c] : outside
-                                s += v * wb
-                            }
-                        }
-                    }
-                    out[((i * h + y) * w + xx) * outputs + j] = Int(s)
-                }
-            }
-        }
-    }
-    return out
+    let g = ConvolutionGeometry(inputHeight: shape.height, inputWidth: shape.width, inputChannels: shape.channels,
+                                outputChannels: outputs)
+    return ConvolutionKernelTests.referenceConvolution(x, rows: images, g, weights: weights.map { $0 >= 0 ? 1 : -1 },
+                                                       pad: outside).map { Int($0) }
 }

@@ -39,10 +39,7 @@ public final class BinaryConvolutionProduct {
         packedInput = AlignedWords(count: maxRows * geometry.inputHeight * geometry.inputWidth * wordsPerPosition)
         packedWeights = AlignedWords(count: geometry.outputChannels * 9 * wordsPerPosition)
         padWords = AlignedWords(count: wordsPerPosition)
-        for k in 0..<wordsPerPosition {
-            let bits = min(64, c - 64 * k)
-            padWords.pointer[k] = bits == 64 ? ~0 : (1 << UInt64(bits)) - 1
-        }
+        for (k, word) in PositionWordLayout(positions: 1, channels: c).plusOneWords.enumerated() { padWords.pointer[k] = word }
         sums = .allocate(capacity: maxRows * geometry.outputSize)
         tapSums = .allocate(capacity: geometry.outputChannels * 9)
     }

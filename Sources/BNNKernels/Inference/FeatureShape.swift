@@ -50,6 +50,12 @@ struct PositionWordLayout: Sendable, Hashable {
     var kBits: Int { (positions - 1) * wordsPerPosition * 64 + channels }
     /// Zero bits among `kBits` (raw product − true sum).
     var gapBits: Int { kBits - positions * channels }
+    /// One position's words with every real channel bit set (+1 on every channel, gap bits
+    /// 0): what a one-padded tap outside the image reads.
+    var plusOneWords: [UInt64] {
+        let rest = channels % 64
+        return (0..<wordsPerPosition).map { k in k == wordsPerPosition - 1 && rest != 0 ? (1 << UInt64(rest)) - 1 : ~0 }
+    }
 
     /// The bit position of value (position, channel).
     @inline(__always)

@@ -9,7 +9,7 @@ extension PackedConvolution {
     func forward(pixels: UnsafePointer<UInt8>, activations: UnsafePointer<UInt64>, batch: Int, gemm: BinaryGEMM,
                  sums: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<UInt64>) {
         let m = batch * geometry.outputPositions, n = geometry.outputChannels
-        let bands = Self.rowBands(m, work: m * patchWords, gemm: gemm)
+        let bands = Self.rowBands(m, work: m * patchWork, gemm: gemm)
         let s = SendablePointer(sums), out = SendablePointer(output)
         let variant = gemm.variant
         switch input {

@@ -39,6 +39,10 @@ struct PackedConvolution: Sendable, Equatable {
     /// The first layer's weights for `bnn_conv3x3_pixels`: sign masks [tap][c][o] (0 for +1,
     /// −1 for −1); empty for binary inputs.
     let pixelSignMasks: [Int32]
+    /// The words an outside tap of a binary input reads (`inputLayout.wordsPerPosition` of
+    /// them): +1 on every real channel bit (one-padding), or all −1 (0, zero-padding);
+    /// empty for the image.
+    let padWords: [UInt64]
     /// Thresholds on the raw product, one set per border class.
     let rawThresholds: [NeuronThresholds]
 
@@ -66,6 +70,12 @@ struct PackedConvolution: Sendable, Equatable {
         }
         let w = weights
         weightPopcounts = (0..<w.rows).map { Int32(w.popcount(row: $0)) }
+        switch input {
+        case .image: padWords = []
+        case .binary(let padding):
+            let layout = PositionWordLayout(positions: 1, channels: geometry.inputChannels)
+            padWords = padding == .one ? layout.plusOneWords : [UInt64](repeating: 0, count: layout.wordsPerPosition)
+        }
         if case .image = input {
             let n = geometry.outputChannels, k = geometry.patchLength
             var masks = [Int32](repeating: 0, count: k * n)
@@ -107,10 +117,11 @@ struct PackedConvolution: Sendable, Equatable {
     var inputLayout: PositionWordLayout {
         PositionWordLayout(positions: geometry.inputHeight * geometry.inputWidth, channels: geometry.inputChannels)
     }
-    /// Words of one patch row in the product: bit planes of 9·Cin pixels, or 9·⌈Cin/64⌉.
-    var patchWords: Int {
+    /// Operations per output row of the direct product, for splitting work: 9·Cin pixels,
+    /// or 9·⌈Cin/64⌉ words.
+    var patchWork: Int {
         switch input {
-        case .image: return BitPlanes.wordsPerImage(forPixels: geometry.patchLength)
+        case .image: return geometry.patchLength
         case .binary: return 9 * inputLayout.wordsPerPosition
         }
     }
@@ -120,22 +131,11 @@ struct PackedConvolution: Sendable, Equatable {
 }
 
 extension PackedConvolution {
-    /// The words an outside tap reads (`inputLayout.wordsPerPosition` of them): +1 on every
-    /// real channel bit (one-padding), or all −1 (0, zero-padding); empty for the image.
-    var padWords: [UInt64] {
-        guard case .binary(let padding) = input else { return [] }
-        let wpp = inputLayout.wordsPerPosition, rest = geometry.inputChannels % 64
-        return (0..<wpp).map { k in
-            guard padding == .one else { return 0 }
-            return k == wpp - 1 && rest != 0 ? (1 << UInt64(rest)) - 1 : ~0
-        }
-    }
-
     /// The raw sums (Cout per row, ldc Cout) of output rows `rows` (row r: image r / (H·W),
     /// position r % (H·W)) from packed activations (`inputLayout.words` words per image):
     /// the direct XNOR-popcount convolution, which reads each 3×3 patch where it lies
     /// (`padWords` outside the image) and gives the sums an XNOR GEMM over gathered
-    /// patches of `patchWords` words would.
+    /// patches of 9·⌈Cin/64⌉ words would.
     func binarySums(_ activations: UnsafePointer<UInt64>, rows: Range<Int>, variant: KernelVariant,
                     into sums: UnsafeMutablePointer<Int32>) {
         guard case .binary = input else { preconditionFailure("not a binary convolution") }
