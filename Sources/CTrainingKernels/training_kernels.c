@@ -1,4 +1,5 @@
 #include "bnn_training_kernels.h"
+#include "float_convolution_variants.h"
 #include <math.h>
 
 // One body, compiled once per instruction set; clang vectorizes each for its target.
@@ -51,39 +52,12 @@
 #define GATE_BODY                                                                  \
     for (size_t i = 0; i < n; i++) g[i] = fabsf(a[i]) <= 1.0f ? g[i] : 0.0f;
 
-// The direct 3x3 convolution (stride 1, zero padding) of a few input channels, for the
-// first layer, where im2col + sgemm would multiply matrices only 9*cin deep: every output
-// position adds tap x channel rank-1 updates into its row of n outputs, which the
-// compiler vectorizes over the outputs. Weights are [tap][c][o] (bnn_conv3x3_f32's wt).
-#define CONV_BODY                                                                  \
-    const size_t hw = h * w;                                                       \
-    for (size_t r = first; r < first + count; r++) {                               \
-        const size_t p = r % hw, y = p / w, x0 = p % w;                            \
-        const float *image = in + (r - p) * cin;                                   \
-        float *restrict o = out + r * ldo;                                         \
-        for (size_t j = 0; j < n; j++) o[j] = 0.0f;                                \
-        for (size_t t = 0; t < 9; t++) {                                           \
-            const size_t yy = y + t / 3, xx = x0 + t % 3;                          \
-            if (yy < 1 || yy > h || xx < 1 || xx > w) continue;                   \
-            const float *px = image + ((yy - 1) * w + (xx - 1)) * cin;             \
-            for (size_t c = 0; c < cin; c++) {                                     \
-                const float v = px[c];                                             \
-                const float *restrict wr = wt + (t * cin + c) * n;                 \
-                for (size_t j = 0; j < n; j++) o[j] += v * wr[j];                  \
-            }                                                                      \
-        }                                                                          \
-    }
-
-#define CONV_ARGS size_t h, size_t w, size_t cin, const float *restrict in, const float *restrict wt, \
-    size_t n, size_t first, size_t count, float *restrict out, size_t ldo
-
 #define ACT_ARGS const float *restrict a, float *restrict out, size_t n
 #define GATE_ARGS float *restrict g, const float *restrict a, size_t n
 
 static size_t sign_baseline(ACT_ARGS) { SIGN_BODY }
 static size_t hardtanh_baseline(ACT_ARGS) { HARDTANH_BODY }
 static void gate_baseline(GATE_ARGS) { GATE_BODY }
-static void conv_baseline(CONV_ARGS) { CONV_BODY }
 
 static void adam_baseline(ADAM_ARGS) { ADAM_BODY }
 static void sgd_baseline(SGD_ARGS) { SGD_BODY }
@@ -98,29 +72,29 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) static void sg
 AVX2 static size_t sign_avx2(ACT_ARGS) { SIGN_BODY }
 AVX2 static size_t hardtanh_avx2(ACT_ARGS) { HARDTANH_BODY }
 AVX2 static void gate_avx2(GATE_ARGS) { GATE_BODY }
-AVX2 static void conv_avx2(CONV_ARGS) { CONV_BODY }
 AVX512 static size_t sign_avx512(ACT_ARGS) { SIGN_BODY }
 AVX512 static size_t hardtanh_avx512(ACT_ARGS) { HARDTANH_BODY }
 AVX512 static void gate_avx512(GATE_ARGS) { GATE_BODY }
-AVX512 static void conv_avx512(CONV_ARGS) { CONV_BODY }
 #endif
 
 // This library's dispatch table: one row of function pointers per variant, the
 // row chosen once per process by bnn_active_variant() (bnn_kernel_dispatch.h).
 // POPCNT adds nothing to these float loops, so its row is the portable one.
-#define ROW(name, suffix) {name, adam_##suffix, sgd_##suffix, sign_##suffix, hardtanh_##suffix, gate_##suffix, \
-                           conv_##suffix}
+#define ROW(name, suffix, conv) {name, adam_##suffix, sgd_##suffix, sign_##suffix, hardtanh_##suffix, \
+                                 gate_##suffix, bnn_conv3x3_f32_##conv, \
+                                 bnn_conv3x3_weight_gradient_##conv, bnn_maxpool2x2_forward_##conv, \
+                                 bnn_maxpool2x2_backward_##conv}
 
 static const bnn_training_table_row training_table[BNN_VARIANT_COUNT] = {
-    [BNN_VARIANT_PORTABLE] = ROW("portable", baseline),
+    [BNN_VARIANT_PORTABLE] = ROW("portable", baseline, portable),
 #if defined(__x86_64__) && defined(__clang__)
-    [BNN_VARIANT_POPCNT] = ROW("popcnt", baseline),
-    [BNN_VARIANT_AVX2] = ROW("avx2", avx2),
-    [BNN_VARIANT_AVX512] = ROW("avx512", avx512),
+    [BNN_VARIANT_POPCNT] = ROW("popcnt", baseline, portable),
+    [BNN_VARIANT_AVX2] = ROW("avx2", avx2, avx2),
+    [BNN_VARIANT_AVX512] = ROW("avx512", avx512, avx512),
 #elif defined(__x86_64__)
-    [BNN_VARIANT_POPCNT] = ROW("popcnt", baseline),
-    [BNN_VARIANT_AVX2] = ROW("avx2", baseline),
-    [BNN_VARIANT_AVX512] = ROW("avx512", baseline),
+    [BNN_VARIANT_POPCNT] = ROW("popcnt", baseline, portable),
+    [BNN_VARIANT_AVX2] = ROW("avx2", baseline, portable),
+    [BNN_VARIANT_AVX512] = ROW("avx512", baseline, portable),
 #endif
 };
 
@@ -136,6 +110,13 @@ void bnn_sgd_momentum_step(SGD_ARGS) { current()->sgd_momentum_step(w, g, veloci
 size_t bnn_sign_activations(ACT_ARGS) { return current()->sign_activations(a, out, n); }
 size_t bnn_hardtanh_activations(ACT_ARGS) { return current()->hardtanh_activations(a, out, n); }
 void bnn_straight_through_gate(GATE_ARGS) { current()->straight_through_gate(g, a, n); }
-void bnn_conv3x3_f32(CONV_ARGS) { current()->conv3x3_f32(h, w, cin, in, wt, n, first, count, out, ldo); }
+void bnn_conv3x3_f32(BNN_CONV_ARGS) { current()->conv3x3_f32(h, w, cin, in, wt, n, first, count, out, ldo); }
+void bnn_maxpool2x2_forward(BNN_POOL_FORWARD_ARGS) { current()->maxpool2x2_forward(h, w, c, in, first, count, out, winner); }
+void bnn_maxpool2x2_backward(BNN_POOL_BACKWARD_ARGS) {
+    current()->maxpool2x2_backward(h, w, c, gout, winner, first, count, gin);
+}
+void bnn_conv3x3_weight_gradient(BNN_WEIGHT_GRADIENT_ARGS) {
+    current()->conv3x3_weight_gradient(h, w, cin, in, images, g, n, first_k, count_k, dw);
+}
 
 const char *bnn_training_kernels_variant(void) { return current()->name; }

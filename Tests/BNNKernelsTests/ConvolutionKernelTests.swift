@@ -2,7 +2,7 @@ import Testing
 import BNNSupport
 @testable import BNNKernels
 
-/// im2col / col2im, the float and XNOR convolution products, max-pooling and the
+/// im2col, the direct float products (forward and input gradient), the XNOR product, max-pooling and the
 /// unique-filter count, against plain direct-loop references on odd sizes and channel
 /// counts that are not multiples of 64.
 @Suite struct ConvolutionKernelTests {
@@ -45,9 +45,11 @@ import BNNSupport
         for pad: Float in [0, 1] {
             var columns = [Float](repeating: .nan, count: rows * g.outputPositions * g.patchLength)
             var out = [Float](repeating: .nan, count: rows * g.outputSize)
+            let scratch = PaddedImages(input: g, capacity: rows)
             for threads in [1, 2] {
                 x.withUnsafeBufferPointer { xp in columns.withUnsafeMutableBufferPointer { cp in
-                    Im2Col.patches(input: xp.baseAddress!, rows: rows, geometry: g, padding: pad, columns: cp.baseAddress!, threads: threads)
+                    Im2Col.patches(input: xp.baseAddress!, rows: rows, padding: pad, scratch: scratch, columns: cp.baseAddress!,
+                                   threads: threads)
                 } }
                 columns.withUnsafeBufferPointer { cp in wts.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
                     ConvolutionProducts.forward(columns: cp.baseAddress!, positions: rows * g.outputPositions, patchLength: g.patchLength,
@@ -60,46 +62,84 @@ import BNNSupport
         }
     }
 
-    /// col2im is im2col's adjoint: <col2im(G), X> = <G, im2col(X)> for zero padding; and the
-    /// weight and patch gradients are the adjoints of the forward product.
+    /// The direct float product on the padded input equals the plain convolution, for both
+    /// paddings, one and two threads.
+    @Test(arguments: 0..<4)
+    func directProductIsTheConvolution(shape: Int) {
+        let (h, w, c, n) = Self.shapes[shape]
+        let g = ConvolutionGeometry(inputHeight: h, inputWidth: w, inputChannels: c, outputChannels: n)
+        var rng = SeededGenerator(seed: UInt64(40 + shape))
+        let rows = 3
+        let x = rng.floats(rows * g.inputSize), wts = rng.floats(g.weightCount)
+        let padded = PaddedImages(input: g, capacity: rows)
+        var packed = [Float](repeating: .nan, count: ConvolutionProducts.packedWeightCount(g, adjoint: false))
+        wts.withUnsafeBufferPointer { wp in packed.withUnsafeMutableBufferPointer { pp in
+            ConvolutionProducts.packWeights(wp.baseAddress!, geometry: g, adjoint: false, into: pp.baseAddress!)
+        } }
+        for pad: Float in [0, 1] {
+            let expected = Self.referenceConvolution(x, rows: rows, g, weights: wts, pad: pad)
+            for threads in [1, 2] {
+                var out = [Float](repeating: .nan, count: rows * g.outputSize)
+                x.withUnsafeBufferPointer { padded.fill(from: $0.baseAddress!, rows: rows, padding: pad, threads: threads) }
+                packed.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { op in
+                    ConvolutionProducts.direct(padded: padded, rows: rows, packed: pp.baseAddress!, outputs: n,
+                                               output: op.baseAddress!, threads: threads)
+                } }
+                let worst = zip(out, expected).map { abs($0 - $1) }.max()!
+                #expect(worst < 1e-4, "shape \(Self.shapes[shape]) pad \(pad) threads \(threads): max error \(worst)")
+            }
+        }
+    }
+
+    /// The input gradient (the output gradient convolved with the mirrored weights) is the
+    /// forward product's adjoint: <∂X, X> = <G, conv(X)> (zero padding: the padding is a
+    /// constant); and the direct weight gradient is ∂sᵀ · patches.
     @Test(arguments: 0..<4)
     func backwardProductsAreTheAdjoints(shape: Int) {
         let (h, w, c, n) = Self.shapes[shape]
         let g = ConvolutionGeometry(inputHeight: h, inputWidth: w, inputChannels: c, outputChannels: n)
         var rng = SeededGenerator(seed: UInt64(20 + shape))
         let rows = 2, m = rows * g.outputPositions, k = g.patchLength
-        let x = rng.floats(rows * g.inputSize), gradient = rng.floats(m * k)
-        var columns = [Float](repeating: 0, count: m * k), back = [Float](repeating: .nan, count: x.count)
-        x.withUnsafeBufferPointer { xp in columns.withUnsafeMutableBufferPointer { cp in
-            Im2Col.patches(input: xp.baseAddress!, rows: rows, geometry: g, padding: 0, columns: cp.baseAddress!, threads: 2)
+        let x = rng.floats(rows * g.inputSize), wts = rng.floats(n * k), gs = rng.floats(m * n)
+        let forward = Self.referenceConvolution(x, rows: rows, g, weights: wts, pad: 0)
+        var packed = [Float](repeating: .nan, count: ConvolutionProducts.packedWeightCount(g, adjoint: true))
+        wts.withUnsafeBufferPointer { wp in packed.withUnsafeMutableBufferPointer { pp in
+            ConvolutionProducts.packWeights(wp.baseAddress!, geometry: g, adjoint: true, into: pp.baseAddress!)
         } }
-        gradient.withUnsafeBufferPointer { gp in back.withUnsafeMutableBufferPointer { bp in
-            Im2Col.accumulate(columns: gp.baseAddress!, rows: rows, geometry: g, into: bp.baseAddress!, threads: 2)
-        } }
-        let left = zip(back, x).reduce(0.0) { $0 + Double($1.0 * $1.1) }
-        let right = zip(gradient, columns).reduce(0.0) { $0 + Double($1.0 * $1.1) }
-        #expect(abs(left - right) < 1e-3 * max(1, abs(left)), "col2im: \(left) vs \(right)")
-
-        let wts = rng.floats(n * k), gs = rng.floats(m * n)
-        var dW = [Float](repeating: .nan, count: n * k), dCols = [Float](repeating: .nan, count: m * k)
+        let paddedGradient = PaddedImages(outputGradient: g, capacity: rows)
         for threads in [1, 2] {
-            gs.withUnsafeBufferPointer { gp in columns.withUnsafeBufferPointer { cp in dW.withUnsafeMutableBufferPointer { dp in
-                ConvolutionProducts.weightGradient(outputGradient: gp.baseAddress!, columns: cp.baseAddress!, positions: m,
-                                                   patchLength: k, outputChannels: n, weightGradient: dp.baseAddress!, threads: threads)
-            } } }
-            gs.withUnsafeBufferPointer { gp in wts.withUnsafeBufferPointer { wp in dCols.withUnsafeMutableBufferPointer { dp in
-                ConvolutionProducts.columnGradient(outputGradient: gp.baseAddress!, positions: m, patchLength: k,
-                                                   weights: wp.baseAddress!, outputChannels: n, columnGradient: dp.baseAddress!, threads: threads)
-            } } }
-            for (o, t) in [(0, 0), (n - 1, k - 1), (n / 2, k / 3)] {
-                var s: Float = 0
-                for i in 0..<m { s += gs[i * n + o] * columns[i * k + t] }
-                #expect(abs(dW[o * k + t] - s) < 1e-3, "dW[\(o)][\(t)] threads \(threads)")
-            }
-            for (i, t) in [(0, 0), (m - 1, k - 1), (m / 2, k / 2)] {
-                var s: Float = 0
-                for o in 0..<n { s += gs[i * n + o] * wts[o * k + t] }
-                #expect(abs(dCols[i * k + t] - s) < 1e-4, "dCols[\(i)][\(t)] threads \(threads)")
+            var back = [Float](repeating: .nan, count: x.count)
+            gs.withUnsafeBufferPointer { paddedGradient.fill(from: $0.baseAddress!, rows: rows, padding: 0, threads: threads) }
+            packed.withUnsafeBufferPointer { pp in back.withUnsafeMutableBufferPointer { bp in
+                ConvolutionProducts.direct(padded: paddedGradient, rows: rows, packed: pp.baseAddress!, outputs: c,
+                                           output: bp.baseAddress!, threads: threads)
+            } }
+            let left = zip(back, x).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            let right = zip(gs, forward).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            #expect(abs(left - right) < 1e-3 * max(1, abs(left)), "input gradient threads \(threads): \(left) vs \(right)")
+        }
+
+        // The weight gradient: Σ over positions of patch ⊗ ∂s, for both paddings, against im2col.
+        for pad: Float in [0, 1] {
+            var columns = [Float](repeating: 0, count: m * k)
+            let padded = PaddedImages(input: g, capacity: rows)
+            x.withUnsafeBufferPointer { xp in columns.withUnsafeMutableBufferPointer { cp in
+                Im2Col.patches(input: xp.baseAddress!, rows: rows, padding: pad, scratch: padded, columns: cp.baseAddress!,
+                               threads: 2)
+            } }
+            for threads in [1, 2] {
+                var dW = [Float](repeating: .nan, count: n * k)
+                gs.withUnsafeBufferPointer { gp in dW.withUnsafeMutableBufferPointer { dp in
+                    ConvolutionProducts.weightGradient(padded: padded, rows: rows, outputGradient: gp.baseAddress!,
+                                                       outputChannels: n, weightGradient: dp.baseAddress!, threads: threads)
+                } }
+                for o in 0..<n {
+                    for t in 0..<k {
+                        var s: Float = 0
+                        for i in 0..<m { s += gs[i * n + o] * columns[i * k + t] }
+                        #expect(abs(dW[o * k + t] - s) < 1e-3, "dW[\(o)][\(t)] pad \(pad) threads \(threads)")
+                    }
+                }
             }
         }
     }
@@ -132,23 +172,24 @@ import BNNSupport
         let rows = 2, h = 5, w = 7, c = 3, oh = 2, ow = 3
         let x = rng.floats(rows * h * w * c)
         var out = [Float](repeating: .nan, count: rows * oh * ow * c)
-        var winners = [Int32](repeating: -1, count: out.count)
+        var winners = [UInt8](repeating: 9, count: out.count)
         x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in winners.withUnsafeMutableBufferPointer { wp in
             MaxPooling.forward(input: xp.baseAddress!, rows: rows, height: h, width: w, channels: c,
-                               output: op.baseAddress!, winners: wp.baseAddress!)
+                               output: op.baseAddress!, winners: wp.baseAddress!, threads: 2)
         } } }
         for r in 0..<rows { for y in 0..<oh { for xx in 0..<ow { for j in 0..<c {
             var best: Float = -.infinity
             for dy in 0..<2 { for dx in 0..<2 { best = max(best, x[((r * h + 2 * y + dy) * w + 2 * xx + dx) * c + j]) } }
             let o = ((r * oh + y) * ow + xx) * c + j
             #expect(out[o] == best)
-            #expect(x[Int(winners[o])] == best)
+            let k = Int(winners[o])
+            #expect(k < 4 && x[((r * h + 2 * y + k / 2) * w + 2 * xx + k % 2) * c + j] == best)
         } } } }
         let gradient = rng.floats(out.count)
         var back = [Float](repeating: .nan, count: x.count)
         gradient.withUnsafeBufferPointer { gp in winners.withUnsafeBufferPointer { wp in back.withUnsafeMutableBufferPointer { bp in
-            MaxPooling.backward(outputGradient: gp.baseAddress!, winners: wp.baseAddress!, outputCount: out.count,
-                                inputCount: x.count, inputGradient: bp.baseAddress!)
+            MaxPooling.backward(outputGradient: gp.baseAddress!, winners: wp.baseAddress!, rows: rows, height: h, width: w,
+                                channels: c, inputGradient: bp.baseAddress!, threads: 2)
         } } }
         #expect(abs(back.reduce(0, +) - gradient.reduce(0, +)) < 1e-4)
         #expect(back.filter { $0 != 0 }.count == out.count)

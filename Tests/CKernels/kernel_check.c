@@ -530,38 +530,143 @@ static const bnn_training_table_row *T;
 /// The public entry points, which run the row bnn_active_variant() picked.
 static const bnn_training_table_row public_row = {
     "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
-    bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32,
+    bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32, bnn_conv3x3_weight_gradient,
+    bnn_maxpool2x2_forward, bnn_maxpool2x2_backward,
 };
 
-/// The direct float 3x3 convolution against a plain loop in double: equal within float
-/// rounding of sums of 9*cin products of numbers in [-1, 1].
-static void check_conv3x3_f32(size_t images, size_t h, size_t w, size_t cin, size_t n) {
-    const size_t rows = images * h * w, ldo = n + below(3);
-    float *in = xalloc(rows * cin, 4), *wt = xalloc(9 * cin * n, 4), *out = xalloc(rows * ldo, 4);
-    for (size_t i = 0; i < rows * cin; i++) in[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
-    for (size_t i = 0; i < 9 * cin * n; i++) wt[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+/// The layer's 3x3 convolution in double, from unpadded NHWC data and weights
+/// [cout][3][3][cin]: forward (taps outside read `pad`), or with adjoint the input
+/// gradient (cout channels in, cin out, mirrored taps; outside reads 0).
+static double conv_reference(const float *x, const float *weights, size_t h, size_t w, size_t cin, size_t cout,
+                             int adjoint, float pad, size_t r, size_t o) {
+    const size_t p = r % (h * w), y = p / w, xx0 = p % w, kin = adjoint ? cout : cin;
+    double sum = 0;
+    for (int t = 0; t < 9; t++) {
+        const long yy = (long)y + t / 3 - 1, xx = (long)xx0 + t % 3 - 1;
+        const int outside = yy < 0 || yy >= (long)h || xx < 0 || xx >= (long)w;
+        for (size_t c = 0; c < kin; c++) {
+            const double v = outside ? (adjoint ? 0.0 : pad) : x[(r - p + (size_t)yy * w + (size_t)xx) * kin + c];
+            const double wv = adjoint ? weights[((size_t)c * 9 + (size_t)(8 - t)) * cin + o]
+                                      : weights[((size_t)o * 9 + (size_t)t) * cin + c];
+            sum += v * wv;
+        }
+    }
+    return sum;
+}
+
+/// The direct float 3x3 convolution (pad, pack, kernel) against conv_reference: equal
+/// within float rounding of sums of 9*cin products of numbers in [-1, 1].
+static void check_conv3x3_f32(size_t images, size_t h, size_t w, size_t cin, size_t cout, int adjoint, float pad) {
+    const size_t kin = adjoint ? cout : cin, kout = adjoint ? cin : cout;
+    const size_t rows = images * h * w, ldo = kout + below(3), np = bnn_conv3x3_packed_outputs(kout);
+    float *x = xalloc(rows * kin, 4), *weights = xalloc(9 * cin * cout, 4), *out = xalloc(rows * ldo, 4);
+    float *padded = xalloc(images * bnn_conv3x3_padded_image(h, w, kin), 4), *packed = xalloc(9 * kin * np, 4);
+    for (size_t i = 0; i < rows * kin; i++) x[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < 9 * cin * cout; i++) weights[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
     for (size_t i = 0; i < rows * ldo; i++) out[i] = NAN;
+    for (size_t i = 0; i < images * bnn_conv3x3_padded_image(h, w, kin); i++) padded[i] = NAN;
+    bnn_conv3x3_pad(h, w, kin, x, 0, images, adjoint ? 0.0f : pad, padded);
+    bnn_conv3x3_pack_weights(weights, cin, cout, adjoint, packed);
     const size_t first = rows > 2 ? 1 : 0, count = rows - first;
-    T->conv3x3_f32(h, w, cin, in, wt, n, first, count, out, ldo);
+    T->conv3x3_f32(h, w, kin, padded, packed, kout, first, count, out, ldo);
     for (size_t r = 0; r < rows && !has_error; r++)
         for (size_t o = 0; o < ldo && !has_error; o++) {
             const float got = out[r * ldo + o];
-            if (r < first || o >= n) {
+            if (r < first || o >= kout) {
                 if (!isnan(got)) mismatch("wrote out[%zu][%zu] outside the rows asked for", r, o);
                 continue;
             }
-            const size_t p = r % (h * w), y = p / w, x = p % w;
-            double want = 0;
-            for (int t = 0; t < 9; t++) {
-                const long yy = (long)y + t / 3 - 1, xx = (long)x + t % 3 - 1;
-                if (yy < 0 || yy >= (long)h || xx < 0 || xx >= (long)w) continue;
-                for (size_t c = 0; c < cin; c++)
-                    want += (double)in[(r - p + (size_t)yy * w + (size_t)xx) * cin + c] * wt[((size_t)t * cin + c) * n + o];
-            }
-            if (fabs(got - want) > 1e-5 * (double)(9 * cin)) mismatch("out[%zu][%zu] = %g, want %g", r, o, got, want);
+            const double want = conv_reference(x, weights, h, w, cin, cout, adjoint, pad, r, o);
+            if (!(fabs(got - want) <= 1e-5 * (double)(9 * kin))) mismatch("out[%zu][%zu] = %g, want %g", r, o, got, want);
         }
-    finish("conv3x3_f32 %s images=%zu %zux%zu cin=%zu n=%zu", T->name, images, h, w, cin, n);
-    free(in); free(wt); free(out);
+    finish("conv3x3_f32 %s images=%zu %zux%zu %zu->%zu %s pad=%g", T->name, images, h, w, cin, cout,
+           adjoint ? "input-gradient" : "forward", (double)pad);
+    free(x); free(weights); free(out); free(padded); free(packed);
+}
+
+/// The weight gradient from the padded input against the sum over patches in double,
+/// for a band of patch indices in the middle (the entries outside it stay untouched).
+static void check_weight_gradient(size_t images, size_t h, size_t w, size_t cin, size_t n, float pad) {
+    const size_t rows = images * h * w, K = 9 * cin;
+    const size_t first_k = K > 2 ? 1 : 0, count_k = K > 2 ? K - 2 : K;
+    float *x = xalloc(rows * cin, 4), *g = xalloc(rows * n, 4), *dw = xalloc(n * K, 4);
+    float *padded = xalloc(images * bnn_conv3x3_padded_image(h, w, cin), 4);
+    for (size_t i = 0; i < rows * cin; i++) x[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < rows * n; i++) g[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < n * K; i++) dw[i] = NAN;
+    bnn_conv3x3_pad(h, w, cin, x, 0, images, pad, padded);
+    T->conv3x3_weight_gradient(h, w, cin, padded, images, g, n, first_k, count_k, dw);
+    for (size_t o = 0; o < n && !has_error; o++)
+        for (size_t k = 0; k < K && !has_error; k++) {
+            const float got = dw[o * K + k];
+            if (k < first_k || k >= first_k + count_k) {
+                if (!isnan(got)) mismatch("wrote dw[%zu][%zu] outside the band", o, k);
+                continue;
+            }
+            const size_t t = k / cin, c = k % cin;
+            double want = 0;
+            for (size_t r = 0; r < rows; r++) {
+                const size_t p = r % (h * w), y = p / w, x0 = p % w;
+                const long yy = (long)y + (long)(t / 3) - 1, xx = (long)x0 + (long)(t % 3) - 1;
+                const int outside = yy < 0 || yy >= (long)h || xx < 0 || xx >= (long)w;
+                const double v = outside ? pad : x[(r - p + (size_t)yy * w + (size_t)xx) * cin + c];
+                want += v * g[r * n + o];
+            }
+            if (!(fabs(got - want) <= 1e-5 * (double)rows)) mismatch("dw[%zu][%zu] = %g, want %g", o, k, got, want);
+        }
+    finish("conv3x3_weight_gradient %s images=%zu %zux%zu %zu->%zu pad=%g", T->name, images, h, w, cin, n, (double)pad);
+    free(x); free(g); free(dw); free(padded);
+}
+
+/// The patch matrix from the padded copy against the taps read directly.
+static void check_im2col_padded(size_t images, size_t h, size_t w, size_t c, float pad) {
+    const size_t rows = images * h * w;
+    float *x = xalloc(rows * c, 4), *padded = xalloc(images * bnn_conv3x3_padded_image(h, w, c), 4);
+    float *columns = xalloc(rows * 9 * c, 4);
+    for (size_t i = 0; i < rows * c; i++) x[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    bnn_conv3x3_pad(h, w, c, x, 0, images, pad, padded);
+    bnn_im2col3x3_padded(h, w, c, padded, 0, images, columns);
+    for (size_t r = 0; r < rows && !has_error; r++) {
+        const size_t p = r % (h * w), y = p / w, x0 = p % w;
+        for (int t = 0; t < 9; t++) {
+            const long yy = (long)y + t / 3 - 1, xx = (long)x0 + t % 3 - 1;
+            const int outside = yy < 0 || yy >= (long)h || xx < 0 || xx >= (long)w;
+            for (size_t j = 0; j < c; j++) {
+                const float want = outside ? pad : x[(r - p + (size_t)yy * w + (size_t)xx) * c + j];
+                if (!same_bits(columns[(r * 9 + (size_t)t) * c + j], want))
+                    mismatch("columns[%zu][%d][%zu] = %g, want %g", r, t, j, columns[(r * 9 + (size_t)t) * c + j], want);
+            }
+        }
+    }
+    finish("im2col3x3_padded images=%zu %zux%zu c=%zu pad=%g", images, h, w, c, (double)pad);
+    free(x); free(padded); free(columns);
+}
+
+/// 2x2 max-pooling and its gradient against plain loops (ties on purpose: values from a few levels).
+static void check_maxpool(size_t images, size_t h, size_t w, size_t c) {
+    const size_t oh = h / 2, ow = w / 2, in_count = images * h * w * c, out_count = images * oh * ow * c;
+    float *x = xalloc(in_count, 4), *out = xalloc(out_count, 4), *gout = xalloc(out_count, 4), *gin = xalloc(in_count, 4);
+    uint8_t *winner = xalloc(out_count, 1);
+    for (size_t i = 0; i < in_count; i++) { x[i] = (float)(rnd() % 5); gin[i] = NAN; }
+    for (size_t i = 0; i < out_count; i++) gout[i] = (float)(rnd() % 1000) + 1.0f;
+    T->maxpool2x2_forward(h, w, c, x, 0, images, out, winner);
+    T->maxpool2x2_backward(h, w, c, gout, winner, 0, images, gin);
+    float *want_gin = xalloc(in_count, 4);
+    for (size_t n = 0; n < images; n++)
+        for (size_t y = 0; y < oh; y++)
+            for (size_t xx = 0; xx < ow; xx++)
+                for (size_t j = 0; j < c; j++) {
+                    const size_t o = ((n * oh + y) * ow + xx) * c + j;
+                    size_t best = ((n * h + 2 * y) * w + 2 * xx) * c + j;
+                    const size_t candidates[3] = {best + c, best + w * c, best + w * c + c};
+                    for (int k = 0; k < 3; k++) if (x[candidates[k]] > x[best]) best = candidates[k];
+                    if (!same_bits(out[o], x[best])) mismatch("out[%zu] = %g, want %g", o, out[o], x[best]);
+                    want_gin[best] = gout[o];
+                }
+    for (size_t i = 0; i < in_count; i++)
+        if (!same_bits(gin[i], want_gin[i])) { mismatch("gin[%zu] = %g, want %g", i, gin[i], want_gin[i]); break; }
+    finish("maxpool2x2 %s images=%zu %zux%zu c=%zu", T->name, images, h, w, c);
+    free(x); free(out); free(gout); free(gin); free(winner); free(want_gin);
 }
 
 static void check_adam(size_t n, int clip, int with_binary) {
@@ -884,12 +989,36 @@ int main(void) {
                 }
         for (size_t s = 0; s < sizeof loop_n / sizeof loop_n[0]; s++) check_activations(loop_n[s]);
         check_activations(0);
-        static const size_t conv_f32_shapes[][5] = {  // images, h, w, cin, outputs
+        static const size_t conv_f32_shapes[][5] = {  // images, h, w, cin, cout
             {1, 1, 1, 1, 1}, {2, 28, 28, 1, 32}, {1, 5, 3, 3, 7}, {3, 4, 6, 2, 33}, {1, 2, 9, 5, 64},
+            {2, 14, 14, 32, 64}, {1, 7, 8, 17, 40}, {1, 3, 16, 65, 3},
         };
         for (size_t s = 0; s < sizeof conv_f32_shapes / sizeof conv_f32_shapes[0]; s++)
-            check_conv3x3_f32(conv_f32_shapes[s][0], conv_f32_shapes[s][1], conv_f32_shapes[s][2],
-                              conv_f32_shapes[s][3], conv_f32_shapes[s][4]);
+            for (int adjoint = 0; adjoint < 2; adjoint++)
+                for (int one = 0; one < 2 - adjoint; one++)
+                    check_conv3x3_f32(conv_f32_shapes[s][0], conv_f32_shapes[s][1], conv_f32_shapes[s][2],
+                                      conv_f32_shapes[s][3], conv_f32_shapes[s][4], adjoint, one ? 1.0f : 0.0f);
+        static const size_t gradient_shapes[][5] = {  // images, h, w, cin, n (5 x 14x14x32->64: several L2 chunks)
+            {1, 1, 1, 1, 1}, {2, 5, 3, 1, 32}, {3, 4, 6, 2, 33}, {1, 3, 9, 5, 7}, {5, 14, 14, 32, 64}, {2, 7, 4, 17, 40},
+            {2, 28, 28, 1, 32},
+        };
+        for (size_t s = 0; s < sizeof gradient_shapes / sizeof gradient_shapes[0]; s++)
+            for (int one = 0; one < 2; one++)
+                check_weight_gradient(gradient_shapes[s][0], gradient_shapes[s][1], gradient_shapes[s][2],
+                                      gradient_shapes[s][3], gradient_shapes[s][4], one ? 1.0f : 0.0f);
+        static const size_t pool_shapes[][4] = {  // images, h, w, channels (vector widths 4, 8, 16 and tails)
+            {1, 1, 1, 1}, {2, 28, 28, 32}, {3, 5, 7, 3}, {2, 14, 14, 64}, {1, 3, 2, 65}, {2, 4, 9, 17}, {1, 6, 6, 8},
+        };
+        for (size_t s = 0; s < sizeof pool_shapes / sizeof pool_shapes[0]; s++)
+            check_maxpool(pool_shapes[s][0], pool_shapes[s][1], pool_shapes[s][2], pool_shapes[s][3]);
+    }
+    static const size_t layout_shapes[][4] = {  // images, h, w, channels
+        {1, 1, 1, 1}, {2, 28, 28, 1}, {3, 5, 7, 3}, {2, 14, 14, 32}, {1, 3, 2, 65}, {2, 4, 9, 6},
+    };
+    for (size_t s = 0; s < sizeof layout_shapes / sizeof layout_shapes[0]; s++) {
+        for (int one = 0; one < 2; one++)
+            check_im2col_padded(layout_shapes[s][0], layout_shapes[s][1], layout_shapes[s][2], layout_shapes[s][3],
+                                one ? 1.0f : 0.0f);
     }
 
     check_xoshiro_reference();

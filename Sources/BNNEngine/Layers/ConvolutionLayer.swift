@@ -1,32 +1,35 @@
 import BNNSupport
 import BNNKernels
 
-/// A 3×3 convolution, stride 1, padding 1, without bias, on NHWC tensors: the patches of
-/// the input (im2col) times the latent weights' W_b (Cout x 3·3·Cin, [Cout][ky][kx][Cin]).
+/// A 3×3 convolution, stride 1, padding 1, without bias, on NHWC tensors, with the latent
+/// weights' W_b (Cout x 3·3·Cin, [Cout][ky][kx][Cin]).
 ///
 /// Taps outside the image read `paddingValue`: 0 for the first layer (the real image) and
-/// for `--padding zero`, +1 for `--padding one`. The weight gradient needs the patches of
-/// the last forward input: the float product keeps them, after the XNOR product `backward`
-/// makes them from its input.
+/// for `--padding zero`, +1 for `--padding one`. Every batch's input is copied once into
+/// the padded layout (`PaddedImages`); from it the direct kernels compute the float forward
+/// product and the weight gradient, and the input gradient is the direct convolution of the
+/// padded output gradient with W_b's mirrored taps. No patch matrix is ever made: for the
+/// reference network it would be 22 MB per batch, written and read three times.
 final class ConvolutionLayer: WeightLayer {
     let geometry: ConvolutionGeometry
     let paddingValue: Float
     let threads: Int
     let latent: LatentWeights
-    /// When set, the forward product runs through XNOR-popcount on packed patches
+    /// When set, the forward product runs through XNOR-popcount on packed positions
     /// (the input must be ±1); chosen by `Network.tuneForwardProducts`.
     var xnorForward: BinaryConvolutionProduct?
     /// The XNOR product's buffers, made the first time it is chosen.
     var xnorProduct: BinaryConvolutionProduct?
-    private let columns: FloatBuffer
-    /// Whether `columns` holds the patches of the last forward input (the float product
-    /// makes them; the direct XNOR product does not, and `backward` makes them then).
-    private var columnsHoldInput = false
-    /// Scratch of the direct float product, which a zero-padded layer with few input
-    /// channels (the first) runs instead of im2col + sgemm.
-    private let transposedWeights: FloatBuffer?
+    /// The last input, padded; whether it holds the last forward input (the XNOR product
+    /// reads the input itself, and `backward` pads it then).
+    private let paddedInput: PaddedImages
+    private var paddedHoldsInput = false
+    /// W_b packed for the direct forward product.
+    private let forwardWeights: FloatBuffer
     private let output: FloatBuffer
-    private let columnGradient: FloatBuffer?
+    /// The output gradient, padded with zeros, and W_b packed for the input gradient.
+    private let paddedGradient: PaddedImages?
+    private let adjointWeights: FloatBuffer?
     private let inputGradient: FloatBuffer?
 
     init(geometry: ConvolutionGeometry, paddingValue: Float, binary: Bool, learningRateScale: Float, bound: Float,
@@ -36,12 +39,12 @@ final class ConvolutionLayer: WeightLayer {
         self.threads = threads
         latent = LatentWeights(name: "conv\(index).W", count: geometry.weightCount, bound: bound, binary: binary,
                                learningRateScale: learningRateScale, generator: &generator)
-        columns = FloatBuffer(count: maxRows * geometry.outputPositions * geometry.patchLength)
         output = FloatBuffer(count: maxRows * geometry.outputSize)
-        columnGradient = passesGradient ? FloatBuffer(count: columns.count) : nil
+        paddedInput = PaddedImages(input: geometry, capacity: maxRows)
+        forwardWeights = FloatBuffer(count: ConvolutionProducts.packedWeightCount(geometry, adjoint: false))
+        paddedGradient = passesGradient ? PaddedImages(outputGradient: geometry, capacity: maxRows) : nil
+        adjointWeights = passesGradient ? FloatBuffer(count: ConvolutionProducts.packedWeightCount(geometry, adjoint: true)) : nil
         inputGradient = passesGradient ? FloatBuffer(count: maxRows * geometry.inputSize) : nil
-        let direct = paddingValue == 0 && geometry.inputChannels <= ConvolutionProducts.directChannelLimit
-        transposedWeights = direct ? FloatBuffer(count: geometry.weightCount) : nil
     }
 
     var inputSize: Int { geometry.inputSize }
@@ -53,47 +56,39 @@ final class ConvolutionLayer: WeightLayer {
         return UnsafePointer(output.pointer)
     }
 
-    /// output (rows x H x W x Cout) = im2col(input) · W_bᵀ, or a direct convolution of the
-    /// input (XNOR, or float for few channels), which leaves the patches to `backward`.
+    /// output (rows x H x W x Cout) = the convolution of the input with W_b: XNOR-popcount
+    /// on packed positions, or the direct float product on the padded input.
     func product(_ input: UnsafePointer<Float>, rows: Int) {
-        let g = geometry
         if let xnorForward {
             xnorForward.multiply(input: input, rows: rows, weights: latent.effective, output: output.pointer)
-            columnsHoldInput = false
+            paddedHoldsInput = false
             return
         }
-        if let transposedWeights {
-            ConvolutionProducts.directForward(input: input, rows: rows, geometry: g, weights: latent.effective,
-                                              transposed: transposedWeights.pointer, output: output.pointer, threads: threads)
-            columnsHoldInput = false
-            return
-        }
-        Im2Col.patches(input: input, rows: rows, geometry: g, padding: paddingValue,
-                       columns: columns.pointer, threads: threads)
-        columnsHoldInput = true
-        ConvolutionProducts.forward(columns: columns.pointer, positions: rows * g.outputPositions,
-                                    patchLength: g.patchLength, weights: latent.effective,
-                                    outputChannels: g.outputChannels, output: output.pointer, threads: threads)
+        paddedInput.fill(from: input, rows: rows, padding: paddingValue, threads: threads)
+        paddedHoldsInput = true
+        ConvolutionProducts.packWeights(latent.effective, geometry: geometry, adjoint: false, into: forwardWeights.pointer)
+        ConvolutionProducts.direct(padded: paddedInput, rows: rows, packed: forwardWeights.pointer,
+                                   outputs: geometry.outputChannels, output: output.pointer, threads: threads)
     }
 
-    /// ∂C/∂W = ∂C/∂sᵀ · patches; ∂C/∂input = col2im(∂C/∂s · W_b).
+    /// ∂C/∂W = Σ over positions of patch ⊗ ∂C/∂s; ∂C/∂input = the output gradient convolved
+    /// with W_b's mirrored taps (zero-padded: the padding is a constant, it has no gradient).
     func backward(input: UnsafePointer<Float>, outputGradient gs: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
-        let g = geometry, m = rows * g.outputPositions
-        if !columnsHoldInput {
-            Im2Col.patches(input: input, rows: rows, geometry: g, padding: paddingValue,
-                           columns: columns.pointer, threads: threads)
+        let g = geometry
+        if !paddedHoldsInput {
+            paddedInput.fill(from: input, rows: rows, padding: paddingValue, threads: threads)
+            paddedHoldsInput = true
         }
-        ConvolutionProducts.weightGradient(outputGradient: gs, columns: columns.pointer, positions: m,
-                                           patchLength: g.patchLength, outputChannels: g.outputChannels,
+        ConvolutionProducts.weightGradient(padded: paddedInput, rows: rows, outputGradient: gs,
+                                           outputChannels: g.outputChannels,
                                            weightGradient: latent.parameter.gradient.pointer, threads: threads)
-        guard needsInputGradient, let columnGradient = columnGradient?.pointer,
-              let inputGradient = inputGradient?.pointer else { return nil }
-        ConvolutionProducts.columnGradient(outputGradient: gs, positions: m, patchLength: g.patchLength,
-                                           weights: latent.effective, outputChannels: g.outputChannels,
-                                           columnGradient: columnGradient, threads: threads)
-        Im2Col.accumulate(columns: columnGradient, rows: rows, geometry: g, into: inputGradient, threads: threads)
-        return inputGradient
+        guard needsInputGradient, let paddedGradient, let adjointWeights, let inputGradient else { return nil }
+        paddedGradient.fill(from: gs, rows: rows, padding: 0, threads: threads)
+        ConvolutionProducts.packWeights(latent.effective, geometry: g, adjoint: true, into: adjointWeights.pointer)
+        ConvolutionProducts.direct(padded: paddedGradient, rows: rows, packed: adjointWeights.pointer,
+                                   outputs: g.inputChannels, output: inputGradient.pointer, threads: threads)
+        return inputGradient.pointer
     }
 
     func statistics(steCancelFraction: Double) -> LayerStatistics {
@@ -114,14 +109,16 @@ final class MaxPoolLayer: NetworkLayer {
     let height: Int
     let width: Int
     let channels: Int
+    let threads: Int
     private let output: FloatBuffer
-    private let winners: UnsafeMutablePointer<Int32>
+    private let winners: UnsafeMutablePointer<UInt8>
     private let inputGradient: FloatBuffer
 
-    init(height: Int, width: Int, channels: Int, maxRows: Int) {
-        self.height = height; self.width = width; self.channels = channels
+    init(height: Int, width: Int, channels: Int, maxRows: Int, threads: Int) {
+        self.height = height; self.width = width; self.channels = channels; self.threads = threads
         output = FloatBuffer(count: maxRows * (height / 2) * (width / 2) * channels)
         winners = .allocate(capacity: max(output.count, 1))
+        winners.initialize(repeating: 0, count: max(output.count, 1))
         inputGradient = FloatBuffer(count: maxRows * height * width * channels)
     }
 
@@ -132,15 +129,15 @@ final class MaxPoolLayer: NetworkLayer {
     func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool,
                  generator: inout SeededGenerator) -> UnsafePointer<Float> {
         MaxPooling.forward(input: input, rows: rows, height: height, width: width, channels: channels,
-                           output: output.pointer, winners: winners)
+                           output: output.pointer, winners: winners, threads: threads)
         return UnsafePointer(output.pointer)
     }
 
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         guard needsInputGradient else { return nil }
-        MaxPooling.backward(outputGradient: outputGradient, winners: winners, outputCount: rows * outputSize,
-                            inputCount: rows * height * width * channels, inputGradient: inputGradient.pointer)
+        MaxPooling.backward(outputGradient: outputGradient, winners: winners, rows: rows, height: height, width: width,
+                            channels: channels, inputGradient: inputGradient.pointer, threads: threads)
         return inputGradient.pointer
     }
 }

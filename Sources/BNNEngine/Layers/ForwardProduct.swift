@@ -49,22 +49,26 @@ public struct ForwardProductChoice: Sendable, Equatable, Codable {
     public var xnorSeconds: Double?
     /// Whether the layer uses XNOR-popcount.
     public var usesXnor: Bool
+    /// What the float product is, when not sgemm: "direct" for a convolution
+    /// (`bnn_conv3x3_f32`). `sgemmSeconds` times it. nil (older records too) means sgemm.
+    public var floatProduct: String?
 
     public init(layer: Int, rows: Int, outputs: Int, inputs: Int, kernel: KernelVariant,
-                sgemmSeconds: Double? = nil, xnorSeconds: Double? = nil, usesXnor: Bool) {
+                sgemmSeconds: Double? = nil, xnorSeconds: Double? = nil, usesXnor: Bool, floatProduct: String? = nil) {
         self.layer = layer; self.rows = rows; self.outputs = outputs; self.inputs = inputs
         self.kernel = kernel; self.sgemmSeconds = sgemmSeconds; self.xnorSeconds = xnorSeconds
-        self.usesXnor = usesXnor
+        self.usesXnor = usesXnor; self.floatProduct = floatProduct
     }
 
     /// One line for logs, e.g. "layer 2 · 100x4096x4096 · xnor/avx2 28.612 ms vs sgemm 58.664 ms → xnor/avx2".
     public var summary: String {
         var line = "layer \(layer + 1) · \(rows)x\(outputs)x\(inputs) · "
+        let float = floatProduct ?? "sgemm"
         if let x = xnorSeconds, let s = sgemmSeconds {
-            line += String(format: "xnor/%@ %.3f ms vs sgemm %.3f ms", kernel.rawValue, x * 1e3, s * 1e3)
+            line += String(format: "xnor/%@ %.3f ms vs %@ %.3f ms", kernel.rawValue, x * 1e3, float, s * 1e3)
         } else {
             line += "forced"
         }
-        return line + " → " + (usesXnor ? "xnor/\(kernel.rawValue)" : "sgemm")
+        return line + " → " + (usesXnor ? "xnor/\(kernel.rawValue)" : float)
     }
 }

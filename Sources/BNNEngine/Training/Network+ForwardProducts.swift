@@ -3,7 +3,8 @@ import BNNKernels
 extension Network {
     /// Chooses each binary hidden layer's forward product (see `ForwardProductPolicy`):
     /// eligible are weight layers whose inputs are ±1 (binary modes, after a sign, no
-    /// dropout). With `.auto`, times sgemm and XNOR-popcount on `rows` rows of (arbitrary)
+    /// dropout). With `.auto`, times the float product (sgemm, or a convolution's direct
+    /// product) and XNOR-popcount on `rows` rows of (arbitrary)
     /// ±1 data and keeps the faster. Changes no parameter and no result.
     func tuneForwardProducts(rows: Int, policy: ForwardProductPolicy) -> [ForwardProductChoice] {
         guard configuration.mode.isBinary, configuration.hiddenDropout == 0, policy != .sgemm,
@@ -40,7 +41,7 @@ extension Network {
         if let conv = layer as? ConvolutionLayer {
             let g = conv.geometry
             return ForwardProductChoice(layer: k, rows: rows * g.outputPositions, outputs: g.outputChannels,
-                                        inputs: g.patchLength, kernel: kernel, usesXnor: true)
+                                        inputs: g.patchLength, kernel: kernel, usesXnor: true, floatProduct: "direct")
         }
         let dense = layer as! DenseLayer
         return ForwardProductChoice(layer: k, rows: rows, outputs: dense.outputs, inputs: dense.inputs,

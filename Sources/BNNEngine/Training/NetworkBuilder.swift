@@ -29,7 +29,7 @@ struct NetworkBuilder {
             stack.layers.append(layer)
             if let g = shape.convolution, shape.pooled {
                 stack.layers.append(MaxPoolLayer(height: g.outputHeight, width: g.outputWidth,
-                                                 channels: g.outputChannels, maxRows: maxRows))
+                                                 channels: g.outputChannels, maxRows: maxRows, threads: config.threads))
             }
             let bn = BatchNorm(features: shape.outputs, positions: shape.positions, maxRows: maxRows,
                                epsilon: config.batchNormEpsilon, momentum: config.batchNormMomentum, index: k)

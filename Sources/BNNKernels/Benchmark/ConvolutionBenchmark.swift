@@ -48,6 +48,7 @@ extension KernelBenchmark {
         let floatInput = UnsafeMutablePointer<Float>.allocate(capacity: batch * g.inputSize)
         let patches = UnsafeMutablePointer<Float>.allocate(capacity: m * g.patchLength)
         let floatSums = UnsafeMutablePointer<Float>.allocate(capacity: m * outputs)
+        let scratch = PaddedImages(input: g, capacity: batch)
         defer { sums.deallocate(); floatInput.deallocate(); patches.deallocate(); floatSums.deallocate() }
         for i in 0..<(batch * g.inputSize) { floatInput[i] = first ? Float(pixels[i]) : (fast.next() & 1 == 0 ? 1 : -1) }
         let binary: Double = pixels.withUnsafeBufferPointer { px in
@@ -59,7 +60,8 @@ extension KernelBenchmark {
         let weights: [Float] = p.latentWeights.map { $0 >= 0 ? 1 : -1 }
         let float: Double = weights.withUnsafeBufferPointer { wb in
             timer.median {
-                Im2Col.patches(input: floatInput, rows: batch, geometry: g, padding: first ? 0 : 1, columns: patches, threads: gemm.threadCount)
+                Im2Col.patches(input: floatInput, rows: batch, padding: first ? 0 : 1, scratch: scratch, columns: patches,
+                               threads: gemm.threadCount)
                 FloatGEMM.gemm(transposeB: true, m: m, n: outputs, k: g.patchLength, a: patches, lda: g.patchLength,
                                b: wb.baseAddress!, ldb: g.patchLength, c: floatSums, ldc: outputs)
             }.seconds

@@ -1,12 +1,14 @@
 import BNNSupport
 import CTrainingKernels
-/// The float products of a 3×3 convolution through im2col and BLAS sgemm, split over a
-/// run's threads by bands of rows (output positions), which are many for a convolution.
+/// The float products of a 3×3 convolution, split over a run's threads by bands of rows
+/// (output positions), which are many for a convolution.
 ///
-/// With M = rows·H·W positions, K = 9·Cin and the weights W (Cout x K):
-/// forward s = cols · Wᵀ; weight gradient ∂W = ∂sᵀ · cols; patch gradient ∂cols = ∂s · W.
-/// Each band is one sgemm whose result depends only on the band, so results depend only on
-/// the thread count, as for dense layers.
+/// Training runs the direct kernels on padded images (`PaddedImages`): the forward product
+/// and the input gradient (`direct`, with weights packed by `packWeights`) and the weight
+/// gradient (`weightGradient`), none of which makes a patch matrix. The float reference
+/// model and the benchmark's float side run im2col and one sgemm (`forward`): with
+/// M = rows·H·W positions, K = 9·Cin and the weights W (Cout x K), s = cols · Wᵀ.
+/// Each band's result depends only on the band, and a direct product's not even on that.
 public enum ConvolutionProducts {
     /// output (M x Cout) = columns (M x K) · weightsᵀ.
     public static func forward(columns: UnsafePointer<Float>, positions m: Int, patchLength k: Int,
@@ -19,52 +21,45 @@ public enum ConvolutionProducts {
         }
     }
 
-    /// Input channels up to which `directForward` beats im2col + sgemm (whose product is
-    /// then only 9·Cin deep): the first layer of an image network.
-    public static let directChannelLimit = 4
+    /// Floats `packWeights` writes: 9 · inputs · (outputs rounded up to 32), where the
+    /// forward product maps Cin to Cout channels and the input gradient Cout to Cin.
+    public static func packedWeightCount(_ g: ConvolutionGeometry, adjoint: Bool) -> Int {
+        let (inputs, outputs) = adjoint ? (g.outputChannels, g.inputChannels) : (g.inputChannels, g.outputChannels)
+        return 9 * inputs * bnn_conv3x3_packed_outputs(outputs)
+    }
 
-    /// output (rows·H·W x Cout) = the zero-padded 3×3 convolution of input (rows x H x W x
-    /// Cin) with weights (Cout x 3·3·Cin), computed directly (`bnn_conv3x3_f32`), without
-    /// patches; `transposed` (9·Cin·Cout floats) is scratch for the weights as [tap][c][o].
-    public static func directForward(input: UnsafePointer<Float>, rows: Int, geometry g: ConvolutionGeometry,
-                                     weights: UnsafePointer<Float>, transposed: UnsafeMutablePointer<Float>,
-                                     output: UnsafeMutablePointer<Float>, threads: Int) {
-        let n = g.outputChannels, k = g.patchLength, m = rows * g.outputPositions
-        for o in 0..<n { for j in 0..<k { transposed[j * n + o] = weights[o * k + j] } }
-        let x = SendablePointer(readOnly: input), wt = SendablePointer(readOnly: UnsafePointer(transposed)), c = SendablePointer(output)
-        ImageBands.run(count: m, threads: threads, work: m * n * k) { band in
-            bnn_conv3x3_f32(g.inputHeight, g.inputWidth, g.inputChannels, x.pointer, wt.pointer, n,
-                            band.lowerBound, band.count, c.pointer, n)
+    /// Packs weights (Cout x 3·3·Cin) for `direct`: for the forward product, or with
+    /// `adjoint` for the input gradient (the output gradient convolved with the weights'
+    /// mirrored taps, Cout channels in, Cin out).
+    public static func packWeights(_ weights: UnsafePointer<Float>, geometry g: ConvolutionGeometry, adjoint: Bool,
+                                   into packed: UnsafeMutablePointer<Float>) {
+        bnn_conv3x3_pack_weights(weights, g.inputChannels, g.outputChannels, adjoint ? 1 : 0, packed)
+    }
+
+    /// output (rows·H·W x n) = the 3×3 convolution of the first `rows` images of `padded`
+    /// with `packed` weights of n outputs (`bnn_conv3x3_f32`), split over the run's threads
+    /// by bands of positions. A position's sum never depends on its band.
+    public static func direct(padded: PaddedImages, rows: Int, packed: UnsafePointer<Float>, outputs n: Int,
+                              output: UnsafeMutablePointer<Float>, threads: Int) {
+        let (h, w, c) = (padded.height, padded.width, padded.channels), m = rows * h * w
+        let x = SendablePointer(readOnly: UnsafePointer(padded.pointer)), wt = SendablePointer(readOnly: packed)
+        let out = SendablePointer(output)
+        ImageBands.run(count: m, threads: threads, work: m * n * 9 * c) { band in
+            bnn_conv3x3_f32(h, w, c, x.pointer, wt.pointer, n, band.lowerBound, band.count, out.pointer, n)
         }
     }
 
-    /// weightGradient (Cout x K) = outputGradientᵀ (M x Cout)ᵀ · columns (M x K), split by
-    /// whichever of Cout and K is larger (the sum over M stays in one piece).
-    public static func weightGradient(outputGradient: UnsafePointer<Float>, columns: UnsafePointer<Float>,
-                                      positions m: Int, patchLength k: Int, outputChannels n: Int,
-                                      weightGradient: UnsafeMutablePointer<Float>, threads: Int) {
-        let g = SendablePointer(readOnly: outputGradient), a = SendablePointer(readOnly: columns), d = SendablePointer(weightGradient)
-        if k >= n {
-            ImageBands.run(count: k, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
-                FloatGEMM.gemm(transposeA: true, m: n, n: band.count, k: m, a: g.pointer, lda: n,
-                               b: a.pointer + band.lowerBound, ldb: k, c: d.pointer + band.lowerBound, ldc: k)
-            }
-        } else {
-            ImageBands.run(count: n, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
-                FloatGEMM.gemm(transposeA: true, m: band.count, n: k, k: m, a: g.pointer + band.lowerBound, lda: n,
-                               b: a.pointer, ldb: k, c: d.pointer + band.lowerBound * k, ldc: k)
-            }
-        }
-    }
-
-    /// columnGradient (M x K) = outputGradient (M x Cout) · weights (Cout x K).
-    public static func columnGradient(outputGradient: UnsafePointer<Float>, positions m: Int, patchLength k: Int,
-                                      weights: UnsafePointer<Float>, outputChannels n: Int,
-                                      columnGradient: UnsafeMutablePointer<Float>, threads: Int) {
-        let g = SendablePointer(readOnly: outputGradient), b = SendablePointer(readOnly: weights), c = SendablePointer(columnGradient)
-        ImageBands.run(count: m, threads: threads, work: m * n * k, minimumWork: 1 << 21) { band in
-            FloatGEMM.gemm(m: band.count, n: k, k: n, a: g.pointer + band.lowerBound * n, lda: n,
-                           b: b.pointer, ldb: k, c: c.pointer + band.lowerBound * k, ldc: k)
+    /// The weight gradient (Cout x 9·Cin) of a convolution straight from its padded input
+    /// and its output gradient (rows·H·W x Cout), without a patch matrix
+    /// (`bnn_conv3x3_weight_gradient`), split over the run's threads by bands of patch
+    /// indices; every entry sums the positions in order, so it never depends on the split.
+    public static func weightGradient(padded: PaddedImages, rows: Int, outputGradient: UnsafePointer<Float>,
+                                      outputChannels n: Int, weightGradient: UnsafeMutablePointer<Float>, threads: Int) {
+        let (h, w, c) = (padded.height, padded.width, padded.channels), k = 9 * c
+        let x = SendablePointer(readOnly: UnsafePointer(padded.pointer)), g = SendablePointer(readOnly: outputGradient)
+        let d = SendablePointer(weightGradient)
+        ImageBands.run(count: k, threads: threads, work: rows * h * w * k * n, minimumWork: 1 << 21) { band in
+            bnn_conv3x3_weight_gradient(h, w, c, x.pointer, rows, g.pointer, n, band.lowerBound, band.count, d.pointer)
         }
     }
 }

@@ -1,38 +1,29 @@
+import BNNSupport
+import CTrainingKernels
+
 /// 2×2 max-pooling with stride 2 on NHWC tensors (odd sizes drop the last row/column,
-/// as floor division does in Lasagne and PyTorch).
+/// as floor division does in Lasagne and PyTorch), in C (`bnn_maxpool2x2_forward`).
 ///
-/// The forward pass remembers which of the four inputs won (the first one on ties), so
-/// the backward pass routes each output gradient to exactly that input.
+/// The forward pass remembers which of the four inputs won (0-3 in the window, the first
+/// one on ties), so the backward pass routes each output gradient to exactly that input.
 public enum MaxPooling {
-    /// output (rows x ⌊H/2⌋ x ⌊W/2⌋ x C) and the winner's input index per output value.
+    /// output (rows x ⌊H/2⌋ x ⌊W/2⌋ x C) and the winner's place in its window per output value.
     public static func forward(input: UnsafePointer<Float>, rows: Int, height h: Int, width w: Int, channels c: Int,
-                               output: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>) {
-        let oh = h / 2, ow = w / 2
-        for n in 0..<rows {
-            let image = n * h * w * c
-            var o = n * oh * ow * c
-            for y in 0..<oh {
-                for x in 0..<ow {
-                    let p00 = image + ((2 * y) * w + 2 * x) * c
-                    for j in 0..<c {
-                        let first = p00 + j
-                        var best = first, value = input[first]
-                        if input[first + c] > value { best = first + c; value = input[best] }
-                        if input[first + w * c] > value { best = first + w * c; value = input[best] }
-                        if input[first + w * c + c] > value { best = first + w * c + c; value = input[best] }
-                        output[o] = value
-                        winners[o] = Int32(truncatingIfNeeded: best)
-                        o += 1
-                    }
-                }
-            }
+                               output: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<UInt8>, threads: Int) {
+        let x = SendablePointer(readOnly: input), out = SendablePointer(output), k = SendablePointer(winners)
+        ImageBands.run(count: rows, threads: threads, work: rows * h * w * c) { images in
+            bnn_maxpool2x2_forward(h, w, c, x.pointer, images.lowerBound, images.count, out.pointer, k.pointer)
         }
     }
 
     /// inputGradient (rows x H x W x C): each output gradient at its winner, 0 elsewhere.
-    public static func backward(outputGradient: UnsafePointer<Float>, winners: UnsafePointer<Int32>, outputCount: Int,
-                                inputCount: Int, inputGradient: UnsafeMutablePointer<Float>) {
-        inputGradient.update(repeating: 0, count: inputCount)
-        for o in 0..<outputCount { inputGradient[Int(winners[o])] += outputGradient[o] }
+    public static func backward(outputGradient: UnsafePointer<Float>, winners: UnsafePointer<UInt8>, rows: Int,
+                                height h: Int, width w: Int, channels c: Int,
+                                inputGradient: UnsafeMutablePointer<Float>, threads: Int) {
+        let g = SendablePointer(readOnly: outputGradient), k = SendablePointer(readOnly: winners)
+        let gin = SendablePointer(inputGradient)
+        ImageBands.run(count: rows, threads: threads, work: rows * h * w * c) { images in
+            bnn_maxpool2x2_backward(h, w, c, g.pointer, k.pointer, images.lowerBound, images.count, gin.pointer)
+        }
     }
 }

@@ -28,7 +28,9 @@ public final class FloatReferenceModel {
 
     private enum Layer {
         /// W_b as Cout x 9·Cin ±1 floats; Σ_inside W_b per border class (first layer only).
-        case convolution(ConvolutionGeometry, ConvolutionPadding?, weights: [Float], classSums: [[Float]], BatchNormInference)
+        /// `scratch` holds a batch of the layer's padded input, for im2col.
+        case convolution(ConvolutionGeometry, ConvolutionPadding?, weights: [Float], classSums: [[Float]], BatchNormInference,
+                         scratch: PaddedImages)
         case maxPool(FeatureShape)
         /// W_b as inputs x outputs ±1 floats; ΣW_b per neuron (first layer only).
         case dense(inputs: Int, outputs: Int, weights: [Float], weightSums: [Float], BatchNormInference)
@@ -46,7 +48,7 @@ public final class FloatReferenceModel {
                 patchValues = max(patchValues, p.geometry.outputPositions * p.geometry.patchLength)
                 preValues = max(preValues, p.geometry.outputSize)
             }
-            layers.append(Self.layer(layer, isFirst: index == 0, input: shapes[index]))
+            layers.append(Self.layer(layer, isFirst: index == 0, input: shapes[index], maxBatch: maxBatch))
         }
         self.layers = layers
         let widest = widths.max() ?? 1
@@ -55,7 +57,8 @@ public final class FloatReferenceModel {
         buffers = [.allocate(capacity: maxBatch * widest), .allocate(capacity: maxBatch * widest)]
     }
 
-    private static func layer(_ layer: InferenceLayerParameters, isFirst: Bool, input: FeatureShape) -> Layer {
+    private static func layer(_ layer: InferenceLayerParameters, isFirst: Bool, input: FeatureShape,
+                              maxBatch: Int) -> Layer {
         switch layer {
         case .convolution(let p):
             let g = p.geometry
@@ -63,7 +66,8 @@ public final class FloatReferenceModel {
                 weights: BitPackedMatrix(packingRowsOf: p.latentWeights, rows: g.outputChannels, columns: g.patchLength),
                 inputChannels: g.inputChannels).map { $0.map(Float.init) }
             return .convolution(g, isFirst ? nil : p.padding, weights: p.latentWeights.map { $0 >= 0 ? 1 : -1 },
-                                classSums: classSums, BatchNormInference(p))
+                                classSums: classSums, BatchNormInference(p),
+                                scratch: PaddedImages(input: g, capacity: maxBatch))
         case .maxPool:
             return .maxPool(input)
         case .dense(let p):
@@ -144,9 +148,9 @@ public final class FloatReferenceModel {
         while index < layers.count {
             let out = a == UnsafePointer(buffers[0]) ? buffers[1] : buffers[0]
             switch layers[index] {
-            case let .convolution(g, padding, weights, classSums, bn):
+            case let .convolution(g, padding, weights, classSums, bn, scratch):
                 // conv → [max-pool]* → BatchNorm → sign, pooling the pre-activations.
-                convolve(a, g, padding: padding, weights: weights, classSums: classSums, batch: batch)
+                convolve(a, g, padding: padding, weights: weights, classSums: classSums, scratch: scratch, batch: batch)
                 var shape = shapes[index + 1]
                 while index + 1 < layers.count, case .maxPool = layers[index + 1] {
                     shape = maxPool(preactivations, shape, batch: batch)
@@ -188,10 +192,10 @@ public final class FloatReferenceModel {
     /// im2col and sgemm into `preactivations` (batch·H·W x Cout); the first layer
     /// (`padding` nil, raw pixels) then subtracts Σ_inside W_b per border class.
     private func convolve(_ a: UnsafePointer<Float>, _ g: ConvolutionGeometry, padding: ConvolutionPadding?,
-                          weights: [Float], classSums: [[Float]], batch: Int) {
+                          weights: [Float], classSums: [[Float]], scratch: PaddedImages, batch: Int) {
         let h = g.inputHeight, w = g.inputWidth, k = g.patchLength, n = g.outputChannels
         let m = batch * g.outputPositions
-        Im2Col.patches(input: a, rows: batch, geometry: g, padding: padding?.value ?? 0, columns: patches, threads: 1)
+        Im2Col.patches(input: a, rows: batch, padding: padding?.value ?? 0, scratch: scratch, columns: patches, threads: 1)
         weights.withUnsafeBufferPointer { wb in
             FloatGEMM.gemm(transposeB: true, m: m, n: n, k: k, a: patches, lda: k, b: wb.baseAddress!, ldb: k,
                            c: preactivations, ldc: n)

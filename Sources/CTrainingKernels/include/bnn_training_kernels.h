@@ -42,12 +42,65 @@ void bnn_multiply(float *x, const float *y, size_t n);
 /// The straight-through estimator: g[i] = 0 where |a[i]| > 1 (or a[i] is NaN), unchanged elsewhere.
 void bnn_straight_through_gate(float *g, const float *a, size_t n);
 
-/// The direct 3x3 convolution, stride 1, zero padding, of images of h x w x cin floats
-/// (NHWC): for output rows first <= r < first + count (image r/(h*w), position
-/// r%(h*w)), out[r*ldo + o] = sum over inside taps t = 3*ky + kx and channels c of
-/// x[tap][c] * wt[(t*cin + c)*n + o], o < n. For few input channels (the first layer).
+/// Positions of one image row that the direct convolution computes together (they share
+/// every weight load); the padded layout leaves this many spare columns after each row.
+#define BNN_CONV_BLOCK 7
+/// Packed weights hold outputs in multiples of this many floats (zeros beyond n).
+#define BNN_CONV_OUTPUT_ALIGNMENT 32
+
+/// Positions per row of the padded layout: a pad column each side of the w positions,
+/// then BNN_CONV_BLOCK - 1 spare ones.
+size_t bnn_conv3x3_padded_width(size_t w);
+/// Floats of one padded image: h + 2 rows of bnn_conv3x3_padded_width(w) positions of cin floats.
+size_t bnn_conv3x3_padded_image(size_t h, size_t w, size_t cin);
+/// n rounded up to BNN_CONV_OUTPUT_ALIGNMENT: the row length of packed weights.
+size_t bnn_conv3x3_packed_outputs(size_t n);
+
+/// Copies images first <= i < first + count of in (NHWC, h x w x cin) into the padded
+/// layout (image i at padded + i * bnn_conv3x3_padded_image): the ring of positions around
+/// each image holds `pad` (0, or +1 for one-padding), the spare columns 0.
+void bnn_conv3x3_pad(size_t h, size_t w, size_t cin, const float *in, size_t first, size_t count, float pad,
+                     float *padded);
+
+/// Packs a layer's weights [cout][3][3][cin] for bnn_conv3x3_f32: with adjoint == 0 for
+/// its forward product (cin inputs, cout outputs: packed[(t*cin + c)*np + o] = w[o][t][c]);
+/// with adjoint != 0 for its input gradient, the convolution of the output gradient (cout
+/// inputs) into cin outputs with mirrored taps (packed[((8-t)*cout + o)*np + c] = w[o][t][c]).
+/// np = bnn_conv3x3_packed_outputs(outputs); packed holds 9 * inputs * np floats.
+void bnn_conv3x3_pack_weights(const float *weights, size_t cin, size_t cout, int adjoint, float *packed);
+
+/// The direct 3x3 convolution, stride 1, of padded images (bnn_conv3x3_pad) with packed
+/// weights (bnn_conv3x3_pack_weights): for output rows first <= r < first + count (image
+/// r/(h*w), position r%(h*w)), out[r*ldo + o] = sum over taps t = 3*ky + kx and channels c
+/// of x[tap][c] * wt[(t*cin + c)*np + o], o < n.
 void bnn_conv3x3_f32(size_t h, size_t w, size_t cin, const float *in, const float *wt, size_t n,
                      size_t first, size_t count, float *out, size_t ldo);
+
+/// The weight gradient of the 3x3 convolution, without a patch matrix: for patch indices
+/// first_k <= k < first_k + count_k (k = (3*ky + kx)*cin + c) and every output o < n,
+/// dw[o*9*cin + k] = the sum over the positions p of images 0 <= i < images of
+/// patch[p][k] * g[p*n + o], where patch[p][k] is the im2col value, read from the padded
+/// input (bnn_conv3x3_pad) and g is the output gradient (images*h*w x n). Overwrites those
+/// entries of dw (the layer's [n][3][3][cin] layout) and no others.
+void bnn_conv3x3_weight_gradient(size_t h, size_t w, size_t cin, const float *in, size_t images, const float *g,
+                                 size_t n, size_t first_k, size_t count_k, float *dw);
+
+/// The patch matrix of the 3x3 convolution (rows (image, y, x), 9*cin values ordered
+/// (ky, kx, c)) of images first <= i < first + count, from their padded copy: three
+/// contiguous runs of 3*cin floats per patch.
+void bnn_im2col3x3_padded(size_t h, size_t w, size_t cin, const float *padded, size_t first, size_t count,
+                          float *columns);
+
+/// 2x2 max-pooling, stride 2, of images first <= i < first + count (NHWC, h x w x c; an
+/// odd last row or column is dropped): out is (h/2) x (w/2) x c per image, winner the
+/// index 0-3 (row-major in the window) of the input that won, the first on ties.
+void bnn_maxpool2x2_forward(size_t h, size_t w, size_t c, const float *in, size_t first, size_t count,
+                            float *out, uint8_t *winner);
+
+/// The gradient of bnn_maxpool2x2_forward: each output gradient at its winner, 0 at
+/// every other input of images first <= i < first + count.
+void bnn_maxpool2x2_backward(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
+                             size_t first, size_t count, float *gin);
 
 /// The variant the loops above run: the name of the row of this library's
 /// table in use ("portable", "popcnt", "avx2" or "avx512").
@@ -65,6 +118,12 @@ typedef struct {
     void (*straight_through_gate)(float *g, const float *a, size_t n);
     void (*conv3x3_f32)(size_t h, size_t w, size_t cin, const float *in, const float *wt, size_t n,
                         size_t first, size_t count, float *out, size_t ldo);
+    void (*conv3x3_weight_gradient)(size_t h, size_t w, size_t cin, const float *in, size_t images, const float *g,
+                                    size_t n, size_t first_k, size_t count_k, float *dw);
+    void (*maxpool2x2_forward)(size_t h, size_t w, size_t c, const float *in, size_t first, size_t count,
+                               float *out, uint8_t *winner);
+    void (*maxpool2x2_backward)(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
+                                size_t first, size_t count, float *gin);
 } bnn_training_table_row;
 
 /// The row of `variant`, or NULL when the CPU cannot run it (for checking every variant).
