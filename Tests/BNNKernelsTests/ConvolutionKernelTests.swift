@@ -91,6 +91,44 @@ import BNNSupport
         }
     }
 
+    /// The fused product (convolve a chunk, pool it while in cache) gives exactly what the
+    /// direct product then max-pooling give: odd sizes, several chunks per band, 1 and 2 threads.
+    @Test(arguments: [(28, 28, 1, 32, 5), (7, 9, 3, 5, 3), (14, 14, 32, 64, 9)])
+    func pooledDirectProductIsTheProductThenThePool(h: Int, w: Int, c: Int, n: Int, rows: Int) {
+        let g = ConvolutionGeometry(inputHeight: h, inputWidth: w, inputChannels: c, outputChannels: n)
+        var rng = SeededGenerator(seed: UInt64(h * 100 + c))
+        let x = rng.floats(rows * g.inputSize), wts = rng.floats(g.weightCount)
+        let padded = PaddedImages(input: g, capacity: rows)
+        var packed = [Float](repeating: 0, count: ConvolutionProducts.packedWeightCount(g, adjoint: false))
+        wts.withUnsafeBufferPointer { wp in packed.withUnsafeMutableBufferPointer { pp in
+            ConvolutionProducts.packWeights(wp.baseAddress!, geometry: g, adjoint: false, into: pp.baseAddress!)
+        } }
+        x.withUnsafeBufferPointer { padded.fill(from: $0.baseAddress!, rows: rows, padding: 0, threads: 1) }
+        let pooledCount = rows * (h / 2) * (w / 2) * n
+        var sums = [Float](repeating: .nan, count: rows * g.outputSize)
+        var expected = [Float](repeating: .nan, count: pooledCount), expectedWinners = [UInt8](repeating: 9, count: pooledCount)
+        packed.withUnsafeBufferPointer { pp in sums.withUnsafeMutableBufferPointer { sp in
+            ConvolutionProducts.direct(padded: padded, rows: rows, packed: pp.baseAddress!, outputs: n, output: sp.baseAddress!, threads: 1)
+            expected.withUnsafeMutableBufferPointer { ep in expectedWinners.withUnsafeMutableBufferPointer { kp in
+                MaxPooling.forward(input: UnsafePointer(sp.baseAddress!), rows: rows, height: h, width: w, channels: n,
+                                   output: ep.baseAddress!, winners: kp.baseAddress!, threads: 1)
+            } }
+        } }
+        for threads in [1, 2] {
+            var scratch = [Float](repeating: .nan, count: ConvolutionProducts.pooledScratchCount(g, threads: threads))
+            var pooled = [Float](repeating: .nan, count: pooledCount), winners = [UInt8](repeating: 9, count: pooledCount)
+            packed.withUnsafeBufferPointer { pp in scratch.withUnsafeMutableBufferPointer { sp in
+                pooled.withUnsafeMutableBufferPointer { op in winners.withUnsafeMutableBufferPointer { kp in
+                    ConvolutionProducts.directPooled(padded: padded, rows: rows, packed: pp.baseAddress!, outputs: n,
+                                                     scratch: sp.baseAddress!, pooled: op.baseAddress!,
+                                                     winners: kp.baseAddress!, threads: threads)
+                } }
+            } }
+            #expect(pooled.map(\.bitPattern) == expected.map(\.bitPattern), "\(h)x\(w) \(c)->\(n) threads \(threads)")
+            #expect(winners == expectedWinners, "\(h)x\(w) \(c)->\(n) threads \(threads)")
+        }
+    }
+
     /// The input gradient (the output gradient convolved with the mirrored weights) is the
     /// forward product's adjoint: <∂X, X> = <G, conv(X)> (zero padding: the padding is a
     /// constant); and the direct weight gradient is ∂sᵀ · patches.

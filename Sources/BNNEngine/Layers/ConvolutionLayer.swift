@@ -26,6 +26,12 @@ final class ConvolutionLayer: WeightLayer {
     private var paddedHoldsInput = false
     /// W_b packed for the direct forward product.
     private let forwardWeights: FloatBuffer
+    /// The max-pool after this layer, if any (set by `NetworkBuilder`): the direct forward
+    /// product then pools each chunk of images while its sums are in cache, into the pool's
+    /// buffers (`ConvolutionProducts.directPooled`), and the pool layer only hands them on.
+    weak var fusedPool: MaxPoolLayer?
+    /// The chunks' sums of the fused product, made on first use.
+    private var pooledScratch: FloatBuffer?
     private let output: FloatBuffer
     /// The output gradient, padded with zeros, and W_b packed for the input gradient.
     private let paddedGradient: PaddedImages?
@@ -52,7 +58,20 @@ final class ConvolutionLayer: WeightLayer {
 
     func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool,
                  generator: inout SeededGenerator) -> UnsafePointer<Float> {
-        product(input, rows: rows)
+        guard let pool = fusedPool, xnorForward == nil else {
+            product(input, rows: rows)
+            return UnsafePointer(output.pointer)
+        }
+        // The fused product: `output` stays unwritten; the pool layer's forward returns its own.
+        paddedInput.fill(from: input, rows: rows, padding: paddingValue, threads: threads)
+        paddedHoldsInput = true
+        ConvolutionProducts.packWeights(latent.effective, geometry: geometry, adjoint: false, into: forwardWeights.pointer)
+        let scratch = pooledScratch ?? FloatBuffer(count: ConvolutionProducts.pooledScratchCount(geometry, threads: threads))
+        pooledScratch = scratch
+        ConvolutionProducts.directPooled(padded: paddedInput, rows: rows, packed: forwardWeights.pointer,
+                                         outputs: geometry.outputChannels, scratch: scratch.pointer,
+                                         pooled: pool.output.pointer, winners: pool.winners, threads: threads)
+        pool.pooledAhead = true
         return UnsafePointer(output.pointer)
     }
 
@@ -110,9 +129,12 @@ final class MaxPoolLayer: NetworkLayer {
     let width: Int
     let channels: Int
     let threads: Int
-    private let output: FloatBuffer
-    private let winners: UnsafeMutablePointer<UInt8>
+    fileprivate let output: FloatBuffer
+    fileprivate let winners: UnsafeMutablePointer<UInt8>
     private let inputGradient: FloatBuffer
+    /// Set by the convolution before this layer when its forward pass already pooled into
+    /// `output` and `winners` (`ConvolutionLayer.fusedPool`); the next forward consumes it.
+    fileprivate var pooledAhead = false
 
     init(height: Int, width: Int, channels: Int, maxRows: Int, threads: Int) {
         self.height = height; self.width = width; self.channels = channels; self.threads = threads
@@ -128,6 +150,10 @@ final class MaxPoolLayer: NetworkLayer {
 
     func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool,
                  generator: inout SeededGenerator) -> UnsafePointer<Float> {
+        if pooledAhead {
+            pooledAhead = false
+            return UnsafePointer(output.pointer)
+        }
         MaxPooling.forward(input: input, rows: rows, height: height, width: width, channels: channels,
                            output: output.pointer, winners: winners, threads: threads)
         return UnsafePointer(output.pointer)

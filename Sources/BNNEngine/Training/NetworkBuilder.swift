@@ -28,8 +28,10 @@ struct NetworkBuilder {
             stack.weightLayers.append(layer)
             stack.layers.append(layer)
             if let g = shape.convolution, shape.pooled {
-                stack.layers.append(MaxPoolLayer(height: g.outputHeight, width: g.outputWidth,
-                                                 channels: g.outputChannels, maxRows: maxRows, threads: config.threads))
+                let pool = MaxPoolLayer(height: g.outputHeight, width: g.outputWidth, channels: g.outputChannels,
+                                        maxRows: maxRows, threads: config.threads)
+                (layer as? ConvolutionLayer)?.fusedPool = pool
+                stack.layers.append(pool)
             }
             let bn = BatchNorm(features: shape.outputs, positions: shape.positions, maxRows: maxRows,
                                epsilon: config.batchNormEpsilon, momentum: config.batchNormMomentum, index: k)

@@ -49,6 +49,38 @@ public enum ConvolutionProducts {
         }
     }
 
+    /// Images per chunk of `directPooled` (outputs per image given): the chunk's sums stay
+    /// in L2 until pooled.
+    static func pooledChunk(outputSize: Int) -> Int { max(1, (256 * 1024) / (outputSize * MemoryLayout<Float>.stride)) }
+
+    /// Floats of `directPooled`'s scratch for a convolution run on `threads` threads.
+    public static func pooledScratchCount(_ g: ConvolutionGeometry, threads: Int) -> Int {
+        max(threads, 1) * pooledChunk(outputSize: g.outputSize) * g.outputSize
+    }
+
+    /// `direct` followed by 2×2 max-pooling (`MaxPooling.forward`), chunk by chunk of
+    /// `pooledChunk` images, so the full-size sums are never written out: each band of images
+    /// convolves a chunk into its part of `scratch` (threads · chunk · H·W·n floats), then
+    /// pools it into `pooled` and `winners` (rows x ⌊H/2⌋ x ⌊W/2⌋ x n). The results equal
+    /// `direct` then `MaxPooling.forward`.
+    public static func directPooled(padded: PaddedImages, rows: Int, packed: UnsafePointer<Float>, outputs n: Int,
+                                    scratch: UnsafeMutablePointer<Float>, pooled: UnsafeMutablePointer<Float>,
+                                    winners: UnsafeMutablePointer<UInt8>, threads: Int) {
+        let (h, w, c) = (padded.height, padded.width, padded.channels), image = padded.imageFloats
+        let chunk = pooledChunk(outputSize: h * w * n), pooledImage = (h / 2) * (w / 2) * n
+        let x = SendablePointer(readOnly: UnsafePointer(padded.pointer)), wt = SendablePointer(readOnly: packed)
+        let s = SendablePointer(scratch), out = SendablePointer(pooled), k = SendablePointer(winners)
+        ImageBands.runIndexed(count: rows, threads: threads, work: rows * h * w * n * 9 * c) { band, images in
+            let sums = s.pointer + band * chunk * h * w * n
+            for start in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+                let count = min(chunk, images.upperBound - start)
+                bnn_conv3x3_f32(h, w, c, x.pointer + start * image, wt.pointer, n, 0, count * h * w, sums, n)
+                bnn_maxpool2x2_forward(h, w, n, sums, 0, count, out.pointer + start * pooledImage,
+                                       k.pointer + start * pooledImage)
+            }
+        }
+    }
+
     /// The weight gradient (Cout x 9·Cin) of a convolution straight from its padded input
     /// and its output gradient (rows·H·W x Cout), without a patch matrix
     /// (`bnn_conv3x3_weight_gradient`), split over the run's threads by bands of patch

@@ -8,17 +8,23 @@ import Dispatch
 enum ImageBands {
     static func run(count: Int, threads: Int, work: Int, minimumWork: Int = 1 << 18,
                     _ body: (Range<Int>) -> Void) {
+        runIndexed(count: count, threads: threads, work: work, minimumWork: minimumWork) { body($1) }
+    }
+
+    /// `run`, also passing each band's index (below `threads`), for scratch owned per band.
+    static func runIndexed(count: Int, threads: Int, work: Int, minimumWork: Int = 1 << 18,
+                           _ body: (Int, Range<Int>) -> Void) {
         let parts = threads > 1 && work >= minimumWork ? threads : 1
-        guard parts > 1, count > 1 else { if count > 0 { body(0..<count) }; return }
+        guard parts > 1, count > 1 else { if count > 0 { body(0, 0..<count) }; return }
         let bands = WorkPartition.bands(count: count, parts: parts, alignment: 1)
         withoutActuallyEscaping(body) { body in
             let box = DisjointBands(body: body)
-            DispatchQueue.concurrentPerform(iterations: bands.count) { box.body(bands[$0]) }
+            DispatchQueue.concurrentPerform(iterations: bands.count) { box.body($0, bands[$0]) }
         }
     }
 
     /// The body, carried into `concurrentPerform`: every band touches only its own items.
     private struct DisjointBands: @unchecked Sendable {
-        let body: (Range<Int>) -> Void
+        let body: (Int, Range<Int>) -> Void
     }
 }
