@@ -1,4 +1,4 @@
-// The direct float convolution compiled once per instruction set (float_convolution.c),
+// The loops compiled once per instruction set in float_convolution.c and batch_norm.c,
 // for the training table's rows (training_kernels.c).
 #ifndef BNN_FLOAT_CONVOLUTION_VARIANTS_H
 #define BNN_FLOAT_CONVOLUTION_VARIANTS_H
@@ -30,5 +30,28 @@ void bnn_maxpool2x2_forward_avx512(BNN_POOL_FORWARD_ARGS);
 void bnn_maxpool2x2_backward_portable(BNN_POOL_BACKWARD_ARGS);
 void bnn_maxpool2x2_backward_avx2(BNN_POOL_BACKWARD_ARGS);
 void bnn_maxpool2x2_backward_avx512(BNN_POOL_BACKWARD_ARGS);
+
+#define BNN_BN_STATISTICS_ARGS const float *restrict x, size_t rows, size_t f, size_t j0, size_t j1, \
+    float *restrict mean, float *restrict squares
+#define BNN_BN_NORMALIZE_ARGS const float *restrict x, size_t rows, size_t f, size_t j0, size_t j1, \
+    const float *restrict mean, const float *restrict inv, const float *restrict gamma, const float *restrict beta, \
+    float *restrict xhat, float *restrict out
+#define BNN_BN_AFFINE_ARGS const float *restrict x, size_t rows, size_t f, size_t j0, size_t j1, \
+    const float *restrict scale, const float *restrict shift, float *restrict out
+#define BNN_BN_GRADIENT_SUMS_ARGS const float *restrict ga, const float *restrict xhat, size_t rows, size_t f, \
+    size_t j0, size_t j1, float *restrict gbeta, float *restrict ggamma
+#define BNN_BN_INPUT_GRADIENT_ARGS const float *restrict ga, const float *restrict xhat, size_t rows, size_t f, \
+    size_t j0, size_t j1, const float *restrict coefficient, const float *restrict gbeta, \
+    const float *restrict ggamma, float *restrict gs
+
+#define BNN_BN_DECLARE(suffix)                                                  \
+    void bnn_bn_statistics_##suffix(BNN_BN_STATISTICS_ARGS);                     \
+    void bnn_bn_normalize_##suffix(BNN_BN_NORMALIZE_ARGS);                       \
+    void bnn_bn_affine_##suffix(BNN_BN_AFFINE_ARGS);                             \
+    void bnn_bn_gradient_sums_##suffix(BNN_BN_GRADIENT_SUMS_ARGS);               \
+    void bnn_bn_input_gradient_##suffix(BNN_BN_INPUT_GRADIENT_ARGS);
+BNN_BN_DECLARE(portable)
+BNN_BN_DECLARE(avx2)
+BNN_BN_DECLARE(avx512)
 
 #endif

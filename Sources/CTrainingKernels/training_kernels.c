@@ -83,7 +83,8 @@ AVX512 static void gate_avx512(GATE_ARGS) { GATE_BODY }
 #define ROW(name, suffix, conv) {name, adam_##suffix, sgd_##suffix, sign_##suffix, hardtanh_##suffix, \
                                  gate_##suffix, bnn_conv3x3_f32_##conv, \
                                  bnn_conv3x3_weight_gradient_##conv, bnn_maxpool2x2_forward_##conv, \
-                                 bnn_maxpool2x2_backward_##conv}
+                                 bnn_maxpool2x2_backward_##conv, bnn_bn_statistics_##conv, bnn_bn_normalize_##conv, \
+                                 bnn_bn_affine_##conv, bnn_bn_gradient_sums_##conv, bnn_bn_input_gradient_##conv}
 
 static const bnn_training_table_row training_table[BNN_VARIANT_COUNT] = {
     [BNN_VARIANT_PORTABLE] = ROW("portable", baseline, portable),
@@ -114,6 +115,15 @@ void bnn_conv3x3_f32(BNN_CONV_ARGS) { current()->conv3x3_f32(h, w, cin, in, wt, 
 void bnn_maxpool2x2_forward(BNN_POOL_FORWARD_ARGS) { current()->maxpool2x2_forward(h, w, c, in, first, count, out, winner); }
 void bnn_maxpool2x2_backward(BNN_POOL_BACKWARD_ARGS) {
     current()->maxpool2x2_backward(h, w, c, gout, winner, first, count, gin);
+}
+void bnn_bn_statistics(BNN_BN_STATISTICS_ARGS) { current()->bn_statistics(x, rows, f, j0, j1, mean, squares); }
+void bnn_bn_normalize(BNN_BN_NORMALIZE_ARGS) {
+    current()->bn_normalize(x, rows, f, j0, j1, mean, inv, gamma, beta, xhat, out);
+}
+void bnn_bn_affine(BNN_BN_AFFINE_ARGS) { current()->bn_affine(x, rows, f, j0, j1, scale, shift, out); }
+void bnn_bn_gradient_sums(BNN_BN_GRADIENT_SUMS_ARGS) { current()->bn_gradient_sums(ga, xhat, rows, f, j0, j1, gbeta, ggamma); }
+void bnn_bn_input_gradient(BNN_BN_INPUT_GRADIENT_ARGS) {
+    current()->bn_input_gradient(ga, xhat, rows, f, j0, j1, coefficient, gbeta, ggamma, gs);
 }
 void bnn_conv3x3_weight_gradient(BNN_WEIGHT_GRADIENT_ARGS) {
     current()->conv3x3_weight_gradient(h, w, cin, in, images, g, n, first_k, count_k, dw);

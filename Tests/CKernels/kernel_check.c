@@ -532,6 +532,7 @@ static const bnn_training_table_row public_row = {
     "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
     bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32, bnn_conv3x3_weight_gradient,
     bnn_maxpool2x2_forward, bnn_maxpool2x2_backward,
+    bnn_bn_statistics, bnn_bn_normalize, bnn_bn_affine, bnn_bn_gradient_sums, bnn_bn_input_gradient,
 };
 
 /// The layer's 3x3 convolution in double, from unpadded NHWC data and weights
@@ -616,6 +617,60 @@ static void check_weight_gradient(size_t images, size_t h, size_t w, size_t cin,
         }
     finish("conv3x3_weight_gradient %s images=%zu %zux%zu %zu->%zu pad=%g", T->name, images, h, w, cin, n, (double)pad);
     free(x); free(g); free(dw); free(padded);
+}
+
+/// BatchNorm's loops against plain scalar loops, bit for bit (per-feature sums in row
+/// order, no fused multiply-add), on a band of features in the middle (the others untouched).
+static void check_batch_norm(size_t rows, size_t f) {
+    const size_t j0 = f > 2 ? 1 : 0, j1 = f > 2 ? f - 1 : f;
+    float *x = xalloc(rows * f, 4), *ga = xalloc(rows * f, 4), *p[8], *q[8];
+    for (int i = 0; i < 8; i++) { p[i] = xalloc(rows * f, 4); q[i] = xalloc(rows * f, 4); }
+    for (size_t i = 0; i < rows * f; i++) { x[i] = (float)(rnd() % 20001) / 997.0f - 10.0f; ga[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f; }
+    float *gamma = xalloc(f, 4), *beta = xalloc(f, 4), *inv = xalloc(f, 4);
+    for (size_t j = 0; j < f; j++) { gamma[j] = 0.5f + (float)(rnd() % 100) / 100.0f; beta[j] = (float)(rnd() % 100) / 50.0f - 1.0f; inv[j] = 0.25f + (float)(rnd() % 100) / 37.0f; }
+    for (int i = 0; i < 8; i++) for (size_t k = 0; k < rows * f; k++) p[i][k] = q[i][k] = -7.0f;
+    // q: the plain loops, as BatchNorm wrote them in Swift; every product is rounded on its
+    // own (stored through a volatile), so no compiler can fuse it into an add.
+    volatile float t;
+    for (size_t j = j0; j < j1; j++) {
+        float m = 0, s2 = 0;
+        for (size_t r = 0; r < rows; r++) m += x[r * f + j];
+        m /= (float)rows;
+        for (size_t r = 0; r < rows; r++) { const float d = x[r * f + j] - m; t = d * d; s2 += t; }
+        q[0][j] = m; q[1][j] = s2;
+        float gb = 0, gg = 0;
+        for (size_t r = 0; r < rows; r++) {
+            t = (x[r * f + j] - m) * inv[j];
+            const float v = t;
+            q[2][r * f + j] = v;
+            t = gamma[j] * v; q[3][r * f + j] = t + beta[j];
+            t = x[r * f + j] * gamma[j]; q[4][r * f + j] = t + beta[j];
+            gb += ga[r * f + j];
+            t = ga[r * f + j] * v; gg += t;
+        }
+        q[5][j] = gb; q[6][j] = gg;
+        for (size_t r = 0; r < rows; r++) {
+            t = (float)rows * ga[r * f + j];
+            const float b = t - gb;
+            t = q[2][r * f + j] * gg;
+            const float d = b - t;
+            q[7][r * f + j] = inv[j] * d;
+        }
+    }
+    T->bn_statistics(x, rows, f, j0, j1, p[0], p[1]);
+    T->bn_normalize(x, rows, f, j0, j1, q[0], inv, gamma, beta, p[2], p[3]);
+    T->bn_affine(x, rows, f, j0, j1, gamma, beta, p[4]);
+    T->bn_gradient_sums(ga, q[2], rows, f, j0, j1, p[5], p[6]);
+    T->bn_input_gradient(ga, q[2], rows, f, j0, j1, inv, q[5], q[6], p[7]);
+    static const char *names[8] = {"mean", "squares", "xhat", "out", "affine", "gbeta", "ggamma", "gs"};
+    for (int i = 0; i < 8 && !has_error; i++) {
+        const size_t n = (i == 0 || i == 1 || i == 5 || i == 6) ? f : rows * f;
+        for (size_t k = 0; k < n; k++)
+            if (!same_bits(p[i][k], q[i][k])) { mismatch("%s[%zu] = %.9g, want %.9g", names[i], k, p[i][k], q[i][k]); break; }
+    }
+    finish("batch norm %s rows=%zu f=%zu", T->name, rows, f);
+    free(x); free(ga); free(gamma); free(beta); free(inv);
+    for (int i = 0; i < 8; i++) { free(p[i]); free(q[i]); }
 }
 
 /// The patch matrix from the padded copy against the taps read directly.
@@ -1011,6 +1066,8 @@ int main(void) {
         };
         for (size_t s = 0; s < sizeof pool_shapes / sizeof pool_shapes[0]; s++)
             check_maxpool(pool_shapes[s][0], pool_shapes[s][1], pool_shapes[s][2], pool_shapes[s][3]);
+        static const size_t bn_shapes[][2] = {{1, 1}, {100, 1024}, {19600, 32}, {7, 10}, {33, 17}, {4900, 64}};
+        for (size_t s = 0; s < sizeof bn_shapes / sizeof bn_shapes[0]; s++) check_batch_norm(bn_shapes[s][0], bn_shapes[s][1]);
     }
     static const size_t layout_shapes[][4] = {  // images, h, w, channels
         {1, 1, 1, 1}, {2, 28, 28, 1}, {3, 5, 7, 3}, {2, 14, 14, 32}, {1, 3, 2, 65}, {2, 4, 9, 6},

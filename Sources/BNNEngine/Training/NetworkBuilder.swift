@@ -34,7 +34,8 @@ struct NetworkBuilder {
                 stack.layers.append(pool)
             }
             let bn = BatchNorm(features: shape.outputs, positions: shape.positions, maxRows: maxRows,
-                               epsilon: config.batchNormEpsilon, momentum: config.batchNormMomentum, index: k)
+                               epsilon: config.batchNormEpsilon, momentum: config.batchNormMomentum, index: k,
+                               threads: config.threads)
             stack.batchNorms.append(bn)
             stack.layers.append(bn)
             guard k < arch.layerCount - 1 else { stack.binarizations.append(nil); continue }

@@ -13,9 +13,15 @@ public enum ParallelLoop {
     /// disjoint elements, which is what makes running a non-`Sendable` body
     /// concurrently safe here.
     public static func forEachChunk(count: Int, threads: Int, _ body: (Int, Int) -> Void) {
-        let chunks = (threads > 1 && count >= minimumParallelCount) ? threads : 1
+        forEachChunk(count: count, threads: threads, work: count, alignment: 1, body)
+    }
+
+    /// `forEachChunk` for loops whose cost is not their count (e.g. the features of a batch:
+    /// `work` elements in all), in chunks that are multiples of `alignment` but the last.
+    public static func forEachChunk(count: Int, threads: Int, work: Int, alignment: Int, _ body: (Int, Int) -> Void) {
+        let chunks = (threads > 1 && work >= minimumParallelCount && count > alignment) ? threads : 1
         if chunks == 1 { body(0, count); return }
-        let ranges = WorkPartition.bands(count: count, parts: chunks, alignment: 1)
+        let ranges = WorkPartition.bands(count: count, parts: chunks, alignment: alignment)
         withoutActuallyEscaping(body) { body in
             let box = DisjointWork(body: body)
             DispatchQueue.concurrentPerform(iterations: ranges.count) { c in

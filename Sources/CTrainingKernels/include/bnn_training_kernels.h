@@ -102,6 +102,24 @@ void bnn_maxpool2x2_forward(size_t h, size_t w, size_t c, const float *in, size_
 void bnn_maxpool2x2_backward(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
                              size_t first, size_t count, float *gin);
 
+/// BatchNorm's loops over a batch x (rows x f, row-major), each for the features
+/// j0 <= j < j1 only, every per-feature sum over the rows in order (so the result never
+/// depends on how features are split between threads), without fused multiply-adds:
+/// mean[j] = (sum of x[r][j]) / rows, then squares[j] = sum of (x[r][j] - mean[j])^2.
+void bnn_bn_statistics(const float *x, size_t rows, size_t f, size_t j0, size_t j1, float *mean, float *squares);
+/// xhat[r][j] = (x[r][j] - mean[j]) * inv[j]; out[r][j] = gamma[j] * xhat[r][j] + beta[j].
+void bnn_bn_normalize(const float *x, size_t rows, size_t f, size_t j0, size_t j1, const float *mean,
+                      const float *inv, const float *gamma, const float *beta, float *xhat, float *out);
+/// out[r][j] = x[r][j] * scale[j] + shift[j] (inference with folded running averages).
+void bnn_bn_affine(const float *x, size_t rows, size_t f, size_t j0, size_t j1, const float *scale,
+                   const float *shift, float *out);
+/// gbeta[j] = sum of ga[r][j]; ggamma[j] = sum of ga[r][j] * xhat[r][j].
+void bnn_bn_gradient_sums(const float *ga, const float *xhat, size_t rows, size_t f, size_t j0, size_t j1,
+                          float *gbeta, float *ggamma);
+/// gs[r][j] = coefficient[j] * (rows * ga[r][j] - gbeta[j] - xhat[r][j] * ggamma[j]).
+void bnn_bn_input_gradient(const float *ga, const float *xhat, size_t rows, size_t f, size_t j0, size_t j1,
+                           const float *coefficient, const float *gbeta, const float *ggamma, float *gs);
+
 /// The variant the loops above run: the name of the row of this library's
 /// table in use ("portable", "popcnt", "avx2" or "avx512").
 const char *bnn_training_kernels_variant(void);
@@ -124,6 +142,15 @@ typedef struct {
                                float *out, uint8_t *winner);
     void (*maxpool2x2_backward)(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
                                 size_t first, size_t count, float *gin);
+    void (*bn_statistics)(const float *x, size_t rows, size_t f, size_t j0, size_t j1, float *mean, float *squares);
+    void (*bn_normalize)(const float *x, size_t rows, size_t f, size_t j0, size_t j1, const float *mean,
+                         const float *inv, const float *gamma, const float *beta, float *xhat, float *out);
+    void (*bn_affine)(const float *x, size_t rows, size_t f, size_t j0, size_t j1, const float *scale,
+                      const float *shift, float *out);
+    void (*bn_gradient_sums)(const float *ga, const float *xhat, size_t rows, size_t f, size_t j0, size_t j1,
+                             float *gbeta, float *ggamma);
+    void (*bn_input_gradient)(const float *ga, const float *xhat, size_t rows, size_t f, size_t j0, size_t j1,
+                              const float *coefficient, const float *gbeta, const float *ggamma, float *gs);
 } bnn_training_table_row;
 
 /// The row of `variant`, or NULL when the CPU cannot run it (for checking every variant).
