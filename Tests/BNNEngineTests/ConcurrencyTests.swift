@@ -8,6 +8,35 @@ import BNNSupport
 /// under ThreadSanitizer in CI (`swift test --sanitize=thread`), where any data
 /// race fails the run.
 @Suite struct ConcurrencyTests {
+    /// ForkJoin runs every part exactly once and returns only after all have finished:
+    /// any part count, nested inside a part, and from several callers at once (which must
+    /// fall back to concurrentPerform while the helpers are busy).
+    @Test func forkJoinRunsEveryPartOnce() {
+        let pool = ForkJoin(helpers: 1)
+        for parts in [0, 1, 2, 3, 7, 64] {
+            let slots = UnsafeMutablePointer<Int>.allocate(capacity: max(parts, 1))
+            slots.initialize(repeating: 0, count: max(parts, 1))
+            let box = SendablePointer(slots)
+            pool.run(iterations: parts) { box.pointer[$0] += 1 }
+            #expect((0..<parts).allSatisfy { slots[$0] == 1 }, "\(parts) parts")
+            slots.deallocate()
+        }
+        let grid = UnsafeMutablePointer<Int>.allocate(capacity: 12)
+        grid.initialize(repeating: 0, count: 12)
+        let cells = SendablePointer(grid)
+        pool.run(iterations: 3) { i in pool.run(iterations: 4) { j in cells.pointer[i * 4 + j] += i + 1 } }
+        #expect((0..<12).allSatisfy { grid[$0] == $0 / 4 + 1 })
+        grid.deallocate()
+        let sums = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 5)
+        sums.initialize(repeating: 0, count: 20)
+        let shared = SendablePointer(sums)
+        DispatchQueue.concurrentPerform(iterations: 4) { caller in
+            for _ in 0..<300 { pool.run(iterations: 5) { shared.pointer[caller * 5 + $0] += 1 } }
+        }
+        #expect((0..<20).allSatisfy { sums[$0] == 300 })
+        sums.deallocate()
+    }
+
     @Test func runsSurviveControlFromManyThreads() throws {
         let data = SyntheticImages.splits(train: 1500, eval: 300)
         let runs = try BinarizationMode.allCases.map { mode in

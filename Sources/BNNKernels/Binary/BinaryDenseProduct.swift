@@ -52,7 +52,7 @@ public final class BinaryDenseProduct {
         // Pack the rows of x and the columns of W in one parallel pass: a column band of W
         // per task, the rows of x on the first task.
         let bands = columnBands
-        DispatchQueue.concurrentPerform(iterations: bands.count) { t in
+        ForkJoin.run(iterations: bands.count) { t in
             let band = bands[t]
             bnn_pack_columns_f32(k, band.count, w.pointer + band.lowerBound, n,
                                  b.pointer + band.lowerBound * ld, ld)

@@ -19,7 +19,7 @@ enum ImageBands {
         let bands = WorkPartition.bands(count: count, parts: parts, alignment: 1)
         withoutActuallyEscaping(body) { body in
             let box = DisjointBands(body: body)
-            DispatchQueue.concurrentPerform(iterations: bands.count) { box.body($0, bands[$0]) }
+            ForkJoin.run(iterations: bands.count) { box.body($0, bands[$0]) }
         }
     }
 

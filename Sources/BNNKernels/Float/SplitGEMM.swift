@@ -24,7 +24,7 @@ public enum SplitGEMM {
             return
         }
         let pa = SendablePointer(readOnly: a), pb = SendablePointer(readOnly: b), pc = SendablePointer(c)
-        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+        ForkJoin.run(iterations: pieces) { piece in
             let a = UnsafePointer(pa.pointer), b = UnsafePointer(pb.pointer), c = pc.pointer
             // Column blocks aligned to 16 floats (one cache line) where possible.
             let lo = (n * piece / pieces) & ~15, hi = piece == pieces - 1 ? n : (n * (piece + 1) / pieces) & ~15

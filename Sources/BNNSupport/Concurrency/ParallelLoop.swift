@@ -24,7 +24,7 @@ public enum ParallelLoop {
         let ranges = WorkPartition.bands(count: count, parts: chunks, alignment: alignment)
         withoutActuallyEscaping(body) { body in
             let box = DisjointWork(body: body)
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { c in
+            ForkJoin.run(iterations: ranges.count) { c in
                 box.body(ranges[c].lowerBound, ranges[c].upperBound)
             }
         }

@@ -53,7 +53,7 @@ public enum WorkPartition {
         if parts.count == 1 {
             body(parts[0])
         } else {
-            DispatchQueue.concurrentPerform(iterations: parts.count) { body(parts[$0]) }
+            ForkJoin.run(iterations: parts.count) { body(parts[$0]) }
         }
     }
 }
