@@ -13,7 +13,7 @@ struct TrainingPreset: Sendable {
             name: "fmnist-cnn",
             summary: "the reference binary ConvNet (docs/results.md, ConvNet section)",
             arguments: ["--arch", "32C3-MP2-64C3-MP2-256FC-10", "--padding", "one", "--epochs", "30", "--batch", "100",
-                        "--lr", "0.003", "--lr-end", "0.00003", "--glorot-lr"]),
+                        "--lr", "0.003", "--lr-end", "0.00003", "--glorot-lr", "--bn-momentum", "0.3"]),
         TrainingPreset(
             name: "fmnist-mlp",
             summary: "BinaryNet's MNIST recipe on the 784-1024-10 MLP (docs/results.md)",
