@@ -3,7 +3,7 @@ import BNNEngine
 /// The weight-clip panel of one run's layer: the latent-weight histogram over
 /// [-1, 1] and beside it (or under it, when narrow) the numbers that say
 /// whether the layer still learns: clip fraction, flip ratio, STE-cancel
-/// fraction, the forward product (xnor or sgemm), shape, and which layer of how many.
+/// fraction, the forward product (xnor, sgemm or direct), shape, and which layer of how many.
 public struct WeightPanel: Sendable {
     public var snapshot: RunSnapshot
     public var run: Int
@@ -85,9 +85,11 @@ public struct WeightPanel: Sendable {
     }
 
     /// The product the layer's training forward pass runs: XNOR-popcount where the run chose it
-    /// (binary hidden layers where it timed faster), else sgemm.
+    /// (binary hidden layers where it timed faster), else sgemm for a dense layer and the
+    /// direct float convolution for a convolution.
     private var forwardProduct: String {
-        snapshot.forwardProducts.contains { $0.layer == layer && $0.usesXnor } ? "xnor" : "sgemm"
+        if snapshot.forwardProducts.contains(where: { $0.layer == layer && $0.usesXnor }) { return "xnor" }
+        return snapshot.layers.indices.contains(layer) && snapshot.layers[layer].kernelSize != nil ? "direct" : "sgemm"
     }
 
     /// The stats packed into lines of at most `width` columns, for the narrow arrangement.
