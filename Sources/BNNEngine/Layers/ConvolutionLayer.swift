@@ -63,9 +63,7 @@ final class ConvolutionLayer: WeightLayer {
             return UnsafePointer(output.pointer)
         }
         // The fused product: `output` stays unwritten; the pool layer's forward returns its own.
-        paddedInput.fill(from: input, rows: rows, padding: paddingValue, threads: threads)
-        paddedHoldsInput = true
-        ConvolutionProducts.packWeights(latent.effective, geometry: geometry, adjoint: false, into: forwardWeights.pointer)
+        prepareDirectProduct(input, rows: rows)
         let scratch = pooledScratch ?? FloatBuffer(count: ConvolutionProducts.pooledScratchCount(geometry, threads: threads))
         pooledScratch = scratch
         ConvolutionProducts.directPooled(padded: paddedInput, rows: rows, packed: forwardWeights.pointer,
@@ -83,11 +81,16 @@ final class ConvolutionLayer: WeightLayer {
             paddedHoldsInput = false
             return
         }
+        prepareDirectProduct(input, rows: rows)
+        ConvolutionProducts.direct(padded: paddedInput, rows: rows, packed: forwardWeights.pointer,
+                                   outputs: geometry.outputChannels, output: output.pointer, threads: threads)
+    }
+
+    /// Pads the input (kept for the weight gradient) and packs W_b for the direct forward product.
+    private func prepareDirectProduct(_ input: UnsafePointer<Float>, rows: Int) {
         paddedInput.fill(from: input, rows: rows, padding: paddingValue, threads: threads)
         paddedHoldsInput = true
         ConvolutionProducts.packWeights(latent.effective, geometry: geometry, adjoint: false, into: forwardWeights.pointer)
-        ConvolutionProducts.direct(padded: paddedInput, rows: rows, packed: forwardWeights.pointer,
-                                   outputs: geometry.outputChannels, output: output.pointer, threads: threads)
     }
 
     /// ∂C/∂W = Σ over positions of patch ⊗ ∂C/∂s; ∂C/∂input = the output gradient convolved

@@ -62,8 +62,9 @@ public final class ForkJoin: @unchecked Sendable {
         }
         startHelpers()
         withoutActuallyEscaping(body) { body in
+            let current = Job(body: body, parts: iterations)
             lock.lock()
-            job = Job(body: body, parts: iterations)
+            job = current
             nextPart.store(0, ordering: .sequentiallyConsistent)
             finishedParts.store(0, ordering: .sequentiallyConsistent)
             lock.unlock()
@@ -73,11 +74,10 @@ public final class ForkJoin: @unchecked Sendable {
                 lock.broadcast()
                 lock.unlock()
             }
-            claimParts(of: Job(body: body, parts: iterations))
+            claimParts(of: current)
+            // Busy-wait: the helpers' parts are short, and sleeping would cost the wake-up this type avoids.
             while finishedParts.load(ordering: .sequentiallyConsistent) < iterations
-                    || inside.load(ordering: .sequentiallyConsistent) > 0 {
-                spinPause()
-            }
+                    || inside.load(ordering: .sequentiallyConsistent) > 0 {}
             lock.lock()
             job = nil
             lock.unlock()
@@ -137,7 +137,6 @@ public final class ForkJoin: @unchecked Sendable {
                 if DispatchTime.now().uptimeNanoseconds > deadline { break }
                 sched_yield()
             }
-            spinPause()
         }
         guard generation.load(ordering: .sequentiallyConsistent) == seen else { return }
         lock.lock()
@@ -146,7 +145,4 @@ public final class ForkJoin: @unchecked Sendable {
         sleepers.subtract(1, ordering: .sequentiallyConsistent)
         lock.unlock()
     }
-
-    /// One turn of a busy wait (the atomic load in the loop is the wait itself).
-    @inline(__always) private func spinPause() {}
 }
