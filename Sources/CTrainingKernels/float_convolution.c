@@ -6,7 +6,8 @@
 // gradient with the layer's weights turned around (taps mirrored, channels swapped).
 // Its input is padded once per batch (bnn_conv3x3_pad), so no tap needs a bounds check,
 // and BNN_CONV_BLOCK neighbouring positions of a row share every weight load: a block of
-// 7 positions x 32 outputs is 14 AVX-512 accumulators (7 x 8 with AVX2). The same padded
+// 7 positions x 32 outputs is 14 AVX-512 accumulators (AVX2: 6 x 16 in
+// float_convolution_avx2.c). The same padded
 // copy gives the weight gradient's patch matrix (bnn_im2col3x3_padded) with three copies
 // per patch. 2x2 max-pooling lives here too, with a 2-bit code of the winner per output.
 #include "bnn_training_kernels.h"
@@ -117,8 +118,9 @@ void bnn_im2col3x3_padded(size_t h, size_t w, size_t cin, const float *restrict 
 // The weight gradient, once per instruction set: dw[o][k] = sum over positions p of
 // patch[p][k] * g[p][o], where patch[p][k] (k = 9-tap index x cin + channel) is read from the
 // padded input at a fixed offset per k. A block holds KB patch indices x OC vectors of
-// outputs (12 x 2 AVX-512 accumulators, 12 x 1 with AVX2 and SSE: on the Zen 5, 7 x 2 ran at
-// 150 and 12 x 2 at 170-196 GFLOP/s, 7 x 1 at 65 and 12 x 1 at 72 with AVX2); positions run in chunks of images that stay in L2, the block's partial
+// outputs (12 x 2 AVX-512 accumulators, 12 x 1 with SSE: on the Zen 5, 7 x 2 ran at
+// 150 and 12 x 2 at 170-196 GFLOP/s; AVX2 in float_convolution_avx2.c); positions run in
+// chunks of images that stay in L2, the block's partial
 // sums parked in dw between chunks. Every sum runs over the positions in order, so the result
 // depends neither on the chunks nor on the band of patch indices a thread was given.
 #define WEIGHT_GRADIENT_BODY(V, VL, OC, KB)                                                            \
@@ -255,18 +257,19 @@ typedef uint8_t v8b __attribute__((vector_size(8)));
 typedef uint8_t v16b __attribute__((vector_size(16)));
 #define AVX2 __attribute__((target("avx2,fma")))
 #define AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
-AVX2 void bnn_conv3x3_f32_avx2(BNN_CONV_ARGS) { CONV_BODY(v8f, 8, 1) }
+// The AVX2 convolution products: float_convolution_avx2.c.
 AVX512 void bnn_conv3x3_f32_avx512(BNN_CONV_ARGS) { CONV_BODY(v16f, 16, 2) }
-AVX2 void bnn_conv3x3_weight_gradient_avx2(BNN_WEIGHT_GRADIENT_ARGS) { WEIGHT_GRADIENT_BODY(v8f, 8, 1, WEIGHT_GRADIENT_BLOCK) }
 AVX512 void bnn_conv3x3_weight_gradient_avx512(BNN_WEIGHT_GRADIENT_ARGS) { WEIGHT_GRADIENT_BODY(v16f, 16, 2, WEIGHT_GRADIENT_BLOCK) }
 AVX2 void bnn_maxpool2x2_forward_avx2(BNN_POOL_FORWARD_ARGS) { POOL_FORWARD_BODY(v8f, v8i, v8b, 8) }
 AVX2 void bnn_maxpool2x2_backward_avx2(BNN_POOL_BACKWARD_ARGS) { POOL_BACKWARD_BODY(v8f, v8i, v8b, 8) }
 AVX512 void bnn_maxpool2x2_forward_avx512(BNN_POOL_FORWARD_ARGS) { POOL_FORWARD_BODY(v16f, v16i, v16b, 16) }
 AVX512 void bnn_maxpool2x2_backward_avx512(BNN_POOL_BACKWARD_ARGS) { POOL_BACKWARD_BODY(v16f, v16i, v16b, 16) }
 #else
+#if !defined(__x86_64__)  // on x86-64 every compiler builds float_convolution_avx2.c
 void bnn_conv3x3_f32_avx2(BNN_CONV_ARGS) { CONV_BODY(v4f, 4, 1) }
-void bnn_conv3x3_f32_avx512(BNN_CONV_ARGS) { CONV_BODY(v4f, 4, 1) }
 void bnn_conv3x3_weight_gradient_avx2(BNN_WEIGHT_GRADIENT_ARGS) { WEIGHT_GRADIENT_BODY(v4f, 4, 1, WEIGHT_GRADIENT_BLOCK) }
+#endif
+void bnn_conv3x3_f32_avx512(BNN_CONV_ARGS) { CONV_BODY(v4f, 4, 1) }
 void bnn_conv3x3_weight_gradient_avx512(BNN_WEIGHT_GRADIENT_ARGS) { WEIGHT_GRADIENT_BODY(v4f, 4, 1, WEIGHT_GRADIENT_BLOCK) }
 void bnn_maxpool2x2_forward_avx2(BNN_POOL_FORWARD_ARGS) { POOL_FORWARD_BODY(v4f, v4i, v4b, 4) }
 void bnn_maxpool2x2_backward_avx2(BNN_POOL_BACKWARD_ARGS) { POOL_BACKWARD_BODY(v4f, v4i, v4b, 4) }

@@ -1,0 +1,208 @@
+// The AVX2 variants of the two float convolution products of training, written with
+// intrinsics and one named register per accumulator: the generic vector bodies of
+// float_convolution.c, compiled for AVX2 with more than 8 accumulators, spill them to
+// the stack inside the innermost loop (clang 21), which kept the AVX2 tiles at 7 x 8 and
+// 12 x 8 outputs (7 and 12 accumulators, short of the 8 that hide the FMA latency on two
+// FMA pipes, and one broadcast per FMA). Here both tiles hold 12 accumulators, 2 or 4
+// vector loads and 6 or 3 broadcasts per 12 FMAs, 15 of the 16 ymm registers.
+//
+// The sums run in the order of the generic bodies (taps, then channels; positions in
+// order), one FMA per product, so the results are bit-identical to them.
+#include "bnn_training_kernels.h"
+#include "float_convolution_variants.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2,fma")))
+/// Positions of a row per block of the forward kernel: 6 x 16 outputs.
+#define CONV_POSITIONS 6
+_Static_assert(CONV_POSITIONS <= BNN_CONV_BLOCK, "the padded layout has BNN_CONV_BLOCK - 1 spare columns");
+
+#define FMA2(i, v)                                \
+    a##i##0 = _mm256_fmadd_ps(v, w0, a##i##0);    \
+    a##i##1 = _mm256_fmadd_ps(v, w1, a##i##1);
+
+/// 6 neighbouring positions x 16 outputs per block; the block's last positions may lie
+/// past the row's end (in the padded layout's spare columns): their sums are dropped.
+AVX2 void bnn_conv3x3_f32_avx2(BNN_CONV_ARGS) {
+    const size_t pw = bnn_conv3x3_padded_width(w), image = bnn_conv3x3_padded_image(h, w, cin);
+    const size_t np = bnn_conv3x3_packed_outputs(n), hw = h * w, end = first + count;
+    for (size_t r = first; r < end;) {
+        const size_t p = r % hw, y = p / w, x = p % w;
+        size_t m = w - x;
+        if (m > CONV_POSITIONS) m = CONV_POSITIONS;
+        if (m > end - r) m = end - r;
+        const float *base = in + (r / hw) * image + (y * pw + x) * cin;
+        for (size_t o0 = 0; o0 < n; o0 += 16) {  // np is a multiple of 32: the weight rows are long enough
+            __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+                   a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+            for (size_t t = 0; t < 9; t++) {
+                const float *src = base + ((t / 3) * pw + t % 3) * cin;
+                const float *wr = wt + t * cin * np + o0;
+                for (size_t c = 0; c < cin; c++, wr += np) {
+                    const __m256 w0 = _mm256_loadu_ps(wr), w1 = _mm256_loadu_ps(wr + 8);
+                    __m256 v;
+                    v = _mm256_broadcast_ss(src + c); FMA2(0, v)
+                    v = _mm256_broadcast_ss(src + cin + c); FMA2(1, v)
+                    v = _mm256_broadcast_ss(src + 2 * cin + c); FMA2(2, v)
+                    v = _mm256_broadcast_ss(src + 3 * cin + c); FMA2(3, v)
+                    v = _mm256_broadcast_ss(src + 4 * cin + c); FMA2(4, v)
+                    v = _mm256_broadcast_ss(src + 5 * cin + c); FMA2(5, v)
+                }
+            }
+            const __m256 acc[CONV_POSITIONS][2] = {{a00, a01}, {a10, a11}, {a20, a21},
+                                                   {a30, a31}, {a40, a41}, {a50, a51}};
+            for (size_t i = 0; i < m; i++)
+                for (size_t k = 0; k < 2; k++) {
+                    const size_t o = o0 + 8 * k;
+                    float *dst = out + (r + i) * ldo + o;
+                    if (o + 8 <= n) _mm256_storeu_ps(dst, acc[i][k]);
+                    else if (o < n) memcpy(dst, &acc[i][k], (n - o) * sizeof(float));
+                }
+        }
+        r += m;
+    }
+}
+
+/// Lane masks of the first `on` of 8 * count outputs (for a partial block of outputs).
+AVX2 static inline void output_masks(size_t on, size_t count, __m256i *mask) {
+    for (size_t k = 0; k < count; k++)
+        mask[k] = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)on), _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                                                                  _mm256_set1_epi32((int)(8 * k))));
+}
+
+/// The offsets in the padded input of patch indices k0 .. k0 + KB - 1 (past the band's
+/// end: its last index again, computed and dropped).
+static inline void patch_offsets(size_t KB, size_t k0, size_t kb, size_t cin, size_t pw, size_t *offset) {
+    for (size_t i = 0; i < KB; i++) {
+        const size_t k = k0 + (i < kb ? i : kb - 1), t = k / cin;
+        offset[i] = ((t / 3) * pw + t % 3) * cin + k % cin;
+    }
+}
+
+/// A block's partial sums parked in dw (dw[o][k], rows of K) to or from part[i][j].
+static inline void park(int store, size_t kb, size_t on, size_t width, size_t o0, size_t K, size_t k0, float *dw,
+                        float *part) {
+    for (size_t i = 0; i < kb; i++)
+        for (size_t j = 0; j < on; j++) {
+            if (store) dw[(o0 + j) * K + k0 + i] = part[i * width + j];
+            else part[i * width + j] = dw[(o0 + j) * K + k0 + i];
+        }
+}
+
+/// One block of the weight gradient: KB patch indices x 8 * OV outputs over the positions
+/// of images n0 .. n1 - 1, its sums continued from `part` (KB x 8 * OV, zero at the start).
+#define GRADIENT_BLOCK(KB, OV, LOAD_G, FMAS)                                                         \
+    for (size_t q = n0; q < n1; q++)                                                                 \
+        for (size_t y = 0; y < h; y++) {                                                             \
+            const float *xq = in + q * image + y * pw * cin;                                         \
+            const float *gp = g + (q * hw + y * w) * n + o0;                                         \
+            for (size_t x = 0; x < w; x++, xq += cin, gp += n) {                                     \
+                LOAD_G                                                                               \
+                FMAS                                                                                 \
+            }                                                                                        \
+        }
+
+#define GRADIENT_SETUP                                                                               \
+    const size_t pw = bnn_conv3x3_padded_width(w), image = bnn_conv3x3_padded_image(h, w, cin);     \
+    const size_t hw = h * w, K = 9 * cin, end_k = first_k + count_k;                                 \
+    size_t chunk = (256u * 1024u) / ((hw * n + image) * sizeof(float) + 1);                          \
+    if (chunk < 1) chunk = 1;
+
+/// 6 patch indices x 16 outputs per block (cin even: K = 9 cin is a multiple of 6).
+AVX2 static void gradient_6x16(BNN_WEIGHT_GRADIENT_ARGS) {
+    GRADIENT_SETUP
+    for (size_t n0 = 0; n0 < images; n0 += chunk) {
+        const size_t n1 = n0 + chunk < images ? n0 + chunk : images;
+        for (size_t k0 = first_k; k0 < end_k; k0 += 6) {
+            const size_t kb = end_k - k0 < 6 ? end_k - k0 : 6;
+            size_t f[6];
+            patch_offsets(6, k0, kb, cin, pw, f);
+            for (size_t o0 = 0; o0 < n; o0 += 16) {
+                const size_t on = n - o0 < 16 ? n - o0 : 16;
+                float part[6 * 16] __attribute__((aligned(32))) = {0};
+                if (n0 > 0) park(0, kb, on, 16, o0, K, k0, dw, part);
+                __m256 a00 = _mm256_load_ps(part), a01 = _mm256_load_ps(part + 8), a10 = _mm256_load_ps(part + 16),
+                       a11 = _mm256_load_ps(part + 24), a20 = _mm256_load_ps(part + 32), a21 = _mm256_load_ps(part + 40),
+                       a30 = _mm256_load_ps(part + 48), a31 = _mm256_load_ps(part + 56), a40 = _mm256_load_ps(part + 64),
+                       a41 = _mm256_load_ps(part + 72), a50 = _mm256_load_ps(part + 80), a51 = _mm256_load_ps(part + 88);
+                __m256i mask[2];
+                output_masks(on, 2, mask);
+                const int full = on == 16;
+                GRADIENT_BLOCK(6, 2,
+                    const __m256 w0 = full ? _mm256_loadu_ps(gp) : _mm256_maskload_ps(gp, mask[0]);
+                    const __m256 w1 = full ? _mm256_loadu_ps(gp + 8) : _mm256_maskload_ps(gp + 8, mask[1]);,
+                    __m256 v;
+                    v = _mm256_broadcast_ss(xq + f[0]); FMA2(0, v)
+                    v = _mm256_broadcast_ss(xq + f[1]); FMA2(1, v)
+                    v = _mm256_broadcast_ss(xq + f[2]); FMA2(2, v)
+                    v = _mm256_broadcast_ss(xq + f[3]); FMA2(3, v)
+                    v = _mm256_broadcast_ss(xq + f[4]); FMA2(4, v)
+                    v = _mm256_broadcast_ss(xq + f[5]); FMA2(5, v))
+                _mm256_store_ps(part, a00); _mm256_store_ps(part + 8, a01);
+                _mm256_store_ps(part + 16, a10); _mm256_store_ps(part + 24, a11);
+                _mm256_store_ps(part + 32, a20); _mm256_store_ps(part + 40, a21);
+                _mm256_store_ps(part + 48, a30); _mm256_store_ps(part + 56, a31);
+                _mm256_store_ps(part + 64, a40); _mm256_store_ps(part + 72, a41);
+                _mm256_store_ps(part + 80, a50); _mm256_store_ps(part + 88, a51);
+                park(1, kb, on, 16, o0, K, k0, dw, part);
+            }
+        }
+    }
+}
+
+#define FMA4(i, v)                                \
+    a##i##0 = _mm256_fmadd_ps(v, w0, a##i##0);    \
+    a##i##1 = _mm256_fmadd_ps(v, w1, a##i##1);    \
+    a##i##2 = _mm256_fmadd_ps(v, w2, a##i##2);    \
+    a##i##3 = _mm256_fmadd_ps(v, w3, a##i##3);
+
+/// 3 patch indices x 32 outputs per block (cin odd, the first layer's K = 9 above all:
+/// no index of a block is wasted, and each output gradient row is read once per block).
+AVX2 static void gradient_3x32(BNN_WEIGHT_GRADIENT_ARGS) {
+    GRADIENT_SETUP
+    for (size_t n0 = 0; n0 < images; n0 += chunk) {
+        const size_t n1 = n0 + chunk < images ? n0 + chunk : images;
+        for (size_t k0 = first_k; k0 < end_k; k0 += 3) {
+            const size_t kb = end_k - k0 < 3 ? end_k - k0 : 3;
+            size_t f[3];
+            patch_offsets(3, k0, kb, cin, pw, f);
+            for (size_t o0 = 0; o0 < n; o0 += 32) {
+                const size_t on = n - o0 < 32 ? n - o0 : 32;
+                float part[3 * 32] __attribute__((aligned(32))) = {0};
+                if (n0 > 0) park(0, kb, on, 32, o0, K, k0, dw, part);
+                __m256 a00 = _mm256_load_ps(part), a01 = _mm256_load_ps(part + 8), a02 = _mm256_load_ps(part + 16),
+                       a03 = _mm256_load_ps(part + 24), a10 = _mm256_load_ps(part + 32), a11 = _mm256_load_ps(part + 40),
+                       a12 = _mm256_load_ps(part + 48), a13 = _mm256_load_ps(part + 56), a20 = _mm256_load_ps(part + 64),
+                       a21 = _mm256_load_ps(part + 72), a22 = _mm256_load_ps(part + 80), a23 = _mm256_load_ps(part + 88);
+                __m256i mask[4];
+                output_masks(on, 4, mask);
+                const int full = on == 32;
+                GRADIENT_BLOCK(3, 4,
+                    const __m256 w0 = full ? _mm256_loadu_ps(gp) : _mm256_maskload_ps(gp, mask[0]);
+                    const __m256 w1 = full ? _mm256_loadu_ps(gp + 8) : _mm256_maskload_ps(gp + 8, mask[1]);
+                    const __m256 w2 = full ? _mm256_loadu_ps(gp + 16) : _mm256_maskload_ps(gp + 16, mask[2]);
+                    const __m256 w3 = full ? _mm256_loadu_ps(gp + 24) : _mm256_maskload_ps(gp + 24, mask[3]);,
+                    __m256 v;
+                    v = _mm256_broadcast_ss(xq + f[0]); FMA4(0, v)
+                    v = _mm256_broadcast_ss(xq + f[1]); FMA4(1, v)
+                    v = _mm256_broadcast_ss(xq + f[2]); FMA4(2, v))
+                _mm256_store_ps(part, a00); _mm256_store_ps(part + 8, a01);
+                _mm256_store_ps(part + 16, a02); _mm256_store_ps(part + 24, a03);
+                _mm256_store_ps(part + 32, a10); _mm256_store_ps(part + 40, a11);
+                _mm256_store_ps(part + 48, a12); _mm256_store_ps(part + 56, a13);
+                _mm256_store_ps(part + 64, a20); _mm256_store_ps(part + 72, a21);
+                _mm256_store_ps(part + 80, a22); _mm256_store_ps(part + 88, a23);
+                park(1, kb, on, 32, o0, K, k0, dw, part);
+            }
+        }
+    }
+}
+
+AVX2 void bnn_conv3x3_weight_gradient_avx2(BNN_WEIGHT_GRADIENT_ARGS) {
+    if (cin % 2) gradient_3x32(h, w, cin, in, images, g, n, first_k, count_k, dw);
+    else gradient_6x16(h, w, cin, in, images, g, n, first_k, count_k, dw);
+}
+#endif
