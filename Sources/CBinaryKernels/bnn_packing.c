@@ -127,3 +127,15 @@ uint64_t bnn_popcount_words(const uint64_t *words, size_t count) {
     for (size_t i = 0; i < count; i++) total += (uint64_t)__builtin_popcountll(words[i]);
     return total;
 }
+
+int bnn_pixels_from_scaled(size_t count, const float *x, const float *table, uint8_t *out) {
+    const float low = table[0], inverse = 255.0f / (table[255] - table[0]);
+    int exact = 1;
+    for (size_t i = 0; i < count; i++) {
+        const float q = (x[i] - low) * inverse + 0.5f;  // NaN and values far outside fail below
+        const int p = q >= 0.0f && q < 256.0f ? (int)q : 0;
+        exact &= table[p] == x[i];
+        out[i] = (uint8_t)p;
+    }
+    return exact;
+}

@@ -30,6 +30,40 @@ void bnn_pack_weight_nibbles(size_t n, size_t k_bits, const uint64_t *b, size_t 
     }
 }
 
+void bnn_pack_weight_nibbles_f32(size_t k, size_t n, size_t j0, size_t j1, const float *w, size_t ldw,
+                                 uint8_t *out, size_t ldn, int32_t *weight_sums) {
+    const size_t groups = (k + 3) / 4;
+    int32_t *restrict sums = weight_sums;
+    if (sums)
+        for (size_t j = j0; j < j1; j++) sums[j] = 0;
+    for (size_t g = 0; g < groups; g++) {
+        uint8_t *restrict row = out + g * ldn;
+        const size_t rows = bnn_min(4, k - 4 * g);
+        const float *restrict w0 = w + 4 * g * ldw;
+        if (rows == 4) {  // loops the compiler vectorizes: four weight rows read along j
+            const float *restrict w1 = w0 + ldw, *restrict w2 = w1 + ldw, *restrict w3 = w2 + ldw;
+            for (size_t j = j0; j < j1; j++)
+                row[j] = (uint8_t)((w0[j] >= 0.0f) | (w1[j] >= 0.0f) << 1 | (w2[j] >= 0.0f) << 2 | (w3[j] >= 0.0f) << 3);
+            if (sums)
+                for (size_t j = j0; j < j1; j++)
+                    sums[j] += 2 * ((w0[j] >= 0.0f) + (w1[j] >= 0.0f) + (w2[j] >= 0.0f) + (w3[j] >= 0.0f)) - 4;
+        } else {
+            for (size_t j = j0; j < j1; j++) {
+                int bits = 0, plus = 0;
+                for (size_t t = 0; t < rows; t++) {
+                    const int b = w0[t * ldw + j] >= 0.0f;
+                    bits |= b << t;
+                    plus += b;
+                }
+                row[j] = (uint8_t)bits;
+                if (sums) sums[j] += 2 * plus - (int32_t)rows;
+            }
+        }
+        if (j1 == n)
+            for (size_t j = n; j < ldn; j++) row[j] = 0;
+    }
+}
+
 /// One piece of an image (count <= BNN_PIECE_PIXELS pixels) copied and zero-padded
 /// to whole groups of 8 pixels; returns the sum of its pixels.
 static uint32_t bnn_copy_piece(const uint8_t *p, size_t count, uint8_t *buffer) {

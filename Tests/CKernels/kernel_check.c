@@ -464,6 +464,55 @@ static void check_pack_columns(size_t k, size_t n) {
     free(wt); free(out);
 }
 
+/// The nibbles straight from float weights, in two column bands, equal bnn_pack_weight_nibbles of
+/// the packed columns, with the column sums of ±1 and zeroed padding bytes.
+static void check_pack_weight_nibbles_f32(size_t k, size_t n) {
+    const size_t ldw = n + below(4), ldn = n + below(5), groups = (k + 3) / 4, split = n / 2;
+    float *wt = xalloc(k * ldw, sizeof *wt);
+    for (size_t t = 0; t < k * ldw; t++) wt[t] = edgy(1.5f, 1);
+    const size_t ldb = words_for(k);
+    uint64_t *bits = xalloc(n * ldb, sizeof *bits);
+    uint8_t *want = xalloc(groups * ldn, 1), *got = xalloc(groups * ldn, 1);
+    int32_t *sums = xalloc(n, sizeof *sums);
+    memset(got, 0xA5, groups * ldn);
+    bnn_pack_columns_f32(k, n, wt, ldw, bits, ldb);
+    bnn_pack_weight_nibbles(n, k, bits, ldb, want, ldn);
+    bnn_pack_weight_nibbles_f32(k, n, split, n, wt, ldw, got, ldn, sums);  // the last band first
+    bnn_pack_weight_nibbles_f32(k, n, 0, split, wt, ldw, got, ldn, sums);
+    for (size_t t = 0; t < groups * ldn && !has_error; t++)
+        if (got[t] != want[t]) mismatch("byte %zu = %02x, want %02x", t, got[t], want[t]);
+    for (size_t j = 0; j < n && !has_error; j++) {
+        int32_t sum = 0;
+        for (size_t t = 0; t < k; t++) sum += wt[t * ldw + j] >= 0.0f ? 1 : -1;
+        if (sums[j] != sum) mismatch("weight sum %zu = %d, want %d", j, sums[j], sum);
+    }
+    finish("bnn_pack_weight_nibbles_f32 k=%zu n=%zu", k, n);
+    free(wt); free(bits); free(want); free(got); free(sums);
+}
+
+/// Pixel bytes read back from their scaled values; any other value (NaN, between two table
+/// entries, out of range) is refused.
+static void check_pixels_from_scaled(void) {
+    float table[256];
+    for (int p = 0; p < 256; p++) table[p] = (float)((double)p / 127.5 - 1.0);
+    enum { N = 1000 };
+    float x[N];
+    uint8_t want[N], got[N];
+    for (size_t i = 0; i < N; i++) { want[i] = (uint8_t)(rnd() & 255); x[i] = table[want[i]]; }
+    want[0] = 0; x[0] = table[0]; want[N - 1] = 255; x[N - 1] = table[255];
+    if (!bnn_pixels_from_scaled(N, x, table, got)) mismatch("pixel values refused");
+    for (size_t i = 0; i < N && !has_error; i++)
+        if (got[i] != want[i]) mismatch("pixel %zu = %u, want %u", i, got[i], want[i]);
+    const float bad[] = {NAN, 0.5f * (table[3] + table[4]), -1.5f, 1.01f, nextafterf(table[200], 2.0f), INFINITY};
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0] && !has_error; b++) {
+        float y[N];
+        memcpy(y, x, sizeof y);
+        y[(b * 397) % N] = bad[b];
+        if (bnn_pixels_from_scaled(N, y, table, got)) mismatch("accepted %g at %zu", (double)bad[b], (b * 397) % N);
+    }
+    finish("bnn_pixels_from_scaled");
+}
+
 /// Signed zeros pack as +1 (bit 1), in both packers and on both the vector and the scalar paths.
 static void check_signed_zeros(void) {
     enum { K = 64, N = 17 };
@@ -1020,6 +1069,10 @@ int main(void) {
     for (size_t a = 0; a < 6; a++)
         for (size_t b = 0; b < 6; b++) check_pack_columns(column_k[a], column_n[b]);
     check_signed_zeros();
+    static const size_t nibble_k[] = {1, 3, 4, 5, 63, 784}, nibble_n[] = {1, 2, 31, 32, 70, 1024};
+    for (size_t a = 0; a < 6; a++)
+        for (size_t b = 0; b < 6; b++) check_pack_weight_nibbles_f32(nibble_k[a], nibble_n[b]);
+    check_pixels_from_scaled();
     static const size_t plane_k[] = {1, 15, 16, 17, 63, 64, 65, 784, 1000};
     for (size_t s = 0; s < sizeof plane_k / sizeof plane_k[0]; s++) check_pack_bitplanes(1 + s % 3, plane_k[s]);
     static const size_t popcount_n[] = {0, 1, 7, 64, 1000};

@@ -13,6 +13,9 @@ final class DenseLayer: WeightLayer {
     var xnorForward: BinaryDenseProduct?
     /// The XNOR product's buffers, made the first time it is chosen.
     var xnorProduct: BinaryDenseProduct?
+    /// Set on a binary network's first layer when its input is the image: the exact integer
+    /// product of the pixels (see `PixelDenseProduct`); sgemm when a batch is not pixels.
+    var pixelForward: PixelDenseProduct?
     private let output: FloatBuffer
     private let inputGradient: FloatBuffer?
 
@@ -41,6 +44,10 @@ final class DenseLayer: WeightLayer {
 
     /// output (rows x outputs) = input (rows x inputs) · W_b.
     func product(_ input: UnsafePointer<Float>, rows: Int) {
+        if let pixelForward,
+           pixelForward.multiply(input: input, rows: rows, weights: latent.effective, output: output.pointer) {
+            return
+        }
         if let xnorForward {
             xnorForward.multiply(input: input, rows: rows, weights: latent.effective, output: output.pointer)
             return

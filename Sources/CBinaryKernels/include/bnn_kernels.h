@@ -55,6 +55,21 @@ int bnn_pixel_gemm(int variant, size_t m, size_t n, size_t k,
 void bnn_pack_weight_nibbles(size_t n, size_t k_bits, const uint64_t *b, size_t ldb,
                              uint8_t *out, size_t ldn);
 
+/// The nibble layout of bnn_pack_weight_nibbles straight from float ±1 weights stored
+/// inputs x outputs (k rows x n columns, leading dimension ldw; only signs are read,
+/// w >= 0 is +1): out[g*ldn + j] has bit t set when w[(4g + t)*ldw + j] >= 0, for the
+/// ceil(k/4) groups g and columns j of [j0, j1); bytes n..ldn-1 of each row are zeroed
+/// by the call whose j1 == n. When `weight_sums` is not NULL, weight_sums[j] gets the
+/// column's sum of ±1 (count of +1 minus count of -1).
+void bnn_pack_weight_nibbles_f32(size_t k, size_t n, size_t j0, size_t j1, const float *w, size_t ldw,
+                                 uint8_t *out, size_t ldn, int32_t *weight_sums);
+
+/// The pixel bytes behind `count` inputs scaled by a 256-entry table (x = table[p]):
+/// out[i] = the p with table[p] == x[i] exactly, found as round((x - table[0]) /
+/// (table[255] - table[0]) * 255) and checked. Returns 1 when every input was such a
+/// value, else 0 (out then unspecified). The table must be increasing.
+int bnn_pixels_from_scaled(size_t count, const float *x, const float *table, uint8_t *out);
+
 /// Packs rows of a row-major float matrix (m x k, leading dimension ldx):
 /// bit = x >= 0. Pad bits and pad words up to ldo are zeroed.
 void bnn_pack_rows_f32(size_t m, size_t k, const float *x, size_t ldx,
