@@ -18,7 +18,7 @@ import BNNSupport
 /// the old file (truncate, then write 64 KiB at a time), as a non-atomic writer
 /// would; kills then leave torn files, which shows the check can fail. `verify`
 /// prints `save <i>` for a loadable checkpoint (exit 0), the error (exit 1), or
-/// `missing` (exit 3).
+/// `missing` (exit 3). The loop also ends when its parent process exits.
 @main
 enum SaveLoop {
     /// The run whose checkpoints are saved: about 1.6 MB per checkpoint, so a save
@@ -48,8 +48,11 @@ enum SaveLoop {
             fail("cannot build the run: \(error)")
         }
         report("ready", to: progress)
+        // An endless loop must not outlive the test that started it (a killed `swift test`
+        // once left one saving for an hour): stop when the parent is gone.
+        let parent = getppid()
         var i = 0
-        while i < saves {
+        while i < saves, getppid() == parent {
             i += 1
             run.setLearningRate(Double(i) / 1024)
             let start = monotonicMicroseconds()
