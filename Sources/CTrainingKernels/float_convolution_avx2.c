@@ -92,9 +92,9 @@ static inline void park(int store, size_t kb, size_t on, size_t width, size_t o0
         }
 }
 
-/// One block of the weight gradient: KB patch indices x 8 * OV outputs over the positions
-/// of images n0 .. n1 - 1, its sums continued from `part` (KB x 8 * OV, zero at the start).
-#define GRADIENT_BLOCK(KB, OV, LOAD_G, FMAS)                                                         \
+/// The positions of images n0 .. n1 - 1 for one block: LOAD_G loads the output gradient
+/// row at gp (w0, w1, ...), FMAS adds its products with the patch values at xq + f[i].
+#define GRADIENT_POSITIONS(LOAD_G, FMAS)                                                             \
     for (size_t q = n0; q < n1; q++)                                                                 \
         for (size_t y = 0; y < h; y++) {                                                             \
             const float *xq = in + q * image + y * pw * cin;                                         \
@@ -105,52 +105,56 @@ static inline void park(int store, size_t kb, size_t on, size_t width, size_t o0
             }                                                                                        \
         }
 
-#define GRADIENT_SETUP                                                                               \
+/// The blocks of KB patch indices x OW outputs over chunks of images that stay in L2, each
+/// continuing its sums from `part` (KB x OW floats: zero, or parked in dw by the last chunk);
+/// the rest of the arguments run one block in registers, reading and writing `part`.
+#define GRADIENT_BLOCKS(KB, OW, ...)                                                                \
     const size_t pw = bnn_conv3x3_padded_width(w), image = bnn_conv3x3_padded_image(h, w, cin);     \
     const size_t hw = h * w, K = 9 * cin, end_k = first_k + count_k;                                 \
     size_t chunk = (256u * 1024u) / ((hw * n + image) * sizeof(float) + 1);                          \
-    if (chunk < 1) chunk = 1;
+    if (chunk < 1) chunk = 1;                                                                        \
+    for (size_t n0 = 0; n0 < images; n0 += chunk) {                                                  \
+        const size_t n1 = n0 + chunk < images ? n0 + chunk : images;                                 \
+        for (size_t k0 = first_k; k0 < end_k; k0 += (KB)) {                                          \
+            const size_t kb = end_k - k0 < (KB) ? end_k - k0 : (KB);                                 \
+            size_t f[(KB)];                                                                          \
+            patch_offsets((KB), k0, kb, cin, pw, f);                                                 \
+            for (size_t o0 = 0; o0 < n; o0 += (OW)) {                                                \
+                const size_t on = n - o0 < (OW) ? n - o0 : (OW);                                     \
+                float part[(KB) * (OW)] __attribute__((aligned(32))) = {0};                          \
+                if (n0 > 0) park(0, kb, on, (OW), o0, K, k0, dw, part);                              \
+                __m256i mask[(OW) / 8];                                                              \
+                output_masks(on, (OW) / 8, mask);                                                    \
+                const int full = on == (OW);                                                         \
+                __VA_ARGS__                                                                          \
+                park(1, kb, on, (OW), o0, K, k0, dw, part);                                          \
+            }                                                                                        \
+        }                                                                                            \
+    }
+
+#define LOAD_PART(v, offset) v = _mm256_load_ps(part + (offset));
+#define STORE_PART(v, offset) _mm256_store_ps(part + (offset), v);
+#define GRADIENT_ROW(k) (full ? _mm256_loadu_ps(gp + 8 * (k)) : _mm256_maskload_ps(gp + 8 * (k), mask[k]))
 
 /// 6 patch indices x 16 outputs per block (cin even: K = 9 cin is a multiple of 6).
 AVX2 static void gradient_6x16(BNN_WEIGHT_GRADIENT_ARGS) {
-    GRADIENT_SETUP
-    for (size_t n0 = 0; n0 < images; n0 += chunk) {
-        const size_t n1 = n0 + chunk < images ? n0 + chunk : images;
-        for (size_t k0 = first_k; k0 < end_k; k0 += 6) {
-            const size_t kb = end_k - k0 < 6 ? end_k - k0 : 6;
-            size_t f[6];
-            patch_offsets(6, k0, kb, cin, pw, f);
-            for (size_t o0 = 0; o0 < n; o0 += 16) {
-                const size_t on = n - o0 < 16 ? n - o0 : 16;
-                float part[6 * 16] __attribute__((aligned(32))) = {0};
-                if (n0 > 0) park(0, kb, on, 16, o0, K, k0, dw, part);
-                __m256 a00 = _mm256_load_ps(part), a01 = _mm256_load_ps(part + 8), a10 = _mm256_load_ps(part + 16),
-                       a11 = _mm256_load_ps(part + 24), a20 = _mm256_load_ps(part + 32), a21 = _mm256_load_ps(part + 40),
-                       a30 = _mm256_load_ps(part + 48), a31 = _mm256_load_ps(part + 56), a40 = _mm256_load_ps(part + 64),
-                       a41 = _mm256_load_ps(part + 72), a50 = _mm256_load_ps(part + 80), a51 = _mm256_load_ps(part + 88);
-                __m256i mask[2];
-                output_masks(on, 2, mask);
-                const int full = on == 16;
-                GRADIENT_BLOCK(6, 2,
-                    const __m256 w0 = full ? _mm256_loadu_ps(gp) : _mm256_maskload_ps(gp, mask[0]);
-                    const __m256 w1 = full ? _mm256_loadu_ps(gp + 8) : _mm256_maskload_ps(gp + 8, mask[1]);,
-                    __m256 v;
-                    v = _mm256_broadcast_ss(xq + f[0]); FMA2(0, v)
-                    v = _mm256_broadcast_ss(xq + f[1]); FMA2(1, v)
-                    v = _mm256_broadcast_ss(xq + f[2]); FMA2(2, v)
-                    v = _mm256_broadcast_ss(xq + f[3]); FMA2(3, v)
-                    v = _mm256_broadcast_ss(xq + f[4]); FMA2(4, v)
-                    v = _mm256_broadcast_ss(xq + f[5]); FMA2(5, v))
-                _mm256_store_ps(part, a00); _mm256_store_ps(part + 8, a01);
-                _mm256_store_ps(part + 16, a10); _mm256_store_ps(part + 24, a11);
-                _mm256_store_ps(part + 32, a20); _mm256_store_ps(part + 40, a21);
-                _mm256_store_ps(part + 48, a30); _mm256_store_ps(part + 56, a31);
-                _mm256_store_ps(part + 64, a40); _mm256_store_ps(part + 72, a41);
-                _mm256_store_ps(part + 80, a50); _mm256_store_ps(part + 88, a51);
-                park(1, kb, on, 16, o0, K, k0, dw, part);
-            }
-        }
-    }
+    GRADIENT_BLOCKS(6, 16, {
+        __m256 a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51;
+        LOAD_PART(a00, 0) LOAD_PART(a01, 8) LOAD_PART(a10, 16) LOAD_PART(a11, 24) LOAD_PART(a20, 32)
+        LOAD_PART(a21, 40) LOAD_PART(a30, 48) LOAD_PART(a31, 56) LOAD_PART(a40, 64) LOAD_PART(a41, 72)
+        LOAD_PART(a50, 80) LOAD_PART(a51, 88)
+        GRADIENT_POSITIONS(const __m256 w0 = GRADIENT_ROW(0); const __m256 w1 = GRADIENT_ROW(1);,
+            __m256 v;
+            v = _mm256_broadcast_ss(xq + f[0]); FMA2(0, v)
+            v = _mm256_broadcast_ss(xq + f[1]); FMA2(1, v)
+            v = _mm256_broadcast_ss(xq + f[2]); FMA2(2, v)
+            v = _mm256_broadcast_ss(xq + f[3]); FMA2(3, v)
+            v = _mm256_broadcast_ss(xq + f[4]); FMA2(4, v)
+            v = _mm256_broadcast_ss(xq + f[5]); FMA2(5, v))
+        STORE_PART(a00, 0) STORE_PART(a01, 8) STORE_PART(a10, 16) STORE_PART(a11, 24) STORE_PART(a20, 32)
+        STORE_PART(a21, 40) STORE_PART(a30, 48) STORE_PART(a31, 56) STORE_PART(a40, 64) STORE_PART(a41, 72)
+        STORE_PART(a50, 80) STORE_PART(a51, 88)
+    })
 }
 
 #define FMA4(i, v)                                \
@@ -162,43 +166,21 @@ AVX2 static void gradient_6x16(BNN_WEIGHT_GRADIENT_ARGS) {
 /// 3 patch indices x 32 outputs per block (cin odd, the first layer's K = 9 above all:
 /// no index of a block is wasted, and each output gradient row is read once per block).
 AVX2 static void gradient_3x32(BNN_WEIGHT_GRADIENT_ARGS) {
-    GRADIENT_SETUP
-    for (size_t n0 = 0; n0 < images; n0 += chunk) {
-        const size_t n1 = n0 + chunk < images ? n0 + chunk : images;
-        for (size_t k0 = first_k; k0 < end_k; k0 += 3) {
-            const size_t kb = end_k - k0 < 3 ? end_k - k0 : 3;
-            size_t f[3];
-            patch_offsets(3, k0, kb, cin, pw, f);
-            for (size_t o0 = 0; o0 < n; o0 += 32) {
-                const size_t on = n - o0 < 32 ? n - o0 : 32;
-                float part[3 * 32] __attribute__((aligned(32))) = {0};
-                if (n0 > 0) park(0, kb, on, 32, o0, K, k0, dw, part);
-                __m256 a00 = _mm256_load_ps(part), a01 = _mm256_load_ps(part + 8), a02 = _mm256_load_ps(part + 16),
-                       a03 = _mm256_load_ps(part + 24), a10 = _mm256_load_ps(part + 32), a11 = _mm256_load_ps(part + 40),
-                       a12 = _mm256_load_ps(part + 48), a13 = _mm256_load_ps(part + 56), a20 = _mm256_load_ps(part + 64),
-                       a21 = _mm256_load_ps(part + 72), a22 = _mm256_load_ps(part + 80), a23 = _mm256_load_ps(part + 88);
-                __m256i mask[4];
-                output_masks(on, 4, mask);
-                const int full = on == 32;
-                GRADIENT_BLOCK(3, 4,
-                    const __m256 w0 = full ? _mm256_loadu_ps(gp) : _mm256_maskload_ps(gp, mask[0]);
-                    const __m256 w1 = full ? _mm256_loadu_ps(gp + 8) : _mm256_maskload_ps(gp + 8, mask[1]);
-                    const __m256 w2 = full ? _mm256_loadu_ps(gp + 16) : _mm256_maskload_ps(gp + 16, mask[2]);
-                    const __m256 w3 = full ? _mm256_loadu_ps(gp + 24) : _mm256_maskload_ps(gp + 24, mask[3]);,
-                    __m256 v;
-                    v = _mm256_broadcast_ss(xq + f[0]); FMA4(0, v)
-                    v = _mm256_broadcast_ss(xq + f[1]); FMA4(1, v)
-                    v = _mm256_broadcast_ss(xq + f[2]); FMA4(2, v))
-                _mm256_store_ps(part, a00); _mm256_store_ps(part + 8, a01);
-                _mm256_store_ps(part + 16, a02); _mm256_store_ps(part + 24, a03);
-                _mm256_store_ps(part + 32, a10); _mm256_store_ps(part + 40, a11);
-                _mm256_store_ps(part + 48, a12); _mm256_store_ps(part + 56, a13);
-                _mm256_store_ps(part + 64, a20); _mm256_store_ps(part + 72, a21);
-                _mm256_store_ps(part + 80, a22); _mm256_store_ps(part + 88, a23);
-                park(1, kb, on, 32, o0, K, k0, dw, part);
-            }
-        }
-    }
+    GRADIENT_BLOCKS(3, 32, {
+        __m256 a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23;
+        LOAD_PART(a00, 0) LOAD_PART(a01, 8) LOAD_PART(a02, 16) LOAD_PART(a03, 24) LOAD_PART(a10, 32)
+        LOAD_PART(a11, 40) LOAD_PART(a12, 48) LOAD_PART(a13, 56) LOAD_PART(a20, 64) LOAD_PART(a21, 72)
+        LOAD_PART(a22, 80) LOAD_PART(a23, 88)
+        GRADIENT_POSITIONS(const __m256 w0 = GRADIENT_ROW(0); const __m256 w1 = GRADIENT_ROW(1);
+                           const __m256 w2 = GRADIENT_ROW(2); const __m256 w3 = GRADIENT_ROW(3);,
+            __m256 v;
+            v = _mm256_broadcast_ss(xq + f[0]); FMA4(0, v)
+            v = _mm256_broadcast_ss(xq + f[1]); FMA4(1, v)
+            v = _mm256_broadcast_ss(xq + f[2]); FMA4(2, v))
+        STORE_PART(a00, 0) STORE_PART(a01, 8) STORE_PART(a02, 16) STORE_PART(a03, 24) STORE_PART(a10, 32)
+        STORE_PART(a11, 40) STORE_PART(a12, 48) STORE_PART(a13, 56) STORE_PART(a20, 64) STORE_PART(a21, 72)
+        STORE_PART(a22, 80) STORE_PART(a23, 88)
+    })
 }
 
 AVX2 void bnn_conv3x3_weight_gradient_avx2(BNN_WEIGHT_GRADIENT_ARGS) {
