@@ -19,6 +19,14 @@ void bnn_conv3x3_weight_gradient_portable(BNN_WEIGHT_GRADIENT_ARGS);
 void bnn_conv3x3_weight_gradient_avx2(BNN_WEIGHT_GRADIENT_ARGS);
 void bnn_conv3x3_weight_gradient_avx512(BNN_WEIGHT_GRADIENT_ARGS);
 
+#define BNN_SIGN_GRADIENT_ARGS size_t h, size_t w, size_t cin, const float *restrict in, size_t images, \
+    const float *restrict g, size_t n, size_t first_k, size_t count_k, float pad, float *restrict scratch, \
+    float *restrict dw
+
+void bnn_conv3x3_sign_gradient_portable(BNN_SIGN_GRADIENT_ARGS);
+void bnn_conv3x3_sign_gradient_avx2(BNN_SIGN_GRADIENT_ARGS);
+void bnn_conv3x3_sign_gradient_avx512(BNN_SIGN_GRADIENT_ARGS);
+
 #define BNN_POOL_FORWARD_ARGS size_t h, size_t w, size_t c, const float *restrict in, size_t first, size_t count, \
     float *restrict out, uint8_t *restrict winner
 #define BNN_POOL_BACKWARD_ARGS size_t h, size_t w, size_t c, const float *restrict gout, \

@@ -82,7 +82,8 @@ AVX512 static void gate_avx512(GATE_ARGS) { GATE_BODY }
 // POPCNT adds nothing to these float loops, so its row is the portable one.
 #define ROW(name, suffix, conv) {name, adam_##suffix, sgd_##suffix, sign_##suffix, hardtanh_##suffix, \
                                  gate_##suffix, bnn_conv3x3_f32_##conv, \
-                                 bnn_conv3x3_weight_gradient_##conv, bnn_maxpool2x2_forward_##conv, \
+                                 bnn_conv3x3_weight_gradient_##conv, bnn_conv3x3_sign_gradient_##conv, \
+                                 bnn_maxpool2x2_forward_##conv, \
                                  bnn_maxpool2x2_backward_##conv, bnn_bn_statistics_##conv, bnn_bn_normalize_##conv, \
                                  bnn_bn_affine_##conv, bnn_bn_gradient_sums_##conv, bnn_bn_input_gradient_##conv}
 
@@ -127,6 +128,9 @@ void bnn_bn_input_gradient(BNN_BN_INPUT_GRADIENT_ARGS) {
 }
 void bnn_conv3x3_weight_gradient(BNN_WEIGHT_GRADIENT_ARGS) {
     current()->conv3x3_weight_gradient(h, w, cin, in, images, g, n, first_k, count_k, dw);
+}
+void bnn_conv3x3_sign_gradient(BNN_SIGN_GRADIENT_ARGS) {
+    current()->conv3x3_sign_gradient(h, w, cin, in, images, g, n, first_k, count_k, pad, scratch, dw);
 }
 
 const char *bnn_training_kernels_variant(void) { return current()->name; }

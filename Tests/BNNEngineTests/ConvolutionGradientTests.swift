@@ -61,4 +61,31 @@ import BNNKernels
         }
         #expect(train(.xnor) == train(.sgemm))
     }
+
+    /// Binary modes: hidden convolutions see ±1 inputs, so their weight gradient runs through
+    /// tables of signed sums (`signInput`); it equals the FMA kernel's up to float rounding.
+    @Test(arguments: ConvolutionPadding.allCases)
+    func signInputWeightGradientIsTheProduct(padding: ConvolutionPadding) throws {
+        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
+        let config = TrainingConfiguration(architecture: arch, mode: .deterministic, batchSize: 6, threads: 2, padding: padding)
+        var g = SeededGenerator(seed: 8)
+        let net = Network(configuration: config, maxRows: 6, generator: &g)
+        let convs = net.weightLayers.compactMap { $0 as? ConvolutionLayer }
+        #expect(convs.map(\.signInput) == [false, true])
+        var rng = SeededGenerator(seed: 9)
+        let x = (0..<(6 * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
+        let y = (0..<6).map { Int32($0 % 3) }
+        func gradient(signs: Bool) -> [Float] {
+            convs[1].signInput = signs
+            var h = SeededGenerator(seed: 10)
+            _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
+                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 6, generator: &h)
+            } }
+            return convs[1].latent.parameter.gradient.array
+        }
+        let tables = gradient(signs: true), products = gradient(signs: false)
+        let scale = products.map(abs).max() ?? 0
+        #expect(scale > 0)
+        #expect(zip(tables, products).allSatisfy { abs($0 - $1) <= 1e-5 * max(scale, 1) })
+    }
 }

@@ -20,6 +20,11 @@ final class ConvolutionLayer: WeightLayer {
     var xnorForward: BinaryConvolutionProduct?
     /// The XNOR product's buffers, made the first time it is chosen.
     var xnorProduct: BinaryConvolutionProduct?
+    /// Set by `Network` when the input is ±1 (binary modes, after a sign): the weight
+    /// gradient then sums the positions by fours through tables of signed gradient sums
+    /// (`ConvolutionProducts.signWeightGradient`), its scratch made on first use.
+    var signInput = false
+    private var signScratch: FloatBuffer?
     /// The last input, padded; whether it holds the last forward input (the XNOR product
     /// reads the input itself, and `backward` pads it then).
     private let paddedInput: PaddedImages
@@ -102,9 +107,19 @@ final class ConvolutionLayer: WeightLayer {
             paddedInput.fill(from: input, rows: rows, padding: paddingValue, threads: threads)
             paddedHoldsInput = true
         }
-        ConvolutionProducts.weightGradient(padded: paddedInput, rows: rows, outputGradient: gs,
-                                           outputChannels: g.outputChannels,
-                                           weightGradient: latent.parameter.gradient.pointer, threads: threads)
+        if signInput {
+            let perBand = ConvolutionProducts.signGradientScratchCount(g)
+            let scratch = signScratch ?? FloatBuffer(count: threads * perBand)
+            signScratch = scratch
+            ConvolutionProducts.signWeightGradient(padded: paddedInput, rows: rows, outputGradient: gs,
+                                                   outputChannels: g.outputChannels, pad: paddingValue,
+                                                   scratch: scratch.pointer, scratchPerBand: perBand,
+                                                   weightGradient: latent.parameter.gradient.pointer, threads: threads)
+        } else {
+            ConvolutionProducts.weightGradient(padded: paddedInput, rows: rows, outputGradient: gs,
+                                               outputChannels: g.outputChannels,
+                                               weightGradient: latent.parameter.gradient.pointer, threads: threads)
+        }
         guard needsInputGradient, let paddedGradient, let adjointWeights, let inputGradient else { return nil }
         paddedGradient.fill(from: gs, rows: rows, padding: 0, threads: threads)
         ConvolutionProducts.packWeights(latent.effective, geometry: g, adjoint: true, into: adjointWeights.pointer)

@@ -45,6 +45,9 @@ final class Network {
         layerInputs = Array(repeating: placeholder, count: stack.layers.count)
         scoreGradient = stack.scoreGradient
         optimizer = Optimizer(kind: configuration.optimizer, threads: configuration.threads)
+        for k in weightLayers.indices where hasBinaryInput(k) {
+            (weightLayers[k] as? ConvolutionLayer)?.signInput = true
+        }
         if configuration.mode.isBinary, weightLayerPositions[0] == 0, let first = weightLayers[0] as? DenseLayer {
             first.pixelForward = PixelDenseProduct(maxRows: maxRows, inputs: first.inputs, outputs: first.outputs,
                                                    variant: (try? KernelVariant.current) ?? .best,

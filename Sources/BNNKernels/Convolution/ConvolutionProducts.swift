@@ -94,4 +94,26 @@ public enum ConvolutionProducts {
             bnn_conv3x3_weight_gradient(h, w, c, x.pointer, rows, g.pointer, n, band.lowerBound, band.count, d.pointer)
         }
     }
+
+    /// Floats of scratch per thread band for `signWeightGradient` (rounded up to 64 bytes).
+    public static func signGradientScratchCount(_ g: ConvolutionGeometry) -> Int {
+        (bnn_conv3x3_sign_gradient_scratch(g.inputChannels, g.outputChannels, 9 * g.inputChannels) + 15) / 16 * 16
+    }
+
+    /// `weightGradient` for a layer whose input is ±1 (binary layers after the first): the
+    /// same sums through 16-entry tables of signed gradient sums of four positions
+    /// (`bnn_conv3x3_sign_gradient`), up to float rounding. `scratch` holds
+    /// `threads` x `signGradientScratchCount` floats, 64-byte aligned.
+    public static func signWeightGradient(padded: PaddedImages, rows: Int, outputGradient: UnsafePointer<Float>,
+                                          outputChannels n: Int, pad: Float, scratch: UnsafeMutablePointer<Float>,
+                                          scratchPerBand: Int, weightGradient: UnsafeMutablePointer<Float>,
+                                          threads: Int) {
+        let (h, w, c) = (padded.height, padded.width, padded.channels), k = 9 * c
+        let x = SendablePointer(readOnly: UnsafePointer(padded.pointer)), g = SendablePointer(readOnly: outputGradient)
+        let d = SendablePointer(weightGradient), s = SendablePointer(scratch)
+        ImageBands.runIndexed(count: k, threads: threads, work: rows * h * w * k * n, minimumWork: 1 << 21) { index, band in
+            bnn_conv3x3_sign_gradient(h, w, c, x.pointer, rows, g.pointer, n, band.lowerBound, band.count, pad,
+                                      s.pointer + index * scratchPerBand, d.pointer)
+        }
+    }
 }

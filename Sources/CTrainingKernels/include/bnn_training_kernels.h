@@ -85,6 +85,15 @@ void bnn_conv3x3_f32(size_t h, size_t w, size_t cin, const float *in, const floa
 void bnn_conv3x3_weight_gradient(size_t h, size_t w, size_t cin, const float *in, size_t images, const float *g,
                                  size_t n, size_t first_k, size_t count_k, float *dw);
 
+/// bnn_conv3x3_weight_gradient for an input of signs: every value of the padded input
+/// inside the image is ±1 (only the sign is read, x >= 0 is +1) and the ring holds `pad`,
+/// 0 or +1. Sums the positions by fours through 16-entry tables of signed gradient sums
+/// (sign_weight_gradient.c): the same sums up to float rounding, not the same bits.
+/// `scratch` holds bnn_conv3x3_sign_gradient_scratch(cin, n, count_k) floats, 64-byte aligned.
+void bnn_conv3x3_sign_gradient(size_t h, size_t w, size_t cin, const float *in, size_t images, const float *g,
+                               size_t n, size_t first_k, size_t count_k, float pad, float *scratch, float *dw);
+size_t bnn_conv3x3_sign_gradient_scratch(size_t cin, size_t n, size_t count_k);
+
 /// The patch matrix of the 3x3 convolution (rows (image, y, x), 9*cin values ordered
 /// (ky, kx, c)) of images first <= i < first + count, from their padded copy: three
 /// contiguous runs of 3*cin floats per patch.
@@ -138,6 +147,8 @@ typedef struct {
                         size_t first, size_t count, float *out, size_t ldo);
     void (*conv3x3_weight_gradient)(size_t h, size_t w, size_t cin, const float *in, size_t images, const float *g,
                                     size_t n, size_t first_k, size_t count_k, float *dw);
+    void (*conv3x3_sign_gradient)(size_t h, size_t w, size_t cin, const float *in, size_t images, const float *g,
+                                  size_t n, size_t first_k, size_t count_k, float pad, float *scratch, float *dw);
     void (*maxpool2x2_forward)(size_t h, size_t w, size_t c, const float *in, size_t first, size_t count,
                                float *out, uint8_t *winner);
     void (*maxpool2x2_backward)(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
