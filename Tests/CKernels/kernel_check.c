@@ -635,54 +635,24 @@ static void check_conv3x3_f32(size_t images, size_t h, size_t w, size_t cin, siz
     free(x); free(weights); free(out); free(padded); free(packed);
 }
 
-/// The weight gradient from the padded input against the sum over patches in double,
-/// for a band of patch indices in the middle (the entries outside it stay untouched).
-static void check_weight_gradient(size_t images, size_t h, size_t w, size_t cin, size_t n, float pad) {
-    const size_t rows = images * h * w, K = 9 * cin;
-    const size_t first_k = K > 2 ? 1 : 0, count_k = K > 2 ? K - 2 : K;
-    float *x = xalloc(rows * cin, 4), *g = xalloc(rows * n, 4), *dw = xalloc(n * K, 4);
-    float *padded = xalloc(images * bnn_conv3x3_padded_image(h, w, cin), 4);
-    for (size_t i = 0; i < rows * cin; i++) x[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
-    for (size_t i = 0; i < rows * n; i++) g[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
-    for (size_t i = 0; i < n * K; i++) dw[i] = NAN;
-    bnn_conv3x3_pad(h, w, cin, x, 0, images, pad, padded);
-    T->conv3x3_weight_gradient(h, w, cin, padded, images, g, n, first_k, count_k, dw);
-    for (size_t o = 0; o < n && !has_error; o++)
-        for (size_t k = 0; k < K && !has_error; k++) {
-            const float got = dw[o * K + k];
-            if (k < first_k || k >= first_k + count_k) {
-                if (!isnan(got)) mismatch("wrote dw[%zu][%zu] outside the band", o, k);
-                continue;
-            }
-            const size_t t = k / cin, c = k % cin;
-            double want = 0;
-            for (size_t r = 0; r < rows; r++) {
-                const size_t p = r % (h * w), y = p / w, x0 = p % w;
-                const long yy = (long)y + (long)(t / 3) - 1, xx = (long)x0 + (long)(t % 3) - 1;
-                const int outside = yy < 0 || yy >= (long)h || xx < 0 || xx >= (long)w;
-                const double v = outside ? pad : x[(r - p + (size_t)yy * w + (size_t)xx) * cin + c];
-                want += v * g[r * n + o];
-            }
-            if (!(fabs(got - want) <= 1e-5 * (double)rows)) mismatch("dw[%zu][%zu] = %g, want %g", o, k, got, want);
-        }
-    finish("conv3x3_weight_gradient %s images=%zu %zux%zu %zu->%zu pad=%g", T->name, images, h, w, cin, n, (double)pad);
-    free(x); free(g); free(dw); free(padded);
-}
-
-/// The sign-input weight gradient against the sum over patches in double, for ±1 inputs,
-/// both paddings and a band of patch indices in the middle.
-static void check_sign_gradient(size_t images, size_t h, size_t w, size_t cin, size_t n, float pad) {
+/// The weight gradient from the padded input against the sum over patches in double, for a
+/// band of patch indices in the middle (the entries outside it stay untouched). With `signs`,
+/// the sign-input kernel on ±1 inputs (bnn_conv3x3_sign_gradient); else the FMA kernel on
+/// inputs in [-1, 1].
+static void check_weight_gradient(size_t images, size_t h, size_t w, size_t cin, size_t n, float pad, int signs) {
     const size_t rows = images * h * w, K = 9 * cin;
     const size_t first_k = K > 2 ? 1 : 0, count_k = K > 2 ? K - 2 : K;
     float *x = xalloc(rows * cin, 4), *g = xalloc(rows * n, 4), *dw = xalloc(n * K, 4);
     float *padded = xalloc(images * bnn_conv3x3_padded_image(h, w, cin), 4);
     float *scratch = xalloc(bnn_conv3x3_sign_gradient_scratch(cin, n, count_k) + 16, 4);
     float *aligned = (float *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
-    for (size_t i = 0; i < rows * cin; i++) x[i] = rnd() % 2 ? 1.0f : -1.0f;
+    for (size_t i = 0; i < rows * cin; i++)
+        x[i] = signs ? (rnd() % 2 ? 1.0f : -1.0f) : (float)(rnd() % 2001) / 1000.0f - 1.0f;
     for (size_t i = 0; i < rows * n; i++) g[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
     for (size_t i = 0; i < n * K; i++) dw[i] = NAN;
     bnn_conv3x3_pad(h, w, cin, x, 0, images, pad, padded);
-    T->conv3x3_sign_gradient(h, w, cin, padded, images, g, n, first_k, count_k, pad, aligned, dw);
+    if (signs) T->conv3x3_sign_gradient(h, w, cin, padded, images, g, n, first_k, count_k, pad, aligned, dw);
+    else T->conv3x3_weight_gradient(h, w, cin, padded, images, g, n, first_k, count_k, dw);
     for (size_t o = 0; o < n && !has_error; o++)
         for (size_t k = 0; k < K && !has_error; k++) {
             const float got = dw[o * K + k];
@@ -701,7 +671,8 @@ static void check_sign_gradient(size_t images, size_t h, size_t w, size_t cin, s
             }
             if (!(fabs(got - want) <= 1e-5 * (double)rows)) mismatch("dw[%zu][%zu] = %g, want %g", o, k, got, want);
         }
-    finish("conv3x3_sign_gradient %s images=%zu %zux%zu %zu->%zu pad=%g", T->name, images, h, w, cin, n, (double)pad);
+    finish("conv3x3_%s_gradient %s images=%zu %zux%zu %zu->%zu pad=%g", signs ? "sign" : "weight", T->name, images, h,
+           w, cin, n, (double)pad);
     free(x); free(g); free(dw); free(padded); free(scratch);
 }
 
@@ -1150,10 +1121,9 @@ int main(void) {
         for (size_t s = 0; s < sizeof gradient_shapes / sizeof gradient_shapes[0]; s++)
             for (int one = 0; one < 2; one++)
             {
-                check_weight_gradient(gradient_shapes[s][0], gradient_shapes[s][1], gradient_shapes[s][2],
-                                      gradient_shapes[s][3], gradient_shapes[s][4], one ? 1.0f : 0.0f);
-                check_sign_gradient(gradient_shapes[s][0], gradient_shapes[s][1], gradient_shapes[s][2],
-                                    gradient_shapes[s][3], gradient_shapes[s][4], one ? 1.0f : 0.0f);
+                for (int signs = 0; signs < 2; signs++)
+                    check_weight_gradient(gradient_shapes[s][0], gradient_shapes[s][1], gradient_shapes[s][2],
+                                          gradient_shapes[s][3], gradient_shapes[s][4], one ? 1.0f : 0.0f, signs);
             }
         static const size_t pool_shapes[][4] = {  // images, h, w, channels (vector widths 4, 8, 16 and tails)
             {1, 1, 1, 1}, {2, 28, 28, 32}, {3, 5, 7, 3}, {2, 14, 14, 64}, {1, 3, 2, 65}, {2, 4, 9, 17}, {1, 6, 6, 8},
