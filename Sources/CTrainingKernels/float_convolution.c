@@ -126,8 +126,7 @@ void bnn_im2col3x3_padded(size_t h, size_t w, size_t cin, const float *restrict 
 #define WEIGHT_GRADIENT_BODY(V, VL, OC, KB)                                                            \
     const size_t pw = bnn_conv3x3_padded_width(w), image = bnn_conv3x3_padded_image(h, w, cin);   \
     const size_t hw = h * w, K = 9 * cin, end_k = first_k + count_k;                               \
-    size_t chunk = (256u * 1024u) / ((hw * n + image) * sizeof(float) + 1);                        \
-    if (chunk < 1) chunk = 1;                                                                      \
+    const size_t chunk = bnn_weight_gradient_chunk(hw, n, image);             \
     for (size_t n0 = 0; n0 < images; n0 += chunk) {                                                \
         const size_t n1 = n0 + chunk < images ? n0 + chunk : images;                               \
         for (size_t k0 = first_k; k0 < end_k; k0 += (KB)) {                              \

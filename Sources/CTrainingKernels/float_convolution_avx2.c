@@ -111,8 +111,7 @@ static inline void park(int store, size_t kb, size_t on, size_t width, size_t o0
 #define GRADIENT_BLOCKS(KB, OW, ...)                                                                \
     const size_t pw = bnn_conv3x3_padded_width(w), image = bnn_conv3x3_padded_image(h, w, cin);     \
     const size_t hw = h * w, K = 9 * cin, end_k = first_k + count_k;                                 \
-    size_t chunk = (256u * 1024u) / ((hw * n + image) * sizeof(float) + 1);                          \
-    if (chunk < 1) chunk = 1;                                                                        \
+    const size_t chunk = bnn_weight_gradient_chunk(hw, n, image);               \
     for (size_t n0 = 0; n0 < images; n0 += chunk) {                                                  \
         const size_t n1 = n0 + chunk < images ? n0 + chunk : images;                                 \
         for (size_t k0 = first_k; k0 < end_k; k0 += (KB)) {                                          \

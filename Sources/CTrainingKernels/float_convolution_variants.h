@@ -15,6 +15,13 @@ void bnn_conv3x3_f32_avx512(BNN_CONV_ARGS);
 #define BNN_WEIGHT_GRADIENT_ARGS size_t h, size_t w, size_t cin, const float *restrict in, size_t images, \
     const float *restrict g, size_t n, size_t first_k, size_t count_k, float *restrict dw
 
+/// Images per chunk of the weight gradient: the chunk's output gradient and padded input
+/// stay within 256 KB of L2 (at least one image).
+static inline size_t bnn_weight_gradient_chunk(size_t hw, size_t n, size_t image) {
+    const size_t chunk = (256u * 1024u) / ((hw * n + image) * sizeof(float) + 1);
+    return chunk < 1 ? 1 : chunk;
+}
+
 void bnn_conv3x3_weight_gradient_portable(BNN_WEIGHT_GRADIENT_ARGS);
 void bnn_conv3x3_weight_gradient_avx2(BNN_WEIGHT_GRADIENT_ARGS);
 void bnn_conv3x3_weight_gradient_avx512(BNN_WEIGHT_GRADIENT_ARGS);
