@@ -7,8 +7,9 @@ import BNNSupport
 /// sum the table-lookup pixel product (`bnn_pixel_gemm`) computes exactly.
 ///
 /// It exists because the first layer is the one product of a binary MLP that XNOR cannot
-/// take (its input is real-valued), and on AVX2 CPUs the lookup is 2-3x faster than
-/// sgemm at the training shape. It is also how the packed model computes the layer
+/// take (its input is real-valued), and on AVX2 CPUs the lookup is faster than sgemm at
+/// the training shape (100 x 1024 x 784 on the Zen 3: 2.3x for the lookup alone, 1.5x
+/// with the per-batch packing). It is also how the packed model computes the layer
 /// (`PixelScaling.preactivation`), so training, evaluation and the exported model share
 /// one definition of s. Unlike the XNOR product it is not bit-identical to sgemm (sgemm
 /// rounds its float sums along the way), so it is not a timed choice: a binary
