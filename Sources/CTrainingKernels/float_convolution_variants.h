@@ -34,6 +34,14 @@ void bnn_conv3x3_sign_gradient_portable(BNN_SIGN_GRADIENT_ARGS);
 void bnn_conv3x3_sign_gradient_avx2(BNN_SIGN_GRADIENT_ARGS);
 void bnn_conv3x3_sign_gradient_avx512(BNN_SIGN_GRADIENT_ARGS);
 
+#define BNN_BINARY_INPUT_GRADIENT_ARGS size_t h, size_t w, size_t cout, const float *restrict g, \
+    const float *restrict weights, size_t cin, size_t first, size_t count, float *restrict scratch, \
+    float *restrict gin
+
+void bnn_conv3x3_binary_input_gradient_portable(BNN_BINARY_INPUT_GRADIENT_ARGS);
+void bnn_conv3x3_binary_input_gradient_avx2(BNN_BINARY_INPUT_GRADIENT_ARGS);
+void bnn_conv3x3_binary_input_gradient_avx512(BNN_BINARY_INPUT_GRADIENT_ARGS);
+
 #define BNN_POOL_FORWARD_ARGS size_t h, size_t w, size_t c, const float *restrict in, size_t first, size_t count, \
     float *restrict out, uint8_t *restrict winner
 #define BNN_POOL_BACKWARD_ARGS size_t h, size_t w, size_t c, const float *restrict gout, \

@@ -88,4 +88,33 @@ import BNNKernels
         #expect(scale > 0)
         #expect(zip(tables, products).allSatisfy { abs($0 - $1) <= 1e-5 * max(scale, 1) })
     }
+
+    /// Binary modes: W_b is ±1, so hidden convolutions' input gradient runs through tables
+    /// of signed sums (`tableInputGradient`); the gradient it hands back (seen in the first
+    /// convolution's weight gradient, through BatchNorm, the sign and the pool) equals the
+    /// direct product's up to float rounding, for det and stoch.
+    @Test(arguments: ConvolutionPadding.allCases, [BinarizationMode.deterministic, .stochastic])
+    func binaryWeightInputGradientIsTheProduct(padding: ConvolutionPadding, mode: BinarizationMode) throws {
+        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
+        let config = TrainingConfiguration(architecture: arch, mode: mode, batchSize: 6, threads: 2, padding: padding)
+        var g = SeededGenerator(seed: 11)
+        let net = Network(configuration: config, maxRows: 6, generator: &g)
+        let convs = net.weightLayers.compactMap { $0 as? ConvolutionLayer }
+        #expect(convs.map(\.tableInputGradient) == [false, true])
+        var rng = SeededGenerator(seed: 12)
+        let x = (0..<(6 * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
+        let y = (0..<6).map { Int32($0 % 3) }
+        func gradient(tables: Bool) -> [Float] {
+            convs[1].tableInputGradient = tables
+            var h = SeededGenerator(seed: 13)
+            _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
+                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 6, generator: &h)
+            } }
+            return convs[0].latent.parameter.gradient.array
+        }
+        let tables = gradient(tables: true), products = gradient(tables: false)
+        let scale = products.map(abs).max() ?? 0
+        #expect(scale > 0)
+        #expect(zip(tables, products).allSatisfy { abs($0 - $1) <= 1e-4 * max(scale, 1) })
+    }
 }

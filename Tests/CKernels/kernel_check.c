@@ -580,7 +580,7 @@ static const bnn_training_table_row *T;
 static const bnn_training_table_row public_row = {
     "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
     bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32, bnn_conv3x3_weight_gradient,
-    bnn_conv3x3_sign_gradient,
+    bnn_conv3x3_sign_gradient, bnn_conv3x3_binary_input_gradient,
     bnn_maxpool2x2_forward, bnn_maxpool2x2_backward,
     bnn_bn_statistics, bnn_bn_normalize, bnn_bn_affine, bnn_bn_gradient_sums, bnn_bn_input_gradient,
 };
@@ -674,6 +674,38 @@ static void check_weight_gradient(size_t images, size_t h, size_t w, size_t cin,
     finish("conv3x3_%s_gradient %s images=%zu %zux%zu %zu->%zu pad=%g", signs ? "sign" : "weight", T->name, images, h,
            w, cin, n, (double)pad);
     free(x); free(g); free(dw); free(padded); free(scratch);
+}
+
+/// The input gradient of a convolution with ±1 weights (bnn_conv3x3_binary_input_gradient)
+/// against conv_reference's adjoint product in double, for the images in the middle (the
+/// others untouched). Weights carry magnitudes in [0.25, 1] to show only signs are read.
+static void check_binary_input_gradient(size_t images, size_t h, size_t w, size_t cin, size_t cout) {
+    const size_t rows = images * h * w, first = images > 2 ? 1 : 0, count = images > 2 ? images - 2 : images;
+    float *g = xalloc(rows * cout, 4), *weights = xalloc(9 * cin * cout, 4), *signs = xalloc(9 * cin * cout, 4);
+    float *gin = xalloc(rows * cin, 4);
+    float *scratch = xalloc(bnn_conv3x3_binary_input_gradient_scratch(h, w, cout, cin) + 16, 4);
+    float *aligned = (float *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+    for (size_t i = 0; i < rows * cout; i++) g[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < 9 * cin * cout; i++) {
+        const float magnitude = 0.25f + (float)(rnd() % 751) / 1000.0f;
+        signs[i] = rnd() % 2 ? 1.0f : -1.0f;
+        weights[i] = i % 5 == 0 && signs[i] > 0 ? 0.0f : signs[i] * magnitude;  // 0 counts as +1
+    }
+    for (size_t i = 0; i < rows * cin; i++) gin[i] = NAN;
+    T->conv3x3_binary_input_gradient(h, w, cout, g, weights, cin, first, count, aligned, gin);
+    for (size_t r = 0; r < rows && !has_error; r++)
+        for (size_t c = 0; c < cin && !has_error; c++) {
+            const float got = gin[r * cin + c];
+            const size_t image = r / (h * w);
+            if (image < first || image >= first + count) {
+                if (!isnan(got)) mismatch("wrote gin[%zu][%zu] outside the images asked for", r, c);
+                continue;
+            }
+            const double want = conv_reference(g, signs, h, w, cin, cout, 1, 0.0f, r, c);
+            if (!(fabs(got - want) <= 1e-5 * (double)(9 * cout))) mismatch("gin[%zu][%zu] = %g, want %g", r, c, got, want);
+        }
+    finish("conv3x3_binary_input_gradient %s images=%zu %zux%zu %zu->%zu", T->name, images, h, w, cin, cout);
+    free(g); free(weights); free(signs); free(gin); free(scratch);
 }
 
 /// BatchNorm's loops against plain scalar loops, bit for bit (per-feature sums in row
@@ -1125,6 +1157,13 @@ int main(void) {
                     check_weight_gradient(gradient_shapes[s][0], gradient_shapes[s][1], gradient_shapes[s][2],
                                           gradient_shapes[s][3], gradient_shapes[s][4], one ? 1.0f : 0.0f, signs);
             }
+        static const size_t adjoint_shapes[][5] = {  // images, h, w, cin, cout (vector widths 4, 8, 16 and tails)
+            {1, 1, 1, 1, 1}, {3, 14, 14, 32, 64}, {3, 5, 3, 3, 7}, {3, 4, 6, 2, 33}, {1, 2, 9, 5, 64},
+            {3, 7, 8, 17, 40}, {1, 3, 16, 65, 3}, {3, 6, 17, 8, 4}, {1, 28, 28, 2, 6},
+        };
+        for (size_t s = 0; s < sizeof adjoint_shapes / sizeof adjoint_shapes[0]; s++)
+            check_binary_input_gradient(adjoint_shapes[s][0], adjoint_shapes[s][1], adjoint_shapes[s][2],
+                                        adjoint_shapes[s][3], adjoint_shapes[s][4]);
         static const size_t pool_shapes[][4] = {  // images, h, w, channels (vector widths 4, 8, 16 and tails)
             {1, 1, 1, 1}, {2, 28, 28, 32}, {3, 5, 7, 3}, {2, 14, 14, 64}, {1, 3, 2, 65}, {2, 4, 9, 17}, {1, 6, 6, 8},
         };

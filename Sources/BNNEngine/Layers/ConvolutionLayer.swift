@@ -38,9 +38,16 @@ final class ConvolutionLayer: WeightLayer {
     /// The chunks' sums of the fused product, made on first use.
     private var pooledScratch: FloatBuffer?
     private let output: FloatBuffer
-    /// The output gradient, padded with zeros, and W_b packed for the input gradient.
-    private let paddedGradient: PaddedImages?
-    private let adjointWeights: FloatBuffer?
+    /// Whether the input gradient runs through tables of signed sums
+    /// (`ConvolutionProducts.binaryInputGradient`): set when the weights are binary (W_b is
+    /// ±1); else it is the direct product. Each path makes its buffers on first use.
+    var tableInputGradient: Bool
+    /// The direct product's output gradient padded with zeros and weights packed for it.
+    private var paddedGradient: PaddedImages?
+    private var adjointWeights: FloatBuffer?
+    /// The tables of each thread band.
+    private var tableScratch: FloatBuffer?
+    private let maxRows: Int
     private let inputGradient: FloatBuffer?
 
     init(geometry: ConvolutionGeometry, paddingValue: Float, binary: Bool, learningRateScale: Float, bound: Float,
@@ -53,8 +60,8 @@ final class ConvolutionLayer: WeightLayer {
         output = FloatBuffer(count: maxRows * geometry.outputSize)
         paddedInput = PaddedImages(input: geometry, capacity: maxRows)
         forwardWeights = FloatBuffer(count: ConvolutionProducts.packedWeightCount(geometry, adjoint: false))
-        paddedGradient = passesGradient ? PaddedImages(outputGradient: geometry, capacity: maxRows) : nil
-        adjointWeights = passesGradient ? FloatBuffer(count: ConvolutionProducts.packedWeightCount(geometry, adjoint: true)) : nil
+        tableInputGradient = binary && passesGradient
+        self.maxRows = maxRows
         inputGradient = passesGradient ? FloatBuffer(count: maxRows * geometry.inputSize) : nil
     }
 
@@ -99,7 +106,8 @@ final class ConvolutionLayer: WeightLayer {
     }
 
     /// ∂C/∂W = Σ over positions of patch ⊗ ∂C/∂s; ∂C/∂input = the output gradient convolved
-    /// with W_b's mirrored taps (zero-padded: the padding is a constant, it has no gradient).
+    /// with the mirrored taps of the weights used (zero-padded: the padding is a constant, it
+    /// has no gradient).
     func backward(input: UnsafePointer<Float>, outputGradient gs: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         let g = geometry
@@ -120,7 +128,21 @@ final class ConvolutionLayer: WeightLayer {
                                                outputChannels: g.outputChannels,
                                                weightGradient: latent.parameter.gradient.pointer, threads: threads)
         }
-        guard needsInputGradient, let paddedGradient, let adjointWeights, let inputGradient else { return nil }
+        guard needsInputGradient, let inputGradient else { return nil }
+        if tableInputGradient {
+            let perBand = ConvolutionProducts.binaryInputGradientScratchCount(g)
+            let scratch = tableScratch ?? FloatBuffer(count: max(threads, 1) * perBand)
+            tableScratch = scratch
+            ConvolutionProducts.binaryInputGradient(geometry: g, rows: rows, outputGradient: gs, weights: latent.effective,
+                                                    scratch: scratch.pointer, scratchPerBand: perBand,
+                                                    inputGradient: inputGradient.pointer, threads: threads)
+            return inputGradient.pointer
+        }
+        let paddedGradient = self.paddedGradient ?? PaddedImages(outputGradient: g, capacity: maxRows)
+        let adjointWeights = self.adjointWeights
+            ?? FloatBuffer(count: ConvolutionProducts.packedWeightCount(g, adjoint: true))
+        self.paddedGradient = paddedGradient
+        self.adjointWeights = adjointWeights
         paddedGradient.fill(from: gs, rows: rows, padding: 0, threads: threads)
         ConvolutionProducts.packWeights(latent.effective, geometry: g, adjoint: true, into: adjointWeights.pointer)
         ConvolutionProducts.direct(padded: paddedGradient, rows: rows, packed: adjointWeights.pointer,

@@ -116,4 +116,30 @@ public enum ConvolutionProducts {
                                       s.pointer + index * scratchPerBand, d.pointer)
         }
     }
+
+    /// Floats of scratch per thread band for `binaryInputGradient` (rounded up to 64 bytes).
+    public static func binaryInputGradientScratchCount(_ g: ConvolutionGeometry) -> Int {
+        (bnn_conv3x3_binary_input_gradient_scratch(g.outputHeight, g.outputWidth, g.outputChannels,
+                                                   g.inputChannels) + 15) / 16 * 16
+    }
+
+    /// The input gradient (rows·H·W x Cin) of a convolution whose weights (Cout x 3·3·Cin)
+    /// are ±1, from its output gradient (rows·H·W x Cout): what `direct` computes on the
+    /// padded gradient with the mirrored weights, through 8-entry tables of signed sums of
+    /// four outputs' gradients (`bnn_conv3x3_binary_input_gradient`), up to float rounding.
+    /// Split over the run's threads by bands of images, each with its own part of `scratch`
+    /// (`threads` x `binaryInputGradientScratchCount` floats, 64-byte aligned); an image's
+    /// sums never depend on its band.
+    public static func binaryInputGradient(geometry g: ConvolutionGeometry, rows: Int,
+                                           outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                                           scratch: UnsafeMutablePointer<Float>, scratchPerBand: Int,
+                                           inputGradient: UnsafeMutablePointer<Float>, threads: Int) {
+        let (h, w, cin, cout) = (g.outputHeight, g.outputWidth, g.inputChannels, g.outputChannels)
+        let gs = SendablePointer(readOnly: outputGradient), wt = SendablePointer(readOnly: weights)
+        let s = SendablePointer(scratch), out = SendablePointer(inputGradient)
+        ImageBands.runIndexed(count: rows, threads: threads, work: rows * h * w * 9 * cin * cout) { index, images in
+            bnn_conv3x3_binary_input_gradient(h, w, cout, gs.pointer, wt.pointer, cin, images.lowerBound, images.count,
+                                              s.pointer + index * scratchPerBand, out.pointer)
+        }
+    }
 }

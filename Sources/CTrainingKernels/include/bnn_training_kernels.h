@@ -94,6 +94,18 @@ void bnn_conv3x3_sign_gradient(size_t h, size_t w, size_t cin, const float *in, 
                                size_t n, size_t first_k, size_t count_k, float pad, float *scratch, float *dw);
 size_t bnn_conv3x3_sign_gradient_scratch(size_t cin, size_t n, size_t count_k);
 
+/// The input gradient of a 3x3 convolution whose weights are ±1, the product the direct
+/// kernel computes on the mirrored weights, through 8-entry tables of signed sums of four
+/// outputs' gradients (binary_weight_input_gradient.c): for images first <= i < first +
+/// count, gin (images*h*w x cin) = the sum over taps and outputs of w[o][t][c] times the
+/// output gradient g (images*h*w x cout, unpadded) at the position the tap reaches (0
+/// outside the image). Only the signs of weights [cout][3][3][cin] are read (w >= 0 is +1).
+/// The same sums up to float rounding, not the same bits. `scratch` holds
+/// bnn_conv3x3_binary_input_gradient_scratch(h, w, cout, cin) floats, 64-byte aligned.
+void bnn_conv3x3_binary_input_gradient(size_t h, size_t w, size_t cout, const float *g, const float *weights,
+                                       size_t cin, size_t first, size_t count, float *scratch, float *gin);
+size_t bnn_conv3x3_binary_input_gradient_scratch(size_t h, size_t w, size_t cout, size_t cin);
+
 /// The patch matrix of the 3x3 convolution (rows (image, y, x), 9*cin values ordered
 /// (ky, kx, c)) of images first <= i < first + count, from their padded copy: three
 /// contiguous runs of 3*cin floats per patch.
@@ -149,6 +161,8 @@ typedef struct {
                                     size_t n, size_t first_k, size_t count_k, float *dw);
     void (*conv3x3_sign_gradient)(size_t h, size_t w, size_t cin, const float *in, size_t images, const float *g,
                                   size_t n, size_t first_k, size_t count_k, float pad, float *scratch, float *dw);
+    void (*conv3x3_binary_input_gradient)(size_t h, size_t w, size_t cout, const float *g, const float *weights,
+                                          size_t cin, size_t first, size_t count, float *scratch, float *gin);
     void (*maxpool2x2_forward)(size_t h, size_t w, size_t c, const float *in, size_t first, size_t count,
                                float *out, uint8_t *winner);
     void (*maxpool2x2_backward)(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
