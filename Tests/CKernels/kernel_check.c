@@ -159,12 +159,21 @@ static void check_xnor_gemm(int variant, size_t m, size_t n, size_t k) {
 // MARK: - bnn_conv3x3_xnor
 
 /// The direct 3x3 convolution against a plain loop over taps and words, for output rows
-/// [first, first + count) of `images` images of h x w positions with wpp words each.
-static void check_conv3x3_xnor(int variant, size_t images, size_t h, size_t w, size_t wpp, size_t n) {
+/// [first, first + count) of `images` images of h x w positions with wpp words each. With
+/// `channels` (1-32, one word per position) only that many low bits of every word are set,
+/// as the packing leaves them: the kernel's path that pairs taps in a word.
+static void check_conv3x3_xnor(int variant, size_t images, size_t h, size_t w, size_t wpp, size_t n,
+                               size_t channels) {
     const size_t hw = h * w, ldw = 9 * wpp + below(3), ldc = n + below(3), rows = images * hw;
-    const size_t k_bits = 9 * 64 * wpp - below(64);
+    const size_t k_bits = channels ? 9 * channels : 9 * 64 * wpp - below(64);
     uint64_t *in = random_bit_rows(rows, 64 * wpp, wpp), *pad = random_bit_rows(1, 64 * wpp, wpp);
     uint64_t *weights = random_bit_rows(n, 9 * 64 * wpp, ldw);
+    if (channels) {
+        const uint64_t mask = channels == 64 ? ~0ull : (1ull << channels) - 1;
+        for (size_t i = 0; i < rows; i++) in[i] &= mask;
+        pad[0] &= mask;
+        for (size_t i = 0; i < n * ldw; i++) weights[i] &= mask;
+    }
     int32_t *c = xalloc(rows * ldc, sizeof *c);
     for (size_t t = 0; t < rows * ldc; t++) c[t] = SENTINEL32;
     const size_t first = rows > 2 ? 1 : 0, count = rows - first - (rows > 3 ? 1 : 0);
@@ -188,7 +197,8 @@ static void check_conv3x3_xnor(int variant, size_t images, size_t h, size_t w, s
             }
             if (c[r * ldc + o] != want) mismatch("c[%zu][%zu] = %d, want %d", r, o, c[r * ldc + o], want);
         }
-    finish("bnn_conv3x3_xnor %s images=%zu %zux%zu wpp=%zu n=%zu", variant_names[variant], images, h, w, wpp, n);
+    finish("bnn_conv3x3_xnor %s images=%zu %zux%zu wpp=%zu n=%zu channels=%zu", variant_names[variant], images, h, w,
+           wpp, n, channels);
     free(in); free(pad); free(weights); free(c);
 }
 
@@ -1095,7 +1105,14 @@ int main(void) {
         };
         for (size_t s = 0; s < sizeof conv_shapes / sizeof conv_shapes[0]; s++)
             check_conv3x3_xnor(variant, conv_shapes[s][0], conv_shapes[s][1], conv_shapes[s][2], conv_shapes[s][3],
-                               conv_shapes[s][4]);
+                               conv_shapes[s][4], 0);
+        static const size_t paired_shapes[][5] = {  // images, h, w, outputs, channels (taps two to a word)
+            {1, 1, 1, 1, 1}, {3, 14, 14, 64, 32}, {2, 3, 5, 7, 17}, {1, 7, 4, 65, 31}, {2, 2, 9, 512, 32},
+            {1, 4, 4, 513, 32}, {1, 5, 3, 3, 33},
+        };
+        for (size_t s = 0; s < sizeof paired_shapes / sizeof paired_shapes[0]; s++)
+            check_conv3x3_xnor(variant, paired_shapes[s][0], paired_shapes[s][1], paired_shapes[s][2], 1,
+                               paired_shapes[s][3], paired_shapes[s][4]);
         for (size_t s = 0; s < sizeof conv_shapes / sizeof conv_shapes[0]; s++)  // words per position as channels
             check_conv3x3_pixels(variant, conv_shapes[s][0], conv_shapes[s][1], conv_shapes[s][2], conv_shapes[s][3],
                                  conv_shapes[s][4]);
