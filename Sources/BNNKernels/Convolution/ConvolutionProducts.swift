@@ -95,25 +95,39 @@ public enum ConvolutionProducts {
         }
     }
 
-    /// Floats of scratch per thread band for `signWeightGradient` (rounded up to 64 bytes).
+    /// Floats of scratch per thread band for `signWeightGradient` (rounded up to 64 bytes):
+    /// the kernel's tables and sums, and the band's own weight gradient.
     public static func signGradientScratchCount(_ g: ConvolutionGeometry) -> Int {
-        (bnn_conv3x3_sign_gradient_scratch(g.inputChannels, g.outputChannels, 9 * g.inputChannels) + 15) / 16 * 16
+        let k = 9 * g.inputChannels
+        return (bnn_conv3x3_sign_gradient_scratch(g.inputChannels, g.outputChannels, k) + 15) / 16 * 16
+            + (g.outputChannels * k + 15) / 16 * 16
     }
 
     /// `weightGradient` for a layer whose input is ±1 (binary layers after the first): the
     /// same sums through 16-entry tables of signed gradient sums of four positions
-    /// (`bnn_conv3x3_sign_gradient`), up to float rounding. `scratch` holds
-    /// `threads` x `signGradientScratchCount` floats, 64-byte aligned.
+    /// (`bnn_conv3x3_sign_gradient`), up to float rounding. Split over the run's threads by
+    /// bands of images (each band builds only its own images' tables): every band sums its
+    /// images into its part of `scratch` (`threads` x `signGradientScratchCount` floats,
+    /// 64-byte aligned), then the bands' gradients are added in band order, so the result
+    /// depends on the thread count but never on scheduling.
     public static func signWeightGradient(padded: PaddedImages, rows: Int, outputGradient: UnsafePointer<Float>,
                                           outputChannels n: Int, pad: Float, scratch: UnsafeMutablePointer<Float>,
                                           scratchPerBand: Int, weightGradient: UnsafeMutablePointer<Float>,
                                           threads: Int) {
-        let (h, w, c) = (padded.height, padded.width, padded.channels), k = 9 * c
+        let (h, w, c) = (padded.height, padded.width, padded.channels), k = 9 * c, image = padded.imageFloats
         let x = SendablePointer(readOnly: UnsafePointer(padded.pointer)), g = SendablePointer(readOnly: outputGradient)
         let d = SendablePointer(weightGradient), s = SendablePointer(scratch)
-        ImageBands.runIndexed(count: k, threads: threads, work: rows * h * w * k * n, minimumWork: 1 << 21) { index, band in
-            bnn_conv3x3_sign_gradient(h, w, c, x.pointer, rows, g.pointer, n, band.lowerBound, band.count, pad,
-                                      s.pointer + index * scratchPerBand, d.pointer)
+        let tableFloats = scratchPerBand - (n * k + 15) / 16 * 16
+        let bands = ImageBands.runIndexed(count: rows, threads: threads, work: rows * h * w * k * n,
+                                          minimumWork: 1 << 21) { index, images in
+            let band = s.pointer + index * scratchPerBand
+            bnn_conv3x3_sign_gradient(h, w, c, x.pointer + images.lowerBound * image, images.count,
+                                      g.pointer + images.lowerBound * h * w * n, n, 0, k, pad, band,
+                                      index == 0 ? d.pointer : band + tableFloats)
+        }
+        for index in 1..<max(bands, 1) {
+            let part = UnsafePointer(s.pointer + index * scratchPerBand + tableFloats)
+            for i in 0..<(n * k) { d.pointer[i] += part[i] }
         }
     }
 
