@@ -49,8 +49,12 @@ size_t bnn_conv3x3_sign_gradient_scratch(size_t cin, size_t n, size_t count_k) {
                 V row[4];                                                                             \
                 for (size_t i = 0; i < 4; i++) {                                                      \
                     const size_t p = p0 + 4 * gi + i, o = v * (VL);                                   \
+                    if (p < P && o + (VL) <= n) {  /* a whole vector: one load, not a call */           \
+                        memcpy(&row[i], g + p * n + o, sizeof row[i]);                                \
+                        continue;                                                                     \
+                    }                                                                                 \
                     float part[VL] = {0};                                                             \
-                    if (p < P && o < n) memcpy(part, g + p * n + o, (n - o < (VL) ? n - o : (VL)) * sizeof(float)); \
+                    if (p < P && o < n) memcpy(part, g + p * n + o, (n - o) * sizeof(float));         \
                     memcpy(&row[i], part, sizeof part);                                               \
                 }                                                                                     \
                 const V d0 = row[0] + row[0], d1 = row[1] + row[1], d2 = row[2] + row[2], d3 = row[3] + row[3]; \
