@@ -16,6 +16,7 @@
 // fours); every sum runs in the same order whatever the thread split.
 #include "bnn_training_kernels.h"
 #include "float_convolution_variants.h"
+#include "transpose.h"
 #include <string.h>
 
 /// Floats per (padded row, group, entry) of the tables, for vectors of `lanes` floats: the
@@ -130,54 +131,6 @@ size_t bnn_conv3x3_binary_input_gradient_scratch(size_t h, size_t w, size_t cout
         }                                                                                               \
     }
 
-/// dst[j * dst_stride + i] = src[i * src_stride + j] for i < rows, j < columns: the output
-/// gradient's rows into the tables' layout (positions along a row) and the sums back.
-static inline void transpose_scalar(const float *restrict src, size_t src_stride, size_t rows, size_t columns,
-                                    float *restrict dst, size_t dst_stride) {
-    for (size_t i = 0; i < rows; i++)
-        for (size_t j = 0; j < columns; j++) dst[j * dst_stride + i] = src[i * src_stride + j];
-}
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-/// transpose_scalar by blocks of 8 x 8 in registers; the last block of each direction
-/// moves back to end at the edge (overlapping the one before: the same values again), a
-/// dimension below 8 runs scalar.
-__attribute__((target("avx2,fma"))) static inline void transpose_avx2(const float *restrict src, size_t src_stride,
-                                                                       size_t rows, size_t columns,
-                                                                       float *restrict dst, size_t dst_stride) {
-    if (rows < 8 || columns < 8) { transpose_scalar(src, src_stride, rows, columns, dst, dst_stride); return; }
-    for (size_t i0 = 0; i0 < rows; i0 += 8) {
-        const size_t i = i0 + 8 <= rows ? i0 : rows - 8;
-        for (size_t j0 = 0; j0 < columns; j0 += 8) {
-            const size_t j = j0 + 8 <= columns ? j0 : columns - 8;
-            const float *b = src + i * src_stride + j;
-            const __m256 r0 = _mm256_loadu_ps(b), r1 = _mm256_loadu_ps(b + src_stride),
-                         r2 = _mm256_loadu_ps(b + 2 * src_stride), r3 = _mm256_loadu_ps(b + 3 * src_stride),
-                         r4 = _mm256_loadu_ps(b + 4 * src_stride), r5 = _mm256_loadu_ps(b + 5 * src_stride),
-                         r6 = _mm256_loadu_ps(b + 6 * src_stride), r7 = _mm256_loadu_ps(b + 7 * src_stride);
-            const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1),
-                         t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3),
-                         t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
-                         t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
-            const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
-                         u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
-                         u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
-                         u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-            float *d = dst + j * dst_stride + i;
-            _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
-            _mm256_storeu_ps(d + dst_stride, _mm256_permute2f128_ps(u1, u5, 0x20));
-            _mm256_storeu_ps(d + 2 * dst_stride, _mm256_permute2f128_ps(u2, u6, 0x20));
-            _mm256_storeu_ps(d + 3 * dst_stride, _mm256_permute2f128_ps(u3, u7, 0x20));
-            _mm256_storeu_ps(d + 4 * dst_stride, _mm256_permute2f128_ps(u0, u4, 0x31));
-            _mm256_storeu_ps(d + 5 * dst_stride, _mm256_permute2f128_ps(u1, u5, 0x31));
-            _mm256_storeu_ps(d + 6 * dst_stride, _mm256_permute2f128_ps(u2, u6, 0x31));
-            _mm256_storeu_ps(d + 7 * dst_stride, _mm256_permute2f128_ps(u3, u7, 0x31));
-        }
-    }
-}
-#endif
-
 #define START(v) ((v) * lanes < last_start ? (v) * lanes : last_start)
 
 // V is an unaligned vector type: the tables' rows start at any multiple of 8 floats and the
@@ -185,7 +138,7 @@ __attribute__((target("avx2,fma"))) static inline void transpose_avx2(const floa
 #define LOAD(p) (*(const V *)(p))
 typedef float v4f_unaligned __attribute__((vector_size(16), aligned(4)));
 void bnn_conv3x3_binary_input_gradient_portable(BNN_BINARY_INPUT_GRADIENT_ARGS) {
-#define TRANSPOSE transpose_scalar
+#define TRANSPOSE bnn_transpose_scalar
 #define V v4f_unaligned
     BINARY_INPUT_GRADIENT_BODY(V, 4)
 #undef V
@@ -194,7 +147,7 @@ void bnn_conv3x3_binary_input_gradient_portable(BNN_BINARY_INPUT_GRADIENT_ARGS) 
 
 #if defined(__x86_64__)
 typedef float v8f_unaligned __attribute__((vector_size(32), aligned(4)));
-#define TRANSPOSE transpose_avx2
+#define TRANSPOSE bnn_transpose_avx2
 __attribute__((target("avx2,fma"))) void bnn_conv3x3_binary_input_gradient_avx2(BNN_BINARY_INPUT_GRADIENT_ARGS) {
 #define V v8f_unaligned
     BINARY_INPUT_GRADIENT_BODY(V, 8)

@@ -42,6 +42,14 @@ void bnn_conv3x3_binary_input_gradient_portable(BNN_BINARY_INPUT_GRADIENT_ARGS);
 void bnn_conv3x3_binary_input_gradient_avx2(BNN_BINARY_INPUT_GRADIENT_ARGS);
 void bnn_conv3x3_binary_input_gradient_avx512(BNN_BINARY_INPUT_GRADIENT_ARGS);
 
+#define BNN_SIGN_GEMM_ARGS size_t k, size_t n, const float *restrict s, size_t s_row, size_t s_col, \
+    const float *restrict f, size_t ldf, size_t first, size_t count, float *restrict scratch, float *restrict c, \
+    size_t ldc
+
+void bnn_sign_gemm_portable(BNN_SIGN_GEMM_ARGS);
+void bnn_sign_gemm_avx2(BNN_SIGN_GEMM_ARGS);
+void bnn_sign_gemm_avx512(BNN_SIGN_GEMM_ARGS);
+
 #define BNN_POOL_FORWARD_ARGS size_t h, size_t w, size_t c, const float *restrict in, size_t first, size_t count, \
     float *restrict out, uint8_t *restrict winner
 #define BNN_POOL_BACKWARD_ARGS size_t h, size_t w, size_t c, const float *restrict gout, \

@@ -83,7 +83,8 @@ AVX512 static void gate_avx512(GATE_ARGS) { GATE_BODY }
 #define ROW(name, suffix, conv) {name, adam_##suffix, sgd_##suffix, sign_##suffix, hardtanh_##suffix, \
                                  gate_##suffix, bnn_conv3x3_f32_##conv, \
                                  bnn_conv3x3_weight_gradient_##conv, bnn_conv3x3_sign_gradient_##conv, \
-                                 bnn_conv3x3_binary_input_gradient_##conv, bnn_maxpool2x2_forward_##conv, \
+                                 bnn_conv3x3_binary_input_gradient_##conv, bnn_sign_gemm_##conv, \
+                                 bnn_maxpool2x2_forward_##conv, \
                                  bnn_maxpool2x2_backward_##conv, bnn_bn_statistics_##conv, bnn_bn_normalize_##conv, \
                                  bnn_bn_affine_##conv, bnn_bn_gradient_sums_##conv, bnn_bn_input_gradient_##conv}
 
@@ -135,6 +136,10 @@ void bnn_conv3x3_sign_gradient(BNN_SIGN_GRADIENT_ARGS) {
 
 void bnn_conv3x3_binary_input_gradient(BNN_BINARY_INPUT_GRADIENT_ARGS) {
     current()->conv3x3_binary_input_gradient(h, w, cout, g, weights, cin, first, count, scratch, gin);
+}
+
+void bnn_sign_gemm(BNN_SIGN_GEMM_ARGS) {
+    current()->sign_gemm(k, n, s, s_row, s_col, f, ldf, first, count, scratch, c, ldc);
 }
 
 const char *bnn_training_kernels_variant(void) { return current()->name; }

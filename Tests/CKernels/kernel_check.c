@@ -590,7 +590,7 @@ static const bnn_training_table_row *T;
 static const bnn_training_table_row public_row = {
     "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
     bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32, bnn_conv3x3_weight_gradient,
-    bnn_conv3x3_sign_gradient, bnn_conv3x3_binary_input_gradient,
+    bnn_conv3x3_sign_gradient, bnn_conv3x3_binary_input_gradient, bnn_sign_gemm,
     bnn_maxpool2x2_forward, bnn_maxpool2x2_backward,
     bnn_bn_statistics, bnn_bn_normalize, bnn_bn_affine, bnn_bn_gradient_sums, bnn_bn_input_gradient,
 };
@@ -716,6 +716,35 @@ static void check_binary_input_gradient(size_t images, size_t h, size_t w, size_
         }
     finish("conv3x3_binary_input_gradient %s images=%zu %zux%zu %zu->%zu", T->name, images, h, w, cin, cout);
     free(g); free(weights); free(signs); free(gin); free(scratch);
+}
+
+/// The product with an operand of signs (bnn_sign_gemm) against sums in double, for the
+/// rows in the middle (the others untouched), with s read row-wise (s_col = 1: an
+/// activation matrix) or column-wise (s_row = 1: the transposed weights). Values of s carry
+/// magnitudes and exact zeros (+1) to show only signs are read.
+static void check_sign_gemm(size_t k, size_t m, size_t n, int transposed) {
+    const size_t ldf = n + below(3), ldc = n + below(3), s_row = transposed ? 1 : m, s_col = transposed ? k : 1;
+    const size_t first = m > 2 ? 1 : 0, count = m > 2 ? m - 2 : m;
+    float *s = xalloc(k * m, 4), *f = xalloc(k * ldf, 4), *c = xalloc(m * ldc, 4);
+    float *scratch = xalloc(bnn_sign_gemm_scratch(k, count) + 16, 4);
+    float *aligned = (float *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+    for (size_t i = 0; i < k * m; i++) s[i] = rnd() % 7 == 0 ? 0.0f : (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < k * ldf; i++) f[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < m * ldc; i++) c[i] = NAN;
+    T->sign_gemm(k, n, s, s_row, s_col, f, ldf, first, count, aligned, c, ldc);
+    for (size_t i = 0; i < m && !has_error; i++)
+        for (size_t o = 0; o < ldc && !has_error; o++) {
+            const float got = c[i * ldc + o];
+            if (i < first || i >= first + count || o >= n) {
+                if (!isnan(got)) mismatch("wrote c[%zu][%zu] outside the rows asked for", i, o);
+                continue;
+            }
+            double want = 0;
+            for (size_t kk = 0; kk < k; kk++) want += (s[kk * s_row + i * s_col] >= 0.0f ? 1.0 : -1.0) * f[kk * ldf + o];
+            if (!(fabs(got - want) <= 1e-5 * (double)k)) mismatch("c[%zu][%zu] = %g, want %g", i, o, got, want);
+        }
+    finish("sign_gemm %s k=%zu m=%zu n=%zu %s", T->name, k, m, n, transposed ? "s by columns" : "s by rows");
+    free(s); free(f); free(c); free(scratch);
 }
 
 /// BatchNorm's loops against plain scalar loops, bit for bit (per-feature sums in row
@@ -1181,6 +1210,12 @@ int main(void) {
         for (size_t s = 0; s < sizeof adjoint_shapes / sizeof adjoint_shapes[0]; s++)
             check_binary_input_gradient(adjoint_shapes[s][0], adjoint_shapes[s][1], adjoint_shapes[s][2],
                                         adjoint_shapes[s][3], adjoint_shapes[s][4]);
+        static const size_t sign_gemm_shapes[][3] = {  // k, m, n (chunks of 16 and 8, tails, odd groups)
+            {1, 1, 1}, {100, 3136, 256}, {256, 40, 100}, {7, 5, 3}, {129, 9, 17}, {5, 33, 40}, {132, 3, 8},
+        };
+        for (size_t s = 0; s < sizeof sign_gemm_shapes / sizeof sign_gemm_shapes[0]; s++)
+            for (int transposed = 0; transposed < 2; transposed++)
+                check_sign_gemm(sign_gemm_shapes[s][0], sign_gemm_shapes[s][1], sign_gemm_shapes[s][2], transposed);
         static const size_t pool_shapes[][4] = {  // images, h, w, channels (vector widths 4, 8, 16 and tails)
             {1, 1, 1, 1}, {2, 28, 28, 32}, {3, 5, 7, 3}, {2, 14, 14, 64}, {1, 3, 2, 65}, {2, 4, 9, 17}, {1, 6, 6, 8},
         };

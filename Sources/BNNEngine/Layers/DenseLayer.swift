@@ -16,6 +16,9 @@ final class DenseLayer: WeightLayer {
     /// Set on a binary network's first layer when its input is the image: the exact integer
     /// product of the pixels (see `PixelDenseProduct`); sgemm when a batch is not pixels.
     var pixelForward: PixelDenseProduct?
+    /// Set by `Network` when the input is ±1 (binary modes, after a sign): the weight
+    /// gradient then runs through tables of signed sums (`SignGEMM`) instead of sgemm.
+    var signInputGradient: SignGEMM?
     private let output: FloatBuffer
     private let inputGradient: FloatBuffer?
 
@@ -60,8 +63,13 @@ final class DenseLayer: WeightLayer {
     /// ∂C/∂input = ∂C/∂s · W_bᵀ.
     func backward(input: UnsafePointer<Float>, outputGradient gs: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
-        SplitGEMM.gemm(transposeA: true, m: inputs, n: outputs, k: rows, a: input, lda: inputs,
-                       b: gs, ldb: outputs, c: latent.parameter.gradient.pointer, ldc: outputs, threads: threads)
+        if let signInputGradient {
+            signInputGradient.weightGradient(signs: input, rows: rows, gradient: gs, outputs: outputs,
+                                             into: latent.parameter.gradient.pointer)
+        } else {
+            SplitGEMM.gemm(transposeA: true, m: inputs, n: outputs, k: rows, a: input, lda: inputs,
+                           b: gs, ldb: outputs, c: latent.parameter.gradient.pointer, ldc: outputs, threads: threads)
+        }
         guard needsInputGradient, let inputGradient = inputGradient?.pointer else { return nil }
         SplitGEMM.gemm(transposeB: true, m: rows, n: inputs, k: outputs, a: gs, lda: outputs,
                        b: latent.effective, ldb: outputs, c: inputGradient, ldc: inputs, threads: threads)

@@ -47,6 +47,9 @@ final class Network {
         optimizer = Optimizer(kind: configuration.optimizer, threads: configuration.threads)
         for k in weightLayers.indices where hasBinaryInput(k) {
             (weightLayers[k] as? ConvolutionLayer)?.signInput = true
+            if let dense = weightLayers[k] as? DenseLayer, SignGEMM.isFaster(outputs: dense.outputs) {
+                dense.signInputGradient = SignGEMM(maxRows: maxRows, inputs: dense.inputs, threads: configuration.threads)
+            }
         }
         if configuration.mode.isBinary, weightLayerPositions[0] == 0, let first = weightLayers[0] as? DenseLayer {
             first.pixelForward = PixelDenseProduct(maxRows: maxRows, inputs: first.inputs, outputs: first.outputs,

@@ -106,6 +106,16 @@ void bnn_conv3x3_binary_input_gradient(size_t h, size_t w, size_t cout, const fl
                                        size_t cin, size_t first, size_t count, float *scratch, float *gin);
 size_t bnn_conv3x3_binary_input_gradient_scratch(size_t h, size_t w, size_t cout, size_t cin);
 
+/// A product with one operand of signs (sign_gemm.c): for rows first <= i < first + count,
+/// c[i*ldc + o] = the sum over kk < k of sign(s[kk*s_row + i*s_col]) * f[kk*ldf + o], o < n,
+/// sign(x) = +1 for x >= 0, else -1. A binary dense layer's weight gradient x^T g (s = x,
+/// the ±1 activations) and its input gradient g W_b^T (s = W_b^T, f = g^T). The same sums
+/// as the float product up to rounding, not the same bits; they never depend on the split
+/// into bands of rows. `scratch` holds bnn_sign_gemm_scratch(k, count) floats, 64-byte aligned.
+void bnn_sign_gemm(size_t k, size_t n, const float *s, size_t s_row, size_t s_col, const float *f, size_t ldf,
+                   size_t first, size_t count, float *scratch, float *c, size_t ldc);
+size_t bnn_sign_gemm_scratch(size_t k, size_t count);
+
 /// The patch matrix of the 3x3 convolution (rows (image, y, x), 9*cin values ordered
 /// (ky, kx, c)) of images first <= i < first + count, from their padded copy: three
 /// contiguous runs of 3*cin floats per patch.
@@ -163,6 +173,8 @@ typedef struct {
                                   size_t n, size_t first_k, size_t count_k, float pad, float *scratch, float *dw);
     void (*conv3x3_binary_input_gradient)(size_t h, size_t w, size_t cout, const float *g, const float *weights,
                                           size_t cin, size_t first, size_t count, float *scratch, float *gin);
+    void (*sign_gemm)(size_t k, size_t n, const float *s, size_t s_row, size_t s_col, const float *f, size_t ldf,
+                      size_t first, size_t count, float *scratch, float *c, size_t ldc);
     void (*maxpool2x2_forward)(size_t h, size_t w, size_t c, const float *in, size_t first, size_t count,
                                float *out, uint8_t *winner);
     void (*maxpool2x2_backward)(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
