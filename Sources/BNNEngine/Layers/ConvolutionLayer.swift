@@ -31,9 +31,10 @@ final class ConvolutionLayer: WeightLayer {
     private var paddedHoldsInput = false
     /// W_b packed for the direct forward product.
     private let forwardWeights: FloatBuffer
-    /// The max-pool after this layer, if any (set by `NetworkBuilder`): the direct forward
-    /// product then pools each chunk of images while its sums are in cache, into the pool's
-    /// buffers (`ConvolutionProducts.directPooled`), and the pool layer only hands them on.
+    /// The max-pool after this layer, if any (set by `NetworkBuilder`): the forward product
+    /// then pools each chunk of images while its sums are in cache, into the pool's buffers
+    /// (`ConvolutionProducts.directPooled`, `BinaryConvolutionProduct.multiplyPooled`), and
+    /// the pool layer only hands them on.
     weak var fusedPool: MaxPoolLayer?
     /// The chunks' sums of the fused product, made on first use.
     private var pooledScratch: FloatBuffer?
@@ -70,18 +71,24 @@ final class ConvolutionLayer: WeightLayer {
 
     func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool,
                  generator: inout SeededGenerator) -> UnsafePointer<Float> {
-        guard let pool = fusedPool, xnorForward == nil else {
+        guard let pool = fusedPool else {
             product(input, rows: rows)
             return UnsafePointer(output.pointer)
         }
-        // The fused product: `output` stays unwritten; the pool layer's forward returns its own.
+        // The fused products: `output` stays unwritten; the pool layer's forward returns its own.
+        pool.pooledAhead = true
+        if let xnorForward {
+            xnorForward.multiplyPooled(input: input, rows: rows, weights: latent.effective,
+                                       pooled: pool.output.pointer, winners: pool.winners)
+            paddedHoldsInput = false
+            return UnsafePointer(output.pointer)
+        }
         prepareDirectProduct(input, rows: rows)
         let scratch = pooledScratch ?? FloatBuffer(count: ConvolutionProducts.pooledScratchCount(geometry, threads: threads))
         pooledScratch = scratch
         ConvolutionProducts.directPooled(padded: paddedInput, rows: rows, packed: forwardWeights.pointer,
                                          outputs: geometry.outputChannels, scratch: scratch.pointer,
                                          pooled: pool.output.pointer, winners: pool.winners, threads: threads)
-        pool.pooledAhead = true
         return UnsafePointer(output.pointer)
     }
 
