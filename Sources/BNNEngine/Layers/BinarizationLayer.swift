@@ -1,5 +1,6 @@
 import BNNSupport
 import CTrainingKernels
+import Synchronization
 
 /// The activation after a hidden layer's BatchNorm: a^b = sign(a) (`det`, and `stoch` at
 /// test time), +1 with probability hard_sigmoid(a) (`stoch` in training), or hardtanh(a)
@@ -8,19 +9,24 @@ import CTrainingKernels
 /// Backward is the straight-through estimator of Courbariaux et al.: the gradient passes
 /// where |a| <= 1 and is cancelled elsewhere (hardtanh's derivative, so the float baseline
 /// shares it). The layer counts the cancelled entries for the weight-clip panel.
+///
+/// The elementwise loops run over the run's threads (`ParallelLoop`), except the stochastic
+/// draw, whose one random stream runs in order.
 final class BinarizationLayer: NetworkLayer {
     let size: Int
     let mode: BinarizationMode
     let stochasticInTraining: Bool
+    let threads: Int
     private let output: FloatBuffer
     /// Entries where the STE cancelled the gradient, and the total seen, this epoch.
     private(set) var cancelled = 0
     private(set) var seen = 0
 
-    init(size: Int, mode: BinarizationMode, stochasticInTraining: Bool, maxRows: Int) {
+    init(size: Int, mode: BinarizationMode, stochasticInTraining: Bool, maxRows: Int, threads: Int = 1) {
         self.size = size
         self.mode = mode
         self.stochasticInTraining = stochasticInTraining
+        self.threads = threads
         output = FloatBuffer(count: maxRows * size)
     }
 
@@ -31,12 +37,16 @@ final class BinarizationLayer: NetworkLayer {
         let ab = output.pointer, n = rows * size
         // The C loops also count |a| > 1, where the straight-through estimator will cancel the gradient.
         let saturated: Int
-        if !mode.isBinary {
-            saturated = bnn_hardtanh_activations(a, ab, n)
-        } else if training && stochasticInTraining {
+        if mode.isBinary && training && stochasticInTraining {
             saturated = generator.withStateWords { bnn_stochastic_sign($0, a, ab, n) }
         } else {
-            saturated = bnn_sign_activations(a, ab, n)
+            let total = Atomic<Int>(0), hardtanh = !mode.isBinary
+            ParallelLoop.forEachChunk(count: n, threads: threads) { start, end in
+                let count = hardtanh ? bnn_hardtanh_activations(a + start, ab + start, end - start)
+                                     : bnn_sign_activations(a + start, ab + start, end - start)
+                total.add(count, ordering: .relaxed)
+            }
+            saturated = total.load(ordering: .relaxed)
         }
         if training { cancelled += saturated; seen += n }
         return UnsafePointer(ab)
@@ -45,7 +55,9 @@ final class BinarizationLayer: NetworkLayer {
     /// g_a = g_{a^b} ∘ 1_{|a| <= 1}, in place.
     func backward(input a: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
-        bnn_straight_through_gate(outputGradient, a, rows * size)
+        ParallelLoop.forEachChunk(count: rows * size, threads: threads) { start, end in
+            bnn_straight_through_gate(outputGradient + start, a + start, end - start)
+        }
         return outputGradient
     }
 

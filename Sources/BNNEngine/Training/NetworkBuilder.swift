@@ -41,7 +41,7 @@ struct NetworkBuilder {
             guard k < arch.layerCount - 1 else { stack.binarizations.append(nil); continue }
             let stochastic = config.mode == .stochastic && config.stochasticTarget.activations
             let sign = BinarizationLayer(size: shape.outputSize, mode: config.mode,
-                                         stochasticInTraining: stochastic, maxRows: maxRows)
+                                         stochasticInTraining: stochastic, maxRows: maxRows, threads: config.threads)
             stack.binarizations.append(sign)
             stack.layers.append(sign)
             if config.hiddenDropout > 0 {
