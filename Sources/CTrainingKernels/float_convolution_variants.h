@@ -50,6 +50,13 @@ void bnn_sign_gemm_portable(BNN_SIGN_GEMM_ARGS);
 void bnn_sign_gemm_avx2(BNN_SIGN_GEMM_ARGS);
 void bnn_sign_gemm_avx512(BNN_SIGN_GEMM_ARGS);
 
+#define BNN_POOLED_WEIGHT_GRADIENT_ARGS size_t h, size_t w, const float *restrict in, size_t first, size_t count, \
+    const float *restrict gpool, const uint8_t *restrict winner, size_t n, float *restrict dw
+
+void bnn_conv3x3_pooled_weight_gradient_portable(BNN_POOLED_WEIGHT_GRADIENT_ARGS);
+void bnn_conv3x3_pooled_weight_gradient_avx2(BNN_POOLED_WEIGHT_GRADIENT_ARGS);
+void bnn_conv3x3_pooled_weight_gradient_avx512(BNN_POOLED_WEIGHT_GRADIENT_ARGS);
+
 #define BNN_POOL_FORWARD_ARGS size_t h, size_t w, size_t c, const float *restrict in, size_t first, size_t count, \
     float *restrict out, uint8_t *restrict winner
 #define BNN_POOL_BACKWARD_ARGS size_t h, size_t w, size_t c, const float *restrict gout, \

@@ -8,10 +8,12 @@ import BNNKernels
 /// convolutions (zero and one padding), 2×2 max-pooling on an odd-sized image, BatchNorm
 /// per channel, the hardtanh/STE gate and a dense output layer.
 @Suite struct ConvolutionGradientTests {
-    @Test(arguments: ConvolutionPadding.allCases)
-    func convolutionAndPoolingGradientsMatchFiniteDifferences(padding: ConvolutionPadding) throws {
+    /// With one input channel the first convolution takes the pool's gradient unexpanded
+    /// (`takesPooledGradient`); with two the pool expands it.
+    @Test(arguments: ConvolutionPadding.allCases, [1, 2])
+    func convolutionAndPoolingGradientsMatchFiniteDifferences(padding: ConvolutionPadding, channels: Int) throws {
         let rows = 4
-        let arch = try Architecture(parsing: "3C3-MP2-4C3-5FC-3", input: ImageShape(height: 5, width: 5, channels: 2))
+        let arch = try Architecture(parsing: "3C3-MP2-4C3-5FC-3", input: ImageShape(height: 5, width: 5, channels: channels))
         let config = TrainingConfiguration(architecture: arch, mode: .float, batchSize: rows, padding: padding)
         var g = SeededGenerator(seed: 11)
         let net = Network(configuration: config, maxRows: rows, generator: &g)
@@ -36,6 +38,7 @@ import BNNKernels
         #expect(failures.count <= checked / 40, "\(failures.count) of \(checked) disagree: \(failures.prefix(8))")
         // Both convolutions' weights were checked (the first one reads only the image).
         #expect(net.weightLayers.count == 4 && net.weightLayers[0] is ConvolutionLayer && net.weightLayers[1] is ConvolutionLayer)
+        #expect((net.weightLayers[0] as? ConvolutionLayer)?.takesPooledGradient == (channels == 1))
     }
 
     /// Binary modes: the forward product of a hidden binary convolution is the same through
@@ -116,5 +119,33 @@ import BNNKernels
         let scale = products.map(abs).max() ?? 0
         #expect(scale > 0)
         #expect(zip(tables, products).allSatisfy { abs($0 - $1) <= 1e-4 * max(scale, 1) })
+    }
+
+    /// A one-channel first convolution before a max-pool makes its weight gradient from the
+    /// pool's output gradient and winners (`takesPooledGradient`); it equals the pool's
+    /// backward pass then the dense product up to float rounding, on odd-sized images.
+    @Test(arguments: [BinarizationMode.deterministic, .float])
+    func pooledWeightGradientIsThePoolsBackwardThenTheProduct(mode: BinarizationMode) throws {
+        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
+        let config = TrainingConfiguration(architecture: arch, mode: mode, batchSize: 6, threads: 2)
+        var g = SeededGenerator(seed: 31)
+        let net = Network(configuration: config, maxRows: 6, generator: &g)
+        let convs = net.weightLayers.compactMap { $0 as? ConvolutionLayer }
+        #expect(convs.map(\.takesPooledGradient) == [true, false])
+        var rng = SeededGenerator(seed: 32)
+        let x = (0..<(6 * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
+        let y = (0..<6).map { Int32($0 % 3) }
+        func gradient(pooled: Bool) -> [Float] {
+            convs[0].takesPooledGradient = pooled
+            var h = SeededGenerator(seed: 33)
+            _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
+                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 6, generator: &h)
+            } }
+            return convs[0].latent.parameter.gradient.array
+        }
+        let pooled = gradient(pooled: true), expanded = gradient(pooled: false)
+        let scale = expanded.map(abs).max() ?? 0
+        #expect(scale > 0)
+        #expect(zip(pooled, expanded).allSatisfy { abs($0 - $1) <= 1e-5 * max(scale, 1) })
     }
 }

@@ -590,7 +590,7 @@ static const bnn_training_table_row *T;
 static const bnn_training_table_row public_row = {
     "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
     bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32, bnn_conv3x3_weight_gradient,
-    bnn_conv3x3_sign_gradient, bnn_conv3x3_binary_input_gradient, bnn_sign_gemm,
+    bnn_conv3x3_sign_gradient, bnn_conv3x3_binary_input_gradient, bnn_sign_gemm, bnn_conv3x3_pooled_weight_gradient,
     bnn_maxpool2x2_forward, bnn_maxpool2x2_backward,
     bnn_bn_statistics, bnn_bn_normalize, bnn_bn_affine, bnn_bn_gradient_sums, bnn_bn_input_gradient,
 };
@@ -745,6 +745,40 @@ static void check_sign_gemm(size_t k, size_t m, size_t n, int transposed) {
         }
     finish("sign_gemm %s k=%zu m=%zu n=%zu %s", T->name, k, m, n, transposed ? "s by columns" : "s by rows");
     free(s); free(f); free(c); free(scratch);
+}
+
+/// The pooled weight gradient of a one-channel convolution against the pool's backward
+/// pass then a double sum over all positions, for the images in the middle; every output
+/// row of dw is written (the kernel overwrites it), odd sizes drop the last row/column.
+static void check_pooled_weight_gradient(size_t images, size_t h, size_t w, size_t n) {
+    const size_t oh = h / 2, ow = w / 2, first = images > 2 ? 1 : 0, count = images > 2 ? images - 2 : images;
+    float *x = xalloc(images * h * w, 4), *gpool = xalloc(images * oh * ow * n + 1, 4), *dw = xalloc(n * 9, 4);
+    float *padded = xalloc(images * bnn_conv3x3_padded_image(h, w, 1), 4), *gin = xalloc(images * h * w * n, 4);
+    uint8_t *winner = xalloc(images * oh * ow * n + 1, 1);
+    for (size_t i = 0; i < images * h * w; i++) x[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < images * oh * ow * n; i++) {
+        gpool[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+        winner[i] = (uint8_t)(rnd() % 4);
+    }
+    for (size_t i = 0; i < n * 9; i++) dw[i] = NAN;
+    bnn_conv3x3_pad(h, w, 1, x, 0, images, 0.0f, padded);
+    bnn_maxpool2x2_backward(h, w, n, gpool, winner, 0, images, gin);  // the full-size gradient, as reference
+    T->conv3x3_pooled_weight_gradient(h, w, padded, first, count, gpool, winner, n, dw);
+    for (size_t o = 0; o < n && !has_error; o++)
+        for (size_t t = 0; t < 9 && !has_error; t++) {
+            double want = 0;
+            for (size_t image = first; image < first + count; image++)
+                for (size_t y = 0; y < h; y++)
+                    for (size_t xx = 0; xx < w; xx++) {
+                        const long yy = (long)y + (long)(t / 3) - 1, xs = (long)xx + (long)(t % 3) - 1;
+                        if (yy < 0 || yy >= (long)h || xs < 0 || xs >= (long)w) continue;
+                        want += (double)x[(image * h + (size_t)yy) * w + (size_t)xs] * gin[((image * h + y) * w + xx) * n + o];
+                    }
+            const size_t terms = count * oh * ow + 1;
+            if (!(fabs(dw[o * 9 + t] - want) <= 1e-5 * (double)terms)) mismatch("dw[%zu][%zu] = %g, want %g", o, t, dw[o * 9 + t], want);
+        }
+    finish("conv3x3_pooled_weight_gradient %s images=%zu %zux%zu n=%zu", T->name, images, h, w, n);
+    free(x); free(gpool); free(dw); free(padded); free(gin); free(winner);
 }
 
 /// BatchNorm's loops against plain scalar loops, bit for bit (per-feature sums in row
@@ -1216,6 +1250,11 @@ int main(void) {
         for (size_t s = 0; s < sizeof sign_gemm_shapes / sizeof sign_gemm_shapes[0]; s++)
             for (int transposed = 0; transposed < 2; transposed++)
                 check_sign_gemm(sign_gemm_shapes[s][0], sign_gemm_shapes[s][1], sign_gemm_shapes[s][2], transposed);
+        static const size_t pooled_shapes[][4] = {  // images, h, w, n (vectors of 8 and scalar tails, odd sizes)
+            {1, 2, 2, 1}, {5, 28, 28, 32}, {3, 5, 7, 3}, {3, 14, 14, 17}, {1, 1, 1, 8}, {3, 6, 9, 40},
+        };
+        for (size_t s = 0; s < sizeof pooled_shapes / sizeof pooled_shapes[0]; s++)
+            check_pooled_weight_gradient(pooled_shapes[s][0], pooled_shapes[s][1], pooled_shapes[s][2], pooled_shapes[s][3]);
         static const size_t pool_shapes[][4] = {  // images, h, w, channels (vector widths 4, 8, 16 and tails)
             {1, 1, 1, 1}, {2, 28, 28, 32}, {3, 5, 7, 3}, {2, 14, 14, 64}, {1, 3, 2, 65}, {2, 4, 9, 17}, {1, 6, 6, 8},
         };

@@ -36,6 +36,18 @@ final class ConvolutionLayer: WeightLayer {
     /// (`ConvolutionProducts.directPooled`, `BinaryConvolutionProduct.multiplyPooled`), and
     /// the pool layer only hands them on.
     weak var fusedPool: MaxPoolLayer?
+    /// Whether the backward pass takes the pool's output gradient as it is (the pool passes
+    /// it on unexpanded) and makes the weight gradient from it and the pool's winners
+    /// (`ConvolutionProducts.pooledWeightGradient`): set by `fuse(pool:)` for a one-channel
+    /// first layer, which needs no input gradient.
+    var takesPooledGradient: Bool {
+        get { fusedPool?.defersBackward ?? false }
+        set {
+            precondition(!newValue || (fusedPool != nil && inputGradient == nil && geometry.inputChannels == 1))
+            fusedPool?.defersBackward = newValue
+        }
+    }
+    private var pooledGradientScratch: FloatBuffer?
     /// The chunks' sums of the fused product, made on first use.
     private var pooledScratch: FloatBuffer?
     private let output: FloatBuffer
@@ -64,6 +76,12 @@ final class ConvolutionLayer: WeightLayer {
         tableInputGradient = binary && passesGradient
         self.maxRows = maxRows
         inputGradient = passesGradient ? FloatBuffer(count: maxRows * geometry.inputSize) : nil
+    }
+
+    /// Makes `pool` (the max-pool right after this layer) part of this layer's products.
+    func fuse(pool: MaxPoolLayer) {
+        fusedPool = pool
+        takesPooledGradient = inputGradient == nil && geometry.inputChannels == 1
     }
 
     var inputSize: Int { geometry.inputSize }
@@ -121,6 +139,16 @@ final class ConvolutionLayer: WeightLayer {
         if !paddedHoldsInput {
             paddedInput.fill(from: input, rows: rows, padding: paddingValue, threads: threads)
             paddedHoldsInput = true
+        }
+        if takesPooledGradient, let pool = fusedPool {
+            let perBand = g.weightCount
+            let scratch = pooledGradientScratch ?? FloatBuffer(count: max(threads, 1) * perBand)
+            pooledGradientScratch = scratch
+            ConvolutionProducts.pooledWeightGradient(padded: paddedInput, rows: rows, pooledGradient: gs,
+                                                     winners: pool.winners, outputChannels: g.outputChannels,
+                                                     scratch: scratch.pointer, weightGradient: latent.parameter.gradient.pointer,
+                                                     threads: threads)
+            return nil
         }
         if signInput {
             let perBand = ConvolutionProducts.signGradientScratchCount(g)
@@ -182,6 +210,9 @@ final class MaxPoolLayer: NetworkLayer {
     /// Set by the convolution before this layer when its forward pass already pooled into
     /// `output` and `winners` (`ConvolutionLayer.fusedPool`); the next forward consumes it.
     fileprivate var pooledAhead = false
+    /// Set by the convolution before this layer when it takes the pooled gradient itself
+    /// (`ConvolutionLayer.takesPooledGradient`): backward then hands the gradient on as it is.
+    fileprivate var defersBackward = false
 
     init(height: Int, width: Int, channels: Int, maxRows: Int, threads: Int) {
         self.height = height; self.width = width; self.channels = channels; self.threads = threads
@@ -208,6 +239,7 @@ final class MaxPoolLayer: NetworkLayer {
 
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        if defersBackward { return outputGradient }
         guard needsInputGradient else { return nil }
         MaxPooling.backward(outputGradient: outputGradient, winners: winners, rows: rows, height: height, width: width,
                             channels: channels, inputGradient: inputGradient.pointer, threads: threads)

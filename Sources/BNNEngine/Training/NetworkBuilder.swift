@@ -30,7 +30,7 @@ struct NetworkBuilder {
             if let g = shape.convolution, shape.pooled {
                 let pool = MaxPoolLayer(height: g.outputHeight, width: g.outputWidth, channels: g.outputChannels,
                                         maxRows: maxRows, threads: config.threads)
-                (layer as? ConvolutionLayer)?.fusedPool = pool
+                (layer as? ConvolutionLayer)?.fuse(pool: pool)
                 stack.layers.append(pool)
             }
             let bn = BatchNorm(features: shape.outputs, positions: shape.positions, maxRows: maxRows,

@@ -156,4 +156,28 @@ public enum ConvolutionProducts {
                                               s.pointer + index * scratchPerBand, out.pointer)
         }
     }
+
+    /// The weight gradient (Cout x 9) of a one-channel convolution followed by 2×2 max-pooling,
+    /// from its padded input, the gradient of the pool's output (rows x ⌊H/2⌋ x ⌊W/2⌋ x Cout)
+    /// and the pool's winners, without the full-size gradient
+    /// (`bnn_conv3x3_pooled_weight_gradient`): what `MaxPooling.backward` then `weightGradient`
+    /// compute, up to float rounding. Split over the run's threads by bands of images, each
+    /// summing into its part of `scratch` (`threads` x Cout·9 floats), added in band order.
+    public static func pooledWeightGradient(padded: PaddedImages, rows: Int, pooledGradient: UnsafePointer<Float>,
+                                            winners: UnsafePointer<UInt8>, outputChannels n: Int,
+                                            scratch: UnsafeMutablePointer<Float>,
+                                            weightGradient: UnsafeMutablePointer<Float>, threads: Int) {
+        precondition(padded.channels == 1)
+        let (h, w) = (padded.height, padded.width), count = n * 9
+        let x = SendablePointer(readOnly: UnsafePointer(padded.pointer)), g = SendablePointer(readOnly: pooledGradient)
+        let k = SendablePointer(readOnly: winners), d = SendablePointer(weightGradient), s = SendablePointer(scratch)
+        let bands = ImageBands.runIndexed(count: rows, threads: threads, work: rows * h * w * 9 * n) { index, images in
+            bnn_conv3x3_pooled_weight_gradient(h, w, x.pointer, images.lowerBound, images.count, g.pointer, k.pointer, n,
+                                               index == 0 ? d.pointer : s.pointer + index * count)
+        }
+        for index in 1..<max(bands, 1) {
+            let part = UnsafePointer(s.pointer + index * count)
+            for i in 0..<count { d.pointer[i] += part[i] }
+        }
+    }
 }

@@ -106,6 +106,16 @@ void bnn_conv3x3_binary_input_gradient(size_t h, size_t w, size_t cout, const fl
                                        size_t cin, size_t first, size_t count, float *scratch, float *gin);
 size_t bnn_conv3x3_binary_input_gradient_scratch(size_t h, size_t w, size_t cout, size_t cin);
 
+/// The weight gradient (n x 9, dw[o*9 + t], overwritten) of a one-channel 3x3 convolution
+/// followed by 2x2 max-pooling, from its padded input (bnn_conv3x3_pad, cin = 1), the
+/// gradient of the pool's output gpool (images x h/2 x w/2 x n) and the pool's winners
+/// (bnn_maxpool2x2_forward): the sum over images first <= i < first + count and windows of
+/// gpool times the input under each tap at the window's winner. What
+/// bnn_maxpool2x2_backward then bnn_conv3x3_weight_gradient compute, up to float rounding,
+/// without the full-size gradient (pooled_weight_gradient.c).
+void bnn_conv3x3_pooled_weight_gradient(size_t h, size_t w, const float *in, size_t first, size_t count,
+                                        const float *gpool, const uint8_t *winner, size_t n, float *dw);
+
 /// A product with one operand of signs (sign_gemm.c): for rows first <= i < first + count,
 /// c[i*ldc + o] = the sum over kk < k of sign(s[kk*s_row + i*s_col]) * f[kk*ldf + o], o < n,
 /// sign(x) = +1 for x >= 0, else -1. A binary dense layer's weight gradient x^T g (s = x,
@@ -175,6 +185,8 @@ typedef struct {
                                           size_t cin, size_t first, size_t count, float *scratch, float *gin);
     void (*sign_gemm)(size_t k, size_t n, const float *s, size_t s_row, size_t s_col, const float *f, size_t ldf,
                       size_t first, size_t count, float *scratch, float *c, size_t ldc);
+    void (*conv3x3_pooled_weight_gradient)(size_t h, size_t w, const float *in, size_t first, size_t count,
+                                           const float *gpool, const uint8_t *winner, size_t n, float *dw);
     void (*maxpool2x2_forward)(size_t h, size_t w, size_t c, const float *in, size_t first, size_t count,
                                float *out, uint8_t *winner);
     void (*maxpool2x2_backward)(size_t h, size_t w, size_t c, const float *gout, const uint8_t *winner,
