@@ -13,6 +13,7 @@
 // float product up to rounding, not in its bits.
 #include "bnn_training_kernels.h"
 #include "float_convolution_variants.h"
+#include "sign_tables.h"
 #include <string.h>
 
 #define SIGN_GEMM_WIDEST 16  // columns per chunk of tables, at most
@@ -104,13 +105,7 @@ size_t bnn_sign_gemm_scratch(size_t k, size_t count) {
                     if (kj < k && o < width) memcpy(part, f + kj * ldf + o0 + o, (width - o) * sizeof(float)); \
                     memcpy(&r[j], part, sizeof part);                                                  \
                 }                                                                                      \
-                const V d0 = r[0] + r[0], d1 = r[1] + r[1], d2 = r[2] + r[2], d3 = r[3] + r[3];        \
-                T[v] = -r[0] - r[1] - r[2] - r[3];                                                     \
-                T[cv + v] = T[v] + d0;                                                                 \
-                T[2 * cv + v] = T[v] + d1;                                                             \
-                T[3 * cv + v] = T[cv + v] + d1;                                                        \
-                for (size_t e = 0; e < 4; e++) T[(4 + e) * cv + v] = T[e * cv + v] + d2;               \
-                for (size_t e = 0; e < 8; e++) T[(8 + e) * cv + v] = T[e * cv + v] + d3;               \
+                BNN_SIGNED_SUMS16(V, T, cv, v, r);                                                     \
             }                                                                                          \
         }                                                                                              \
         if (cv == SIGN_GEMM_WIDEST / (VL)) {                                                           \

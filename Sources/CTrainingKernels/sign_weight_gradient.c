@@ -2,7 +2,7 @@
 // first): dw[o][k] = sum over positions p of x[p][k] * g[p][o] with x[p][k] = ±1 needs no
 // multiply, and four positions' signs take only 16 values. So the gradient rows of four
 // positions become a table of their 16 signed sums (T[e] = sum_i ±g_i, + where bit i of e
-// is set), built with 16 vector additions per output vector, and each patch index k adds
+// is set; sign_tables.h), built with 16 vector additions per output vector, and each patch index k adds
 // the one entry its four signs pick: one vector addition per four positions instead of
 // four FMAs. Groups run in chunks of 8 (8 tables of 16 x n floats stay in L1/L2) and the
 // sums of a band of patch indices live in `scratch` until the end.
@@ -16,6 +16,7 @@
 // split.
 #include "bnn_training_kernels.h"
 #include "float_convolution_variants.h"
+#include "sign_tables.h"
 #include <string.h>
 
 #define SIGN_GROUPS 8
@@ -57,13 +58,7 @@ size_t bnn_conv3x3_sign_gradient_scratch(size_t cin, size_t n, size_t count_k) {
                     if (p < P && o < n) memcpy(part, g + p * n + o, (n - o) * sizeof(float));         \
                     memcpy(&row[i], part, sizeof part);                                               \
                 }                                                                                     \
-                const V d0 = row[0] + row[0], d1 = row[1] + row[1], d2 = row[2] + row[2], d3 = row[3] + row[3]; \
-                T[v] = -row[0] - row[1] - row[2] - row[3];                                            \
-                T[nv + v] = T[v] + d0;                                                                \
-                T[2 * nv + v] = T[v] + d1;                                                            \
-                T[3 * nv + v] = T[nv + v] + d1;                                                       \
-                for (size_t e = 0; e < 4; e++) T[(4 + e) * nv + v] = T[e * nv + v] + d2;              \
-                for (size_t e = 0; e < 8; e++) T[(8 + e) * nv + v] = T[e * nv + v] + d3;              \
+                BNN_SIGNED_SUMS16(V, T, nv, v, row);                                                  \
             }                                                                                         \
             uint8_t *restrict id = idx + gi * count_k;                                                \
             for (size_t kk = 0; kk < count_k;) {                                                      \

@@ -69,27 +69,10 @@ import BNNKernels
     /// tables of signed sums (`signInput`); it equals the FMA kernel's up to float rounding.
     @Test(arguments: ConvolutionPadding.allCases)
     func signInputWeightGradientIsTheProduct(padding: ConvolutionPadding) throws {
-        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
-        let config = TrainingConfiguration(architecture: arch, mode: .deterministic, batchSize: 6, threads: 2, padding: padding)
-        var g = SeededGenerator(seed: 8)
-        let net = Network(configuration: config, maxRows: 6, generator: &g)
-        let convs = net.weightLayers.compactMap { $0 as? ConvolutionLayer }
+        let (batch, convs) = try Self.smallConvNet(mode: .deterministic, padding: padding, seed: 8)
         #expect(convs.map(\.signInput) == [false, true])
-        var rng = SeededGenerator(seed: 9)
-        let x = (0..<(6 * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
-        let y = (0..<6).map { Int32($0 % 3) }
-        func gradient(signs: Bool) -> [Float] {
-            convs[1].signInput = signs
-            var h = SeededGenerator(seed: 10)
-            _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
-                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 6, generator: &h)
-            } }
-            return convs[1].latent.parameter.gradient.array
-        }
-        let tables = gradient(signs: true), products = gradient(signs: false)
-        let scale = products.map(abs).max() ?? 0
-        #expect(scale > 0)
-        #expect(zip(tables, products).allSatisfy { abs($0 - $1) <= 1e-5 * max(scale, 1) })
+        let (tables, products) = batch.gradients({ convs[1].signInput = $0 }, of: { convs[1].latent.parameter.gradient.array })
+        expectClose(tables, products, relative: 1e-5)
     }
 
     /// Binary modes: W_b is ±1, so hidden convolutions' input gradient runs through tables
@@ -98,27 +81,11 @@ import BNNKernels
     /// direct product's up to float rounding, for det and stoch.
     @Test(arguments: ConvolutionPadding.allCases, [BinarizationMode.deterministic, .stochastic])
     func binaryWeightInputGradientIsTheProduct(padding: ConvolutionPadding, mode: BinarizationMode) throws {
-        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
-        let config = TrainingConfiguration(architecture: arch, mode: mode, batchSize: 6, threads: 2, padding: padding)
-        var g = SeededGenerator(seed: 11)
-        let net = Network(configuration: config, maxRows: 6, generator: &g)
-        let convs = net.weightLayers.compactMap { $0 as? ConvolutionLayer }
+        let (batch, convs) = try Self.smallConvNet(mode: mode, padding: padding, seed: 11)
         #expect(convs.map(\.tableInputGradient) == [false, true])
-        var rng = SeededGenerator(seed: 12)
-        let x = (0..<(6 * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
-        let y = (0..<6).map { Int32($0 % 3) }
-        func gradient(tables: Bool) -> [Float] {
-            convs[1].tableInputGradient = tables
-            var h = SeededGenerator(seed: 13)
-            _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
-                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 6, generator: &h)
-            } }
-            return convs[0].latent.parameter.gradient.array
-        }
-        let tables = gradient(tables: true), products = gradient(tables: false)
-        let scale = products.map(abs).max() ?? 0
-        #expect(scale > 0)
-        #expect(zip(tables, products).allSatisfy { abs($0 - $1) <= 1e-4 * max(scale, 1) })
+        let (tables, products) = batch.gradients({ convs[1].tableInputGradient = $0 },
+                                                 of: { convs[0].latent.parameter.gradient.array })
+        expectClose(tables, products, relative: 1e-4)
     }
 
     /// A one-channel first convolution before a max-pool makes its weight gradient from the
@@ -126,26 +93,22 @@ import BNNKernels
     /// backward pass then the dense product up to float rounding, on odd-sized images.
     @Test(arguments: [BinarizationMode.deterministic, .float])
     func pooledWeightGradientIsThePoolsBackwardThenTheProduct(mode: BinarizationMode) throws {
-        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
-        let config = TrainingConfiguration(architecture: arch, mode: mode, batchSize: 6, threads: 2)
-        var g = SeededGenerator(seed: 31)
-        let net = Network(configuration: config, maxRows: 6, generator: &g)
-        let convs = net.weightLayers.compactMap { $0 as? ConvolutionLayer }
+        let (batch, convs) = try Self.smallConvNet(mode: mode, padding: .one, seed: 31)
         #expect(convs.map(\.takesPooledGradient) == [true, false])
-        var rng = SeededGenerator(seed: 32)
-        let x = (0..<(6 * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
-        let y = (0..<6).map { Int32($0 % 3) }
-        func gradient(pooled: Bool) -> [Float] {
-            convs[0].takesPooledGradient = pooled
-            var h = SeededGenerator(seed: 33)
-            _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
-                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: 6, generator: &h)
-            } }
-            return convs[0].latent.parameter.gradient.array
-        }
-        let pooled = gradient(pooled: true), expanded = gradient(pooled: false)
-        let scale = expanded.map(abs).max() ?? 0
-        #expect(scale > 0)
-        #expect(zip(pooled, expanded).allSatisfy { abs($0 - $1) <= 1e-5 * max(scale, 1) })
+        let (pooled, expanded) = batch.gradients({ convs[0].takesPooledGradient = $0 },
+                                                 of: { convs[0].latent.parameter.gradient.array })
+        expectClose(pooled, expanded, relative: 1e-5)
+    }
+
+    /// 4C3-MP2-70C3-MP2-8FC-3 on 9×7 one-channel images (odd sizes, 70 channels), batch 6 on
+    /// two threads, and its convolutions.
+    static func smallConvNet(mode: BinarizationMode, padding: ConvolutionPadding,
+                             seed: UInt64) throws -> (TwoPathBatch, [ConvolutionLayer]) {
+        let arch = try Architecture(parsing: "4C3-MP2-70C3-MP2-8FC-3", input: ImageShape(height: 9, width: 7, channels: 1))
+        let config = TrainingConfiguration(architecture: arch, mode: mode, batchSize: 6, threads: 2, padding: padding)
+        var g = SeededGenerator(seed: seed)
+        let net = Network(configuration: config, maxRows: 6, generator: &g)
+        let batch = TwoPathBatch(net: net, rows: 6, inputSize: arch.inputSize, classes: 3, seed: seed + 1)
+        return (batch, net.weightLayers.compactMap { $0 as? ConvolutionLayer })
     }
 }

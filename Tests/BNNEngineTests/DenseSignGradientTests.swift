@@ -20,24 +20,11 @@ import BNNKernels
         let usesTables: [Bool] = dense.map { (layer: DenseLayer) in layer.signInputGradient != nil }
         let expected: [Bool] = dense.indices.map { (k: Int) in k > 0 || firstDenseSeesSigns }
         #expect(usesTables == expected)
-        var rng = SeededGenerator(seed: 22)
-        let x = (0..<(rows * arch.inputSize)).map { _ in Float(rng.nextGaussian()) }
-        let y = (0..<rows).map { Int32($0 % arch.outputSize) }
-        func gradients(tables: Bool) -> [[Float]] {
-            let saved: [SignGEMM?] = dense.map { (layer: DenseLayer) in layer.signInputGradient }
-            if !tables { for layer in dense { layer.signInputGradient = nil } }
-            defer { for (layer, s) in zip(dense, saved) { layer.signInputGradient = s } }
-            var h = SeededGenerator(seed: 23)
-            _ = x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { yp in
-                net.computeGradients(input: xp.baseAddress!, labels: yp.baseAddress!, rows: rows, generator: &h)
-            } }
-            return dense.map { (layer: DenseLayer) in layer.latent.parameter.gradient.array }
-        }
-        let tables = gradients(tables: true), products = gradients(tables: false)
-        for (t, p) in zip(tables, products) {
-            let scale: Float = p.map { abs($0) }.max() ?? 0
-            #expect(scale > 0)
-            #expect(zip(t, p).allSatisfy { abs($0 - $1) <= 1e-5 * max(scale, 1) })
-        }
+        let batch = TwoPathBatch(net: net, rows: rows, inputSize: arch.inputSize, classes: arch.outputSize, seed: 22)
+        let saved: [SignGEMM?] = dense.map { (layer: DenseLayer) in layer.signInputGradient }
+        let (tables, products) = batch.gradients({ (on: Bool) in
+            for (layer, s) in zip(dense, saved) { layer.signInputGradient = on ? s : nil }
+        }, of: { dense.map { (layer: DenseLayer) in layer.latent.parameter.gradient.array } })
+        for (t, p) in zip(tables, products) { expectClose(t, p, relative: 1e-5) }
     }
 }
