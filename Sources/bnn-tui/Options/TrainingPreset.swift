@@ -11,8 +11,8 @@ struct TrainingPreset: Sendable {
     static let all: [TrainingPreset] = [
         TrainingPreset(
             name: "fmnist-cnn",
-            summary: "the reference binary ConvNet (docs/results.md, ConvNet section)",
-            arguments: ["--arch", "32C3-MP2-64C3-MP2-256FC-10", "--padding", "one", "--epochs", "30", "--batch", "100",
+            summary: "a binary ConvNet with twice the reference network's channels (docs/results.md, ConvNet section)",
+            arguments: ["--arch", "64C3-MP2-128C3-MP2-256FC-10", "--padding", "one", "--epochs", "30", "--batch", "100",
                         "--lr", "0.003", "--lr-end", "0.00003", "--glorot-lr", "--bn-momentum", "0.3"]),
         TrainingPreset(
             name: "fmnist-mlp",
