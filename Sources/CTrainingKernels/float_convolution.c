@@ -132,10 +132,7 @@ void bnn_im2col3x3_padded(size_t h, size_t w, size_t cin, const float *restrict 
         for (size_t k0 = first_k; k0 < end_k; k0 += (KB)) {                              \
             const size_t kb = end_k - k0 < (KB) ? end_k - k0 : (KB);           \
             size_t offset[(KB)];                                                         \
-            for (size_t i = 0; i < (KB); i++) {                                          \
-                const size_t k = k0 + (i < kb ? i : kb - 1), t = k / cin;                          \
-                offset[i] = ((t / 3) * pw + t % 3) * cin + k % cin;                                \
-            }                                                                                      \
+            bnn_patch_offsets((KB), k0, kb, cin, pw, offset);                             \
             for (size_t o0 = 0; o0 < n; o0 += (OC) * (VL)) {                                       \
                 const size_t on = n - o0 < (OC) * (VL) ? n - o0 : (OC) * (VL);                     \
                 const int full = on == (OC) * (VL);                                                \

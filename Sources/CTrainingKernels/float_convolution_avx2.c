@@ -73,14 +73,10 @@ AVX2 static inline void output_masks(size_t on, size_t count, __m256i *mask) {
                                                                                   _mm256_set1_epi32((int)(8 * k))));
 }
 
-/// The offsets in the padded input of patch indices k0 .. k0 + KB - 1 (past the band's
-/// end: its last index again, computed and dropped).
-static inline void patch_offsets(size_t KB, size_t k0, size_t kb, size_t cin, size_t pw, size_t *offset) {
-    for (size_t i = 0; i < KB; i++) {
-        const size_t k = k0 + (i < kb ? i : kb - 1), t = k / cin;
-        offset[i] = ((t / 3) * pw + t % 3) * cin + k % cin;
-    }
-}
+/// OP(accumulator, its offset in the block's part) for a tile's 12 accumulators, in order.
+#define EACH12(OP, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11) \
+    OP(x0, 0) OP(x1, 8) OP(x2, 16) OP(x3, 24) OP(x4, 32) OP(x5, 40) OP(x6, 48) OP(x7, 56) OP(x8, 64) OP(x9, 72) \
+    OP(x10, 80) OP(x11, 88)
 
 /// A block's partial sums parked in dw (dw[o][k], rows of K) to or from part[i][j].
 static inline void park(int store, size_t kb, size_t on, size_t width, size_t o0, size_t K, size_t k0, float *dw,
@@ -117,7 +113,7 @@ static inline void park(int store, size_t kb, size_t on, size_t width, size_t o0
         for (size_t k0 = first_k; k0 < end_k; k0 += (KB)) {                                          \
             const size_t kb = end_k - k0 < (KB) ? end_k - k0 : (KB);                                 \
             size_t f[(KB)];                                                                          \
-            patch_offsets((KB), k0, kb, cin, pw, f);                                                 \
+            bnn_patch_offsets((KB), k0, kb, cin, pw, f);                                                 \
             for (size_t o0 = 0; o0 < n; o0 += (OW)) {                                                \
                 const size_t on = n - o0 < (OW) ? n - o0 : (OW);                                     \
                 float part[(KB) * (OW)] __attribute__((aligned(32))) = {0};                          \
@@ -139,9 +135,7 @@ static inline void park(int store, size_t kb, size_t on, size_t width, size_t o0
 AVX2 static void gradient_6x16(BNN_WEIGHT_GRADIENT_ARGS) {
     GRADIENT_BLOCKS(6, 16, {
         __m256 a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51;
-        LOAD_PART(a00, 0) LOAD_PART(a01, 8) LOAD_PART(a10, 16) LOAD_PART(a11, 24) LOAD_PART(a20, 32)
-        LOAD_PART(a21, 40) LOAD_PART(a30, 48) LOAD_PART(a31, 56) LOAD_PART(a40, 64) LOAD_PART(a41, 72)
-        LOAD_PART(a50, 80) LOAD_PART(a51, 88)
+        EACH12(LOAD_PART, a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51)
         GRADIENT_POSITIONS(const __m256 w0 = GRADIENT_ROW(0); const __m256 w1 = GRADIENT_ROW(1);,
             __m256 v;
             v = _mm256_broadcast_ss(xq + f[0]); FMA2(0, v)
@@ -150,9 +144,7 @@ AVX2 static void gradient_6x16(BNN_WEIGHT_GRADIENT_ARGS) {
             v = _mm256_broadcast_ss(xq + f[3]); FMA2(3, v)
             v = _mm256_broadcast_ss(xq + f[4]); FMA2(4, v)
             v = _mm256_broadcast_ss(xq + f[5]); FMA2(5, v))
-        STORE_PART(a00, 0) STORE_PART(a01, 8) STORE_PART(a10, 16) STORE_PART(a11, 24) STORE_PART(a20, 32)
-        STORE_PART(a21, 40) STORE_PART(a30, 48) STORE_PART(a31, 56) STORE_PART(a40, 64) STORE_PART(a41, 72)
-        STORE_PART(a50, 80) STORE_PART(a51, 88)
+        EACH12(STORE_PART, a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51)
     })
 }
 
@@ -167,18 +159,14 @@ AVX2 static void gradient_6x16(BNN_WEIGHT_GRADIENT_ARGS) {
 AVX2 static void gradient_3x32(BNN_WEIGHT_GRADIENT_ARGS) {
     GRADIENT_BLOCKS(3, 32, {
         __m256 a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23;
-        LOAD_PART(a00, 0) LOAD_PART(a01, 8) LOAD_PART(a02, 16) LOAD_PART(a03, 24) LOAD_PART(a10, 32)
-        LOAD_PART(a11, 40) LOAD_PART(a12, 48) LOAD_PART(a13, 56) LOAD_PART(a20, 64) LOAD_PART(a21, 72)
-        LOAD_PART(a22, 80) LOAD_PART(a23, 88)
+        EACH12(LOAD_PART, a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23)
         GRADIENT_POSITIONS(const __m256 w0 = GRADIENT_ROW(0); const __m256 w1 = GRADIENT_ROW(1);
                            const __m256 w2 = GRADIENT_ROW(2); const __m256 w3 = GRADIENT_ROW(3);,
             __m256 v;
             v = _mm256_broadcast_ss(xq + f[0]); FMA4(0, v)
             v = _mm256_broadcast_ss(xq + f[1]); FMA4(1, v)
             v = _mm256_broadcast_ss(xq + f[2]); FMA4(2, v))
-        STORE_PART(a00, 0) STORE_PART(a01, 8) STORE_PART(a02, 16) STORE_PART(a03, 24) STORE_PART(a10, 32)
-        STORE_PART(a11, 40) STORE_PART(a12, 48) STORE_PART(a13, 56) STORE_PART(a20, 64) STORE_PART(a21, 72)
-        STORE_PART(a22, 80) STORE_PART(a23, 88)
+        EACH12(STORE_PART, a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23)
     })
 }
 

@@ -22,6 +22,15 @@ static inline size_t bnn_weight_gradient_chunk(size_t hw, size_t n, size_t image
     return chunk < 1 ? 1 : chunk;
 }
 
+/// The offsets in the padded input of patch indices k0 .. k0 + KB - 1 (past the band's
+/// end: its last index again, computed and dropped), for the weight-gradient blocks.
+static inline void bnn_patch_offsets(size_t KB, size_t k0, size_t kb, size_t cin, size_t pw, size_t *offset) {
+    for (size_t i = 0; i < KB; i++) {
+        const size_t k = k0 + (i < kb ? i : kb - 1), t = k / cin;
+        offset[i] = ((t / 3) * pw + t % 3) * cin + k % cin;
+    }
+}
+
 void bnn_conv3x3_weight_gradient_portable(BNN_WEIGHT_GRADIENT_ARGS);
 void bnn_conv3x3_weight_gradient_avx2(BNN_WEIGHT_GRADIENT_ARGS);
 void bnn_conv3x3_weight_gradient_avx512(BNN_WEIGHT_GRADIENT_ARGS);

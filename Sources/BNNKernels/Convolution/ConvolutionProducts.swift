@@ -125,10 +125,7 @@ public enum ConvolutionProducts {
                                       g.pointer + images.lowerBound * h * w * n, n, 0, k, pad, band,
                                       index == 0 ? d.pointer : band + tableFloats)
         }
-        for index in 1..<max(bands, 1) {
-            let part = UnsafePointer(s.pointer + index * scratchPerBand + tableFloats)
-            for i in 0..<(n * k) { d.pointer[i] += part[i] }
-        }
+        addBands(bands, of: s.pointer + tableFloats, stride: scratchPerBand, count: n * k, into: weightGradient)
     }
 
     /// Floats of scratch per thread band for `binaryInputGradient` (rounded up to 64 bytes).
@@ -175,9 +172,16 @@ public enum ConvolutionProducts {
             bnn_conv3x3_pooled_weight_gradient(h, w, x.pointer, images.lowerBound, images.count, g.pointer, k.pointer, n,
                                                index == 0 ? d.pointer : s.pointer + index * count)
         }
-        for index in 1..<max(bands, 1) {
-            let part = UnsafePointer(s.pointer + index * count)
-            for i in 0..<count { d.pointer[i] += part[i] }
+        addBands(bands, of: s.pointer, stride: count, count: count, into: weightGradient)
+    }
+
+    /// Adds the gradients bands 1 ..< `bands` wrote at `first + band · stride` (band 0 wrote
+    /// `sum` itself), in band order.
+    private static func addBands(_ bands: Int, of first: UnsafeMutablePointer<Float>, stride: Int, count: Int,
+                                 into sum: UnsafeMutablePointer<Float>) {
+        for band in 1..<max(bands, 1) {
+            let part = UnsafePointer(first + band * stride)
+            for i in 0..<count { sum[i] += part[i] }
         }
     }
 }
