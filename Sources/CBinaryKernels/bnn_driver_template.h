@@ -10,6 +10,9 @@
 //                         summed over kw words (uint64_t)
 //   BNN_FULL_XNOR_TILE(a, lda, b, ldb, kw, k, c, ldc)   (optional)
 //                         a full BNN_MR x BNN_NR tile that writes k - 2*popcount to c itself
+//   BNN_XNOR_GEMM_SPLIT(m, n, k_bits, a, lda, b, ldb, c, ldc)   (optional)
+//                         a whole XNOR product by another method; returns 0 (c untouched)
+//                         for the shapes it leaves to the tiles
 //   BNN_PMR, BNN_PNR      bit-plane register tile: images x neurons
 //   BNN_PLANE_GEMV_NR     neurons per bit-plane call when there are fewer than BNN_PMR images
 //   BNN_PLANE_TILE(MR, NR, p, ldp, b, ldb, kw, out)
@@ -81,6 +84,9 @@ BNN_ATTR void BNN_FN(bnn_xnor_gemm)(size_t m, size_t n, size_t k_bits,
                                     const uint64_t *a, size_t lda,
                                     const uint64_t *b, size_t ldb,
                                     int32_t *c, size_t ldc) {
+#ifdef BNN_XNOR_GEMM_SPLIT
+    if (BNN_XNOR_GEMM_SPLIT(m, n, k_bits, a, lda, b, ldb, c, ldc)) return;
+#endif
     const size_t kw = (k_bits + 63) / 64;
     const int32_t k = (int32_t)k_bits;
     const size_t nb = BNN_FN(bnn_block_rows)(kw * 8);

@@ -1,9 +1,11 @@
 // AVX2 variant: 256-bit XOR and the vpshufb nibble-table popcount (Mula), byte
 // counters flushed to 64-bit lanes with vpsadbw before they can overflow.
-// XNOR product 2 x 2 tiles; bit-plane product 1 image x 2 neurons; threshold
+// XNOR product through nibble-split operands in 3 x 2 tiles (2 x 2 nibble-table
+// tiles for the GEMV shapes and convolutions); bit-plane product 1 image x 2 neurons; threshold
 // step with vpcmpgtd + movmskps.
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <stdlib.h>
 #include "bnn_internal.h"
 
 #define BNN_AVX2_TARGET "avx2,popcnt"
@@ -50,6 +52,125 @@ bnn_tile_avx2(const int MR, const int NR, const uint64_t *a, size_t lda,
             for (size_t t = kv; t < kw; t++) sum += (uint64_t)_mm_popcnt_u64(a[i * lda + t] ^ b[j * ldb + t]);
             out[i * NR + j] = sum;
         }
+}
+
+/// Nibble-split rows for the XNOR product: every 256-bit vector of a row becomes two,
+/// its low nibbles and its high nibbles, one per byte (values 0-15). XOR commutes with
+/// taking nibbles, so a product of split rows needs one XOR, one vpshufb and one add
+/// per 128 bits instead of the AND, shift and AND that split x = a XOR b on the fly:
+/// 6 vector operations per 256 bits of K instead of 8. Each operand is split once per
+/// L2 block (B) or row panel (A), which costs 3 operations per vector, amortized over
+/// the block's columns or the panel's rows.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
+bnn_split_rows_avx2(size_t rows, size_t vectors, const uint64_t *src, size_t ld, __m256i *dst) {
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    for (size_t r = 0; r < rows; r++)
+        for (size_t v = 0; v < vectors; v++) {
+            const __m256i x = _mm256_loadu_si256((const __m256i *)(src + r * ld + 4 * v));
+            dst[2 * (r * vectors + v)] = _mm256_and_si256(x, low);
+            dst[2 * (r * vectors + v) + 1] = _mm256_and_si256(_mm256_srli_epi16(x, 4), low);
+        }
+}
+
+/// out[i*NR + j] = popcount(a_i XOR b_j) over `vectors` split vectors (lda, ldb: split
+/// vectors per row, 2 per 256 bits). Byte counters grow by at most 8 per vector: flushed
+/// to 64-bit lanes with vpsadbw every 31.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
+bnn_split_tile_avx2(const int MR, const int NR, const __m256i *a, size_t lda, const __m256i *b,
+                    size_t ldb, size_t vectors, uint64_t *out) {
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    __m256i total[8][8];
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) total[i][j] = _mm256_setzero_si256();
+    size_t v = 0;
+    while (v < vectors) {
+        const size_t vend = bnn_min(vectors, v + 31);
+        __m256i bytes[8][8];
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++) bytes[i][j] = _mm256_setzero_si256();
+        for (; v < vend; v++) {
+            __m256i bl[8], bh[8];
+            for (int j = 0; j < NR; j++) {
+                bl[j] = _mm256_load_si256(b + j * ldb + 2 * v);
+                bh[j] = _mm256_load_si256(b + j * ldb + 2 * v + 1);
+            }
+            for (int i = 0; i < MR; i++) {
+                const __m256i al = _mm256_load_si256(a + i * lda + 2 * v);
+                const __m256i ah = _mm256_load_si256(a + i * lda + 2 * v + 1);
+                for (int j = 0; j < NR; j++) {
+                    bytes[i][j] = _mm256_add_epi8(bytes[i][j], _mm256_shuffle_epi8(lut, _mm256_xor_si256(al, bl[j])));
+                    bytes[i][j] = _mm256_add_epi8(bytes[i][j], _mm256_shuffle_epi8(lut, _mm256_xor_si256(ah, bh[j])));
+                }
+            }
+        }
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++)
+                total[i][j] = _mm256_add_epi64(total[i][j], _mm256_sad_epu8(bytes[i][j], _mm256_setzero_si256()));
+    }
+    for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++) {
+            uint64_t lanes[4];
+            _mm256_storeu_si256((__m256i *)lanes, total[i][j]);
+            out[i * NR + j] = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+        }
+}
+
+enum { BNN_SPLIT_MR = 3, BNN_SPLIT_NR = 2 };
+
+/// Split operands of the calling thread: grown when a product needs more, kept for the
+/// thread's next product (at most one L2 block of B plus one panel of A: 256 KB + 3 rows).
+static _Thread_local __m256i *bnn_split_buffer;
+static _Thread_local size_t bnn_split_capacity;
+
+/// The XNOR product through nibble-split operands (3 x 2 register tile). Returns 0,
+/// leaving c untouched, for products it does not take: fewer rows than a tile (batch 1
+/// and 2 keep the GEMV tiles), rows shorter than one vector, or no memory for the split.
+static __attribute__((target(BNN_AVX2_TARGET))) int
+bnn_xnor_gemm_split_avx2(size_t m, size_t n, size_t k_bits, const uint64_t *a, size_t lda,
+                         const uint64_t *b, size_t ldb, int32_t *c, size_t ldc) {
+    const size_t kw = (k_bits + 63) / 64, vectors = kw / 4, kv = 4 * vectors;
+    if (m < BNN_SPLIT_MR || vectors == 0) return 0;
+    const size_t row = 2 * vectors;  // split vectors per row
+    size_t nb = BNN_L2_BLOCK_BYTES / (row * sizeof(__m256i) + 1);
+    nb -= nb % 8;
+    if (nb < 8) nb = 8;
+    const size_t need = (nb + BNN_SPLIT_MR) * row;
+    if (bnn_split_capacity < need) {
+        __m256i *grown = aligned_alloc(sizeof(__m256i), need * sizeof(__m256i));
+        if (!grown) return 0;
+        free(bnn_split_buffer);
+        bnn_split_buffer = grown;
+        bnn_split_capacity = need;
+    }
+    __m256i *bs = bnn_split_buffer, *as = bnn_split_buffer + nb * row;
+    const int32_t k = (int32_t)k_bits;
+    uint64_t pc[BNN_SPLIT_MR * BNN_SPLIT_NR];
+    for (size_t n0 = 0; n0 < n; n0 += nb) {
+        const size_t n1 = bnn_min(n, n0 + nb);
+        bnn_split_rows_avx2(n1 - n0, vectors, b + n0 * ldb, ldb, bs);
+        for (size_t i = 0; i < m; i += BNN_SPLIT_MR) {
+            const int mr = (int)bnn_min(BNN_SPLIT_MR, m - i);
+            bnn_split_rows_avx2((size_t)mr, vectors, a + i * lda, lda, as);
+            for (size_t j = n0; j < n1; j += BNN_SPLIT_NR) {
+                const int nr = (int)bnn_min(BNN_SPLIT_NR, n1 - j);
+                const __m256i *bj = bs + (j - n0) * row;
+                if (mr == BNN_SPLIT_MR && nr == BNN_SPLIT_NR)
+                    bnn_split_tile_avx2(BNN_SPLIT_MR, BNN_SPLIT_NR, as, row, bj, row, vectors, pc);
+                else if (mr == 3) bnn_split_tile_avx2(3, 1, as, row, bj, row, vectors, pc);
+                else if (mr == 2) bnn_split_tile_avx2(2, nr == 2 ? 2 : 1, as, row, bj, row, vectors, pc);
+                else bnn_split_tile_avx2(1, nr == 2 ? 2 : 1, as, row, bj, row, vectors, pc);
+                for (int ii = 0; ii < mr; ii++)
+                    for (int jj = 0; jj < nr; jj++) {
+                        uint64_t sum = pc[ii * nr + jj];
+                        for (size_t t = kv; t < kw; t++)
+                            sum += (uint64_t)_mm_popcnt_u64(a[(i + ii) * lda + t] ^ b[(j + jj) * ldb + t]);
+                        c[(i + ii) * ldc + j + jj] = k - 2 * (int32_t)sum;
+                    }
+            }
+        }
+    }
+    return 1;
 }
 
 /// Bit-plane tile: the 8 interleaved plane words of a pixel block are two 256-bit
@@ -130,5 +251,6 @@ bnn_compare64_avx2(const int32_t *s, const int32_t *t, size_t count) {
 #define BNN_PLANE_TILE(MR, NR, p, ldp, b, ldb, kw, out) bnn_plane_tile_avx2(MR, NR, p, ldp, b, ldb, kw, out)
 #define BNN_TILE(MR, NR, a, lda, b, ldb, kw, out) bnn_tile_avx2(MR, NR, a, lda, b, ldb, kw, out)
 #define BNN_COMPARE64(s, t, count) bnn_compare64_avx2(s, t, count)
+#define BNN_XNOR_GEMM_SPLIT(m, n, k_bits, a, lda, b, ldb, c, ldc) bnn_xnor_gemm_split_avx2(m, n, k_bits, a, lda, b, ldb, c, ldc)
 #include "bnn_driver_template.h"
 #endif
