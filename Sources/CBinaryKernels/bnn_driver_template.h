@@ -165,6 +165,19 @@ BNN_ATTR void BNN_FN(bnn_threshold_pack)(size_t m, size_t n, const int32_t *s, s
 // pad and weights alike, so taps go two to a word: five XORs and POPCNTs per output
 // instead of nine, the weights paired once per call.
 #define BNN_PAIRED_OUTPUTS 512
+
+/// One output position against every output channel when its taps are W words (a
+/// compile-time count, so that they stay in registers and the word loop unrolls).
+static inline __attribute__((always_inline)) BNN_ATTR void
+BNN_FN(bnn_conv_position_words)(const int W, const uint64_t *t, const uint64_t *weights, size_t ldw, size_t n,
+                                int32_t k, int32_t *out) {
+    for (size_t o = 0; o < n; o++) {
+        const uint64_t *wo = weights + o * ldw;
+        int32_t pc = 0;
+        for (int i = 0; i < W; i++) pc += __builtin_popcountll(t[i] ^ wo[i]);
+        out[o] = k - 2 * pc;
+    }
+}
 BNN_ATTR void BNN_FN(bnn_conv3x3_xnor)(size_t h, size_t w, size_t wpp, const uint64_t *in, const uint64_t *pad,
                                        const uint64_t *weights, size_t ldw, size_t n, size_t k_bits,
                                        size_t first, size_t count, int32_t *sums, size_t ldc) {
@@ -224,6 +237,13 @@ BNN_ATTR void BNN_FN(bnn_conv3x3_xnor)(size_t h, size_t w, size_t wpp, const uin
                                    __builtin_popcountll(t8 ^ wo[8]);
                 out[o] = k - 2 * pc;
             }
+        } else if (wpp <= 4) {  // 65-256 channels: the position's 9 * wpp words in registers
+            uint64_t t[36];
+            for (size_t i = 0; i < 9; i++)
+                for (size_t v = 0; v < wpp; v++) t[i * wpp + v] = tap[i][v];
+            if (wpp == 2) BNN_FN(bnn_conv_position_words)(18, t, weights, ldw, n, k, out);
+            else if (wpp == 3) BNN_FN(bnn_conv_position_words)(27, t, weights, ldw, n, k, out);
+            else BNN_FN(bnn_conv_position_words)(36, t, weights, ldw, n, k, out);
         } else {
             for (size_t o = 0; o < n; o++) {
                 const uint64_t *wo = weights + o * ldw;

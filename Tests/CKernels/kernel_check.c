@@ -1168,6 +1168,7 @@ int main(void) {
             check_threshold_pack(variant, 1 + s % 3, threshold_n[s]);
         static const size_t conv_shapes[][5] = {  // images, h, w, words per position, outputs
             {1, 1, 1, 1, 1}, {2, 3, 5, 1, 7}, {3, 7, 4, 1, 64}, {1, 14, 14, 1, 33}, {2, 2, 9, 2, 5}, {1, 5, 3, 3, 65},
+            {1, 3, 3, 2, 130}, {2, 3, 4, 4, 9}, {1, 4, 3, 5, 6},  // every unrolled word count (2-4) and the loop (5)
         };
         for (size_t s = 0; s < sizeof conv_shapes / sizeof conv_shapes[0]; s++)
             check_conv3x3_xnor(variant, conv_shapes[s][0], conv_shapes[s][1], conv_shapes[s][2], conv_shapes[s][3],
