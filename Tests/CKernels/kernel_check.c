@@ -1184,6 +1184,9 @@ int main(void) {
             check_conv3x3_pixels(variant, conv_shapes[s][0], conv_shapes[s][1], conv_shapes[s][2], conv_shapes[s][3],
                                  conv_shapes[s][4]);
         check_conv3x3_pixels(variant, 2, 28, 28, 1, 32);
+        check_conv3x3_pixels(variant, 1, 5, 6, 3, 16);  // the register rows (16, 32, 64 outputs) with channels
+        check_conv3x3_pixels(variant, 2, 4, 4, 2, 32);
+        check_conv3x3_pixels(variant, 1, 3, 7, 4, 64);
         check_argument_errors(variant);
     }
 
