@@ -261,11 +261,12 @@ BNN_ATTR void BNN_FN(bnn_conv3x3_xnor)(size_t h, size_t w, size_t wpp, const uin
 // inside tap and channel, +p or -p to its row of n sums. The weights are sign masks
 // [tap][c][o] (0 for +1, -1 for -1), so (p ^ mask) - mask is ±p: no multiply, and the
 // compiler vectorizes it over the outputs.
-// With 16, 32 or 64 outputs the row of sums is a compile-time N and stays in registers
-// across the taps (stored once per position instead of once per tap and channel).
+// Outputs go in blocks of at most 64 whose sums stay in registers across the taps (stored
+// once per position); with 16, 32 or 64 outputs the block is a compile-time N.
 static inline __attribute__((always_inline)) BNN_ATTR void
-BNN_FN(bnn_conv_pixels_rows)(const int N, size_t h, size_t w, size_t cin, const uint8_t *pixels,
-                             const int32_t *masks, size_t first, size_t count, int32_t *sums, size_t ldc) {
+BNN_FN(bnn_conv_pixels_block)(const int N, size_t h, size_t w, size_t cin, const uint8_t *pixels,
+                              const int32_t *masks, size_t ldm, size_t first, size_t count, int32_t *sums,
+                              size_t ldc) {
     const size_t hw = h * w;
     for (size_t r = first; r < first + count; r++) {
         const size_t p = r % hw, y = p / w, x = p % w;
@@ -278,7 +279,7 @@ BNN_FN(bnn_conv_pixels_rows)(const int N, size_t h, size_t w, size_t cin, const 
             const uint8_t *px = image + ((yy - 1) * w + (xx - 1)) * cin;
             for (size_t c = 0; c < cin; c++) {
                 const int32_t v = px[c];
-                const int32_t *restrict m = masks + (t * cin + c) * (size_t)N;
+                const int32_t *restrict m = masks + (t * cin + c) * ldm;
                 for (int o = 0; o < N; o++) acc[o] += (v ^ m[o]) - m[o];
             }
         }
@@ -290,27 +291,11 @@ BNN_FN(bnn_conv_pixels_rows)(const int N, size_t h, size_t w, size_t cin, const 
 BNN_ATTR void BNN_FN(bnn_conv3x3_pixels)(size_t h, size_t w, size_t cin, const uint8_t *pixels,
                                          const int32_t *masks, size_t n, size_t first, size_t count,
                                          int32_t *sums, size_t ldc) {
-    if (n == 16 || n == 32 || n == 64) {
-        if (n == 16) BNN_FN(bnn_conv_pixels_rows)(16, h, w, cin, pixels, masks, first, count, sums, ldc);
-        else if (n == 32) BNN_FN(bnn_conv_pixels_rows)(32, h, w, cin, pixels, masks, first, count, sums, ldc);
-        else BNN_FN(bnn_conv_pixels_rows)(64, h, w, cin, pixels, masks, first, count, sums, ldc);
-        return;
-    }
-    const size_t hw = h * w;
-    for (size_t r = first; r < first + count; r++) {
-        const size_t p = r % hw, y = p / w, x = p % w;
-        const uint8_t *image = pixels + (r - p) * cin;
-        int32_t *restrict out = sums + r * ldc;
-        for (size_t o = 0; o < n; o++) out[o] = 0;
-        for (size_t t = 0; t < 9; t++) {
-            const size_t yy = y + t / 3, xx = x + t % 3;  // one past the true tap, so that 0 is outside
-            if (yy < 1 || yy > h || xx < 1 || xx > w) continue;
-            const uint8_t *px = image + ((yy - 1) * w + (xx - 1)) * cin;
-            for (size_t c = 0; c < cin; c++) {
-                const int32_t v = px[c];
-                const int32_t *restrict m = masks + (t * cin + c) * n;
-                for (size_t o = 0; o < n; o++) out[o] += (v ^ m[o]) - m[o];
-            }
-        }
-    }
+    if (n == 16) BNN_FN(bnn_conv_pixels_block)(16, h, w, cin, pixels, masks, n, first, count, sums, ldc);
+    else if (n == 32) BNN_FN(bnn_conv_pixels_block)(32, h, w, cin, pixels, masks, n, first, count, sums, ldc);
+    else if (n == 64) BNN_FN(bnn_conv_pixels_block)(64, h, w, cin, pixels, masks, n, first, count, sums, ldc);
+    else
+        for (size_t o = 0; o < n; o += 64)
+            BNN_FN(bnn_conv_pixels_block)((int)bnn_min(64, n - o), h, w, cin, pixels, masks + o, n, first, count,
+                                          sums + o, ldc);
 }

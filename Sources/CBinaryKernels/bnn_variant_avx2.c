@@ -10,6 +10,13 @@
 
 #define BNN_AVX2_TARGET "avx2,popcnt"
 
+/// The sum of the four 64-bit lanes.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) uint64_t bnn_sum_lanes_avx2(__m256i v) {
+    uint64_t lanes[4];
+    _mm256_storeu_si256((__m256i *)lanes, v);
+    return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+
 static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
 bnn_tile_avx2(const int MR, const int NR, const uint64_t *a, size_t lda,
               const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
@@ -46,9 +53,7 @@ bnn_tile_avx2(const int MR, const int NR, const uint64_t *a, size_t lda,
     }
     for (int i = 0; i < MR; i++)
         for (int j = 0; j < NR; j++) {
-            uint64_t lanes[4];
-            _mm256_storeu_si256((__m256i *)lanes, total[i][j]);
-            uint64_t sum = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+            uint64_t sum = bnn_sum_lanes_avx2(total[i][j]);
             for (size_t t = kv; t < kw; t++) sum += (uint64_t)_mm_popcnt_u64(a[i * lda + t] ^ b[j * ldb + t]);
             out[i * NR + j] = sum;
         }
@@ -109,11 +114,7 @@ bnn_split_tile_avx2(const int MR, const int NR, const __m256i *a, size_t lda, co
                 total[i][j] = _mm256_add_epi64(total[i][j], _mm256_sad_epu8(bytes[i][j], _mm256_setzero_si256()));
     }
     for (int i = 0; i < MR; i++)
-        for (int j = 0; j < NR; j++) {
-            uint64_t lanes[4];
-            _mm256_storeu_si256((__m256i *)lanes, total[i][j]);
-            out[i * NR + j] = lanes[0] + lanes[1] + lanes[2] + lanes[3];
-        }
+        for (int j = 0; j < NR; j++) out[i * NR + j] = bnn_sum_lanes_avx2(total[i][j]);
 }
 
 enum { BNN_SPLIT_MR = 3, BNN_SPLIT_NR = 2 };
@@ -213,9 +214,7 @@ bnn_plane_tile_avx2(const int MR, const int NR, const uint64_t *p, size_t ldp,
         for (int j = 0; j < NR; j++) {
             const __m256i v = _mm256_add_epi64(_mm256_sllv_epi64(total[i][j][0], shiftLow),
                                                _mm256_sllv_epi64(total[i][j][1], shiftHigh));
-            uint64_t lanes[4];
-            _mm256_storeu_si256((__m256i *)lanes, v);
-            out[i * NR + j] = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+            out[i * NR + j] = bnn_sum_lanes_avx2(v);
         }
 }
 
