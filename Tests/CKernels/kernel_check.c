@@ -1140,8 +1140,10 @@ int main(void) {
         {3, 5, 10000},    // long enough for the AVX2 byte counters to be flushed (every 124 words)
         {3, 2100, 1000},  // more rows of B than one L2 block (2032 at K = 1000)
         // AVX2 nibble-split product (M >= 3, K > 192): whole vectors, a tail word, byte
-        // counters flushed after 31 vectors, several split blocks of B with odd tile edges
+        // counters flushed after 31 vectors, several split blocks of B, panels of 6 rows
+        // with every remainder (M mod 6 = 0..5)
         {5, 6, 200}, {7, 9, 256}, {4, 3, 257}, {5, 4, 8000}, {11, 7, 7937}, {10, 1030, 4096},
+        {6, 5, 320}, {12, 3, 1000}, {19, 4, 256}, {14, 5, 4100}, {15, 2, 513}, {16, 3, 8200}, {17, 9, 4096},
     };
     static const size_t plane_shapes[][3] = {
         {1, 1, 1}, {1, 3, 63}, {1, 5, 64}, {1, 7, 65}, {2, 2, 127}, {3, 5, 784}, {5, 3, 1000},
