@@ -322,6 +322,10 @@ static void check_pixel_gemm(int variant, size_t m, size_t n, size_t k) {
     uint8_t *pixels = xalloc(m * ldpx, 1);
     for (size_t t = 0; t < m * ldpx; t++) pixels[t] = random_pixel();
     if (m >= 3) memset(pixels, 255, k);  // the largest sums: all 255 against all +1 / all -1 rows
+    if (m >= 2) memset(pixels + ldpx, 0, k);  // a blank image: no group is looked up
+    for (size_t i = 2; i < m; i += 2)  // two groups of 4 pixels in three blank, as on a background
+        for (size_t t = 0; t < k; t++)
+            if ((t / 4 + i) % 3 != 0) pixels[i * ldpx + t] = 0;
     uint64_t *b = random_bit_rows(n, k, ldb);
     uint8_t *nibbles = xalloc(groups * ldn + 1, 1);
     memset(nibbles, 0xEE, groups * ldn + 1);
