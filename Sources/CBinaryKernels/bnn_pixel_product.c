@@ -35,22 +35,66 @@ void bnn_pack_weight_nibbles(size_t n, size_t k_bits, const uint64_t *b, size_t 
     }
 }
 
+#if defined(__x86_64__)
+/// Columns j .. j + 32 * blocks of one group of four weight rows (w0, ldw apart): nibble
+/// bytes to row[j..], and 2 * (count of +1) - 4 added to sums[j..] when sums is not NULL.
+/// vcmpps (>= 0, false for NaN as in C) gives lanes of -1/0, two saturating packs make
+/// them bytes in lane-interleaved order, one vpermd per block restores column order.
+__attribute__((target("avx2"))) static size_t
+bnn_pack_nibble_blocks_avx2(const float *w0, size_t ldw, size_t j, size_t blocks, uint8_t *row, int32_t *sums) {
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (size_t b = 0; b < blocks; b++, j += 32) {
+        __m256i bits = _mm256_setzero_si256(), plus = _mm256_setzero_si256();
+        for (int t = 0; t < 4; t++) {
+            const float *wt = w0 + (size_t)t * ldw + j;
+            __m256i m[4];
+            for (int q = 0; q < 4; q++)
+                m[q] = _mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(wt + 8 * q), zero, _CMP_GE_OQ));
+            const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(m[0], m[1]), _mm256_packs_epi32(m[2], m[3]));
+            bits = _mm256_or_si256(bits, _mm256_and_si256(bytes, _mm256_set1_epi8((char)(1 << t))));
+            plus = _mm256_sub_epi8(plus, bytes);  // -1 per +1 weight
+        }
+        _mm256_storeu_si256((__m256i *)(row + j), _mm256_permutevar8x32_epi32(bits, order));
+        if (sums) {
+            const __m256i counts = _mm256_permutevar8x32_epi32(plus, order);
+            const __m128i low = _mm256_castsi256_si128(counts), high = _mm256_extracti128_si256(counts, 1);
+            const __m128i eights[4] = {low, _mm_srli_si128(low, 8), high, _mm_srli_si128(high, 8)};
+            const __m256i four = _mm256_set1_epi32(4);
+            for (int q = 0; q < 4; q++) {
+                const __m256i c = _mm256_cvtepu8_epi32(eights[q]);
+                __m256i *dst = (__m256i *)(sums + j + 8 * q);
+                _mm256_storeu_si256(dst, _mm256_add_epi32(_mm256_loadu_si256(dst), _mm256_sub_epi32(_mm256_add_epi32(c, c), four)));
+            }
+        }
+    }
+    return j;
+}
+#endif
+
 void bnn_pack_weight_nibbles_f32(size_t k, size_t n, size_t j0, size_t j1, const float *w, size_t ldw,
                                  uint8_t *out, size_t ldn, int32_t *weight_sums) {
     const size_t groups = (k + 3) / 4;
     int32_t *restrict sums = weight_sums;
     if (sums)
         for (size_t j = j0; j < j1; j++) sums[j] = 0;
+#if defined(__x86_64__)
+    const int wide = bnn_active_variant() >= BNN_VARIANT_AVX2;
+#endif
     for (size_t g = 0; g < groups; g++) {
         uint8_t *restrict row = out + g * ldn;
         const size_t rows = bnn_min(4, k - 4 * g);
         const float *restrict w0 = w + 4 * g * ldw;
+        size_t jv = j0;  // the first column the plain loops below pack
+#if defined(__x86_64__)
+        if (wide && rows == 4) jv = bnn_pack_nibble_blocks_avx2(w0, ldw, j0, (j1 - j0) / 32, row, sums);
+#endif
         if (rows == 4) {  // loops the compiler vectorizes: four weight rows read along j
             const float *restrict w1 = w0 + ldw, *restrict w2 = w1 + ldw, *restrict w3 = w2 + ldw;
-            for (size_t j = j0; j < j1; j++)
+            for (size_t j = jv; j < j1; j++)
                 row[j] = (uint8_t)((w0[j] >= 0.0f) | (w1[j] >= 0.0f) << 1 | (w2[j] >= 0.0f) << 2 | (w3[j] >= 0.0f) << 3);
             if (sums)
-                for (size_t j = j0; j < j1; j++)
+                for (size_t j = jv; j < j1; j++)
                     sums[j] += 2 * ((w0[j] >= 0.0f) + (w1[j] >= 0.0f) + (w2[j] >= 0.0f) + (w3[j] >= 0.0f)) - 4;
         } else {
             for (size_t j = j0; j < j1; j++) {
