@@ -21,6 +21,10 @@ public final class PackedPredictor {
     private let scores: UnsafeMutablePointer<Float>
     /// The first layer's exact 8-bit product when that layer is dense (an MLP): table lookup or bit planes.
     private let firstDense: PixelProduct?
+    /// ΣW_b of each of the first dense layer's neurons (2·popcount − inputs), for its
+    /// pre-activation P/127.5 − ΣW_b when that layer outputs scores; computed once here,
+    /// not per image.
+    private let firstWeightSums: [Float]
     private var cachedBatch = -1
     private var cachedParts: [[WorkPart]] = []
 
@@ -46,8 +50,10 @@ public final class PackedPredictor {
         if case .dense(let first) = model.layers[0] {
             firstDense = PixelProduct(weights: first.weights, weightPopcounts: first.weightPopcounts,
                                       variant: gemm.variant, maxBatch: maxBatch)
+            firstWeightSums = first.weightPopcounts.map { Float(2 * Int($0) - first.inputs) }
         } else {
             firstDense = nil
+            firstWeightSums = []
         }
     }
 
@@ -148,7 +154,7 @@ public final class PackedPredictor {
         let srcStride = inputStride
         // s = raw − gap; the first layer's pre-activation is P/127.5 − ΣW_b.
         let gap = Float(layer.gapBits)
-        let weightSums = firstLayer ? layer.weightPopcounts.map { Float(2 * Int($0) - layer.inputs) } : []
+        let weightSums = firstLayer ? firstWeightSums : []
         let firstDense = firstLayer ? self.firstDense : nil
         WorkPartition.run(parts) { part in
             let r0 = part.rows.lowerBound, c0 = part.columns.lowerBound
