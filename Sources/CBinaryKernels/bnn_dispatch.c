@@ -18,7 +18,7 @@ typedef void (*bnn_threshold_fn)(size_t, size_t, const int32_t *, size_t, const 
 
 #define BNN_ROW(suffix, pixel) {#suffix, bnn_xnor_gemm_##suffix, bnn_bitplane_gemm_##suffix, \
                               bnn_pixel_gemm_##pixel, bnn_threshold_pack_##suffix, \
-                              bnn_conv3x3_xnor_##suffix, bnn_conv3x3_pixels_##suffix}
+                              bnn_conv3x3_xnor_##suffix, bnn_conv3x3_pixels_##pixel}
 
 static const struct {
     const char *name;
@@ -33,7 +33,8 @@ static const struct {
 #if defined(__x86_64__)
     [BNN_VARIANT_POPCNT] = BNN_ROW(popcnt, popcnt),
     [BNN_VARIANT_AVX2] = BNN_ROW(avx2, avx2),
-    // The table-lookup pixel product is vpshufb work: AVX2's code serves AVX-512 CPUs too.
+    // The first layer's pixel products (the table lookup, vpshufb; the convolution's byte
+    // pairs, vpmaddubsw) are 8-bit work: AVX2's code serves AVX-512 CPUs too.
     [BNN_VARIANT_AVX512] = BNN_ROW(avx512, avx2),
 #endif
 };

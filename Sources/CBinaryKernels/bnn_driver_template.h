@@ -13,6 +13,9 @@
 //   BNN_XNOR_GEMM_SPLIT(m, n, k_bits, a, lda, b, ldb, c, ldc)   (optional)
 //                         a whole XNOR product by another method; returns 0 (c untouched)
 //                         for the shapes it leaves to the tiles
+//   BNN_CONV_PIXELS_DIRECT(h, w, cin, pixels, masks, n, first, count, sums, ldc)   (optional)
+//                         the pixel convolution by another method; returns 0 (sums untouched)
+//                         for the shapes it leaves to the loop here
 //   BNN_PMR, BNN_PNR      bit-plane register tile: images x neurons
 //   BNN_PLANE_GEMV_NR     neurons per bit-plane call when there are fewer than BNN_PMR images
 //   BNN_PLANE_TILE(MR, NR, p, ldp, b, ldb, kw, out)
@@ -291,6 +294,9 @@ BNN_FN(bnn_conv_pixels_block)(const int N, size_t h, size_t w, size_t cin, const
 BNN_ATTR void BNN_FN(bnn_conv3x3_pixels)(size_t h, size_t w, size_t cin, const uint8_t *pixels,
                                          const int32_t *masks, size_t n, size_t first, size_t count,
                                          int32_t *sums, size_t ldc) {
+#ifdef BNN_CONV_PIXELS_DIRECT
+    if (BNN_CONV_PIXELS_DIRECT(h, w, cin, pixels, masks, n, first, count, sums, ldc)) return;
+#endif
     if (n == 16) BNN_FN(bnn_conv_pixels_block)(16, h, w, cin, pixels, masks, n, first, count, sums, ldc);
     else if (n == 32) BNN_FN(bnn_conv_pixels_block)(32, h, w, cin, pixels, masks, n, first, count, sums, ldc);
     else if (n == 64) BNN_FN(bnn_conv_pixels_block)(64, h, w, cin, pixels, masks, n, first, count, sums, ldc);

@@ -1,11 +1,14 @@
 // AVX2 variant: 256-bit XOR and the vpshufb nibble-table popcount (Mula), byte
 // counters flushed to 64-bit lanes with vpsadbw before they can overflow.
 // XNOR product through nibble-split operands in columns of 6 rows (2 x 2 nibble-table
-// tiles for the GEMV shapes and convolutions); bit-plane product 1 image x 2 neurons; threshold
-// step with vpcmpgtd + movmskps.
+// tiles for the GEMV shapes and convolutions); bit-plane product 1 image x 2 neurons; the
+// first layer's pixel convolution as byte pairs through vpmaddubsw; threshold step with
+// vpcmpgtd + movmskps.
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "bnn_internal.h"
 
 #define BNN_AVX2_TARGET "avx2,popcnt"
@@ -180,6 +183,110 @@ bnn_xnor_gemm_split_avx2(size_t m, size_t n, size_t k_bits, const uint64_t *a, s
     return 1;
 }
 
+/// Pixel convolution, the sums of one position for a block of 32 outputs: PPR byte pairs
+/// per window row (a compile-time count for 1 and 3 channels; 0 reads ppr), each broadcast
+/// and multiplied by the block's interleaved ±1 weight pairs with vpmaddubsw (unsigned
+/// pixels times signed weights, two products per 16-bit lane), summed in 16 bits.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
+bnn_pixel_pairs_position_avx2(const int PPR, size_t ppr, const uint8_t *window, size_t stride, const __m256i *weights,
+                              int32_t *out, size_t valid) {
+    if (PPR) ppr = (size_t)PPR;
+    __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();  // outputs 0-15, 16-31
+    for (size_t ky = 0; ky < 3; ky++) {
+        const uint8_t *row = window + ky * stride;
+        for (size_t q = 0; q < ppr; q++) {
+            int16_t two;
+            memcpy(&two, row + 2 * q, sizeof two);
+            const __m256i pair = _mm256_set1_epi16(two);
+            const __m256i *wq = weights + 2 * (ky * ppr + q);
+            low = _mm256_add_epi16(low, _mm256_maddubs_epi16(pair, _mm256_load_si256(wq)));
+            high = _mm256_add_epi16(high, _mm256_maddubs_epi16(pair, _mm256_load_si256(wq + 1)));
+        }
+    }
+    const __m256i wide[4] = {_mm256_cvtepi16_epi32(_mm256_castsi256_si128(low)),
+                             _mm256_cvtepi16_epi32(_mm256_extracti128_si256(low, 1)),
+                             _mm256_cvtepi16_epi32(_mm256_castsi256_si128(high)),
+                             _mm256_cvtepi16_epi32(_mm256_extracti128_si256(high, 1))};
+    if (valid == 32) {
+        for (int q = 0; q < 4; q++) _mm256_storeu_si256((__m256i *)(out + 8 * q), wide[q]);
+    } else {
+        int32_t all[32];
+        for (int q = 0; q < 4; q++) _mm256_storeu_si256((__m256i *)(all + 8 * q), wide[q]);
+        memcpy(out, all, valid * sizeof *out);
+    }
+}
+
+/// Scratch of the calling thread for the pixel pair product: interleaved weights, then one
+/// zero-bordered image. Grown when a call needs more, kept for the next call.
+static _Thread_local uint8_t *bnn_pixel_pairs_buffer;
+static _Thread_local size_t bnn_pixel_pairs_capacity;
+
+/// The first layer's pixel convolution as an exact 8-bit product: a window row of 3 * cin
+/// bytes is read as byte pairs (the last one padded with a zero weight), each pair times
+/// the ±1 weights of its two taps and channels with vpmaddubsw, 32 outputs per block in
+/// two 16-bit accumulators (exact: |sum| <= 9 * cin * 255 < 2^15 for cin <= 14). Each image
+/// is copied once into a zero-bordered buffer, so no tap needs a bounds check, and the
+/// position is tracked without dividing. Returns 0 (sums untouched) for cin > 14 or no
+/// memory. At 28 x 28, 1 -> 32 on a Zen 4 (one thread, a C loop): 4.9 us per image
+/// against 22 us for the sums-in-registers loop of bnn_driver_template.h.
+static __attribute__((target(BNN_AVX2_TARGET))) int
+bnn_conv3x3_pixels_pairs_avx2(size_t h, size_t w, size_t cin, const uint8_t *pixels, const int32_t *masks, size_t n,
+                              size_t first, size_t count, int32_t *sums, size_t ldc) {
+    if (cin == 0 || cin > 14) return 0;
+    const size_t row_bytes = 3 * cin, ppr = (row_bytes + 1) / 2, pairs = 3 * ppr, blocks = (n + 31) / 32;
+    const size_t stride = (w + 2) * cin, padded = (h + 2) * stride + 2;  // +2: the last pair reads one past
+    const size_t weight_bytes = blocks * pairs * 2 * sizeof(__m256i);
+    const size_t need = (weight_bytes + padded + 63) / 64 * 64;
+    if (bnn_pixel_pairs_capacity < need) {
+        uint8_t *grown = aligned_alloc(64, need);
+        if (!grown) return 0;
+        free(bnn_pixel_pairs_buffer);
+        bnn_pixel_pairs_buffer = grown;
+        bnn_pixel_pairs_capacity = need;
+    }
+    __m256i *weights = (__m256i *)bnn_pixel_pairs_buffer;
+    uint8_t *image = bnn_pixel_pairs_buffer + weight_bytes;
+    // Block b, pair (ky, q), half hh: lane l holds the weights of output 32b + 16hh + l for
+    // the pair's two bytes of window row ky (byte 2q + e is tap 3ky + (2q + e) / cin, channel
+    // (2q + e) % cin); a byte past the row gets weight 0.
+    int8_t *wb = (int8_t *)weights;
+    memset(wb, 0, weight_bytes);
+    for (size_t b = 0; b < blocks; b++)
+        for (size_t ky = 0; ky < 3; ky++)
+            for (size_t byte = 0; byte < row_bytes; byte++) {
+                const size_t q = byte / 2, e = byte % 2, t = 3 * ky + byte / cin, c = byte % cin;
+                for (size_t o = 32 * b; o < bnn_min(n, 32 * b + 32); o++) {
+                    const size_t l = o - 32 * b;
+                    wb[(((b * pairs + ky * ppr + q) * 2 + l / 16) * 16 + l % 16) * 2 + e] =
+                        masks[(t * cin + c) * n + o] ? -1 : 1;
+                }
+            }
+    memset(image, 0, padded);
+    const size_t hw = h * w;
+    size_t loaded = SIZE_MAX, y = (first % hw) / w, x = first % w;
+    for (size_t r = first; r < first + count; r++) {
+        if (r / hw != loaded) {  // the interior of the next image; the border stays 0
+            loaded = r / hw;
+            const uint8_t *src = pixels + loaded * hw * cin;
+            for (size_t yy = 0; yy < h; yy++) memcpy(image + (yy + 1) * stride + cin, src + yy * w * cin, w * cin);
+        }
+        const uint8_t *window = image + y * stride + x * cin;  // padded (y, x) is the tap (y - 1, x - 1)
+        for (size_t b = 0; b < blocks; b++) {
+            const __m256i *wv = weights + b * pairs * 2;
+            int32_t *out = sums + r * ldc + 32 * b;
+            const size_t valid = bnn_min(32, n - 32 * b);
+            if (cin == 1) bnn_pixel_pairs_position_avx2(2, 0, window, stride, wv, out, valid);
+            else if (cin == 3) bnn_pixel_pairs_position_avx2(5, 0, window, stride, wv, out, valid);
+            else bnn_pixel_pairs_position_avx2(0, ppr, window, stride, wv, out, valid);
+        }
+        if (++x == w) {
+            x = 0;
+            if (++y == h) y = 0;
+        }
+    }
+    return 1;
+}
+
 /// Bit-plane tile: the 8 interleaved plane words of a pixel block are two 256-bit
 /// vectors (planes 0-3, 4-7); XOR with the broadcast weight word, nibble-table
 /// popcount into bytes, vpsadbw to one lane per plane, weighted by 2^q at the end.
@@ -257,5 +364,7 @@ bnn_compare64_avx2(const int32_t *s, const int32_t *t, size_t count) {
 #define BNN_TILE(MR, NR, a, lda, b, ldb, kw, out) bnn_tile_avx2(MR, NR, a, lda, b, ldb, kw, out)
 #define BNN_COMPARE64(s, t, count) bnn_compare64_avx2(s, t, count)
 #define BNN_XNOR_GEMM_SPLIT(m, n, k_bits, a, lda, b, ldb, c, ldc) bnn_xnor_gemm_split_avx2(m, n, k_bits, a, lda, b, ldb, c, ldc)
+#define BNN_CONV_PIXELS_DIRECT(h, w, cin, pixels, masks, n, first, count, sums, ldc) \
+    bnn_conv3x3_pixels_pairs_avx2(h, w, cin, pixels, masks, n, first, count, sums, ldc)
 #include "bnn_driver_template.h"
 #endif

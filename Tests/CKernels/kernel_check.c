@@ -203,12 +203,15 @@ static void check_conv3x3_xnor(int variant, size_t images, size_t h, size_t w, s
 }
 
 /// The first layer's direct pixel convolution against a plain loop.
-static void check_conv3x3_pixels(int variant, size_t images, size_t h, size_t w, size_t cin, size_t n) {
+/// `extreme`: 0 random pixels and weights; 1 every pixel 255 and every weight +1, -1 every
+/// weight -1 (the largest sums: 9 * cin * 255 at an inside position).
+static void check_conv3x3_pixels_filled(int variant, size_t images, size_t h, size_t w, size_t cin, size_t n,
+                                        int extreme) {
     const size_t hw = h * w, rows = images * hw, ldc = n + below(3);
     uint8_t *px = xalloc(rows * cin, 1);
     int32_t *masks = xalloc(9 * cin * n, sizeof *masks), *c = xalloc(rows * ldc, sizeof *c);
-    for (size_t i = 0; i < rows * cin; i++) px[i] = i % 7 == 0 ? 255 : (uint8_t)rnd();
-    for (size_t i = 0; i < 9 * cin * n; i++) masks[i] = rnd() & 1 ? -1 : 0;
+    for (size_t i = 0; i < rows * cin; i++) px[i] = extreme || i % 7 == 0 ? 255 : (uint8_t)rnd();
+    for (size_t i = 0; i < 9 * cin * n; i++) masks[i] = extreme ? (extreme < 0 ? -1 : 0) : rnd() & 1 ? -1 : 0;
     for (size_t t = 0; t < rows * ldc; t++) c[t] = SENTINEL32;
     // a band that starts inside the first image (at its last position when there is a second one)
     const size_t first = images > 1 && hw > 1 ? hw - 1 : rows > 2 ? 1 : 0, count = rows - first;
@@ -231,8 +234,13 @@ static void check_conv3x3_pixels(int variant, size_t images, size_t h, size_t w,
             }
             if (c[r * ldc + o] != want) mismatch("c[%zu][%zu] = %d, want %d", r, o, c[r * ldc + o], want);
         }
-    finish("bnn_conv3x3_pixels %s images=%zu %zux%zu cin=%zu n=%zu", variant_names[variant], images, h, w, cin, n);
+    finish("bnn_conv3x3_pixels %s images=%zu %zux%zu cin=%zu n=%zu%s", variant_names[variant], images, h, w, cin, n,
+           extreme > 0 ? " (all +255)" : extreme < 0 ? " (all -255)" : "");
     free(px); free(masks); free(c);
+}
+
+static void check_conv3x3_pixels(int variant, size_t images, size_t h, size_t w, size_t cin, size_t n) {
+    check_conv3x3_pixels_filled(variant, images, h, w, cin, n, 0);
 }
 
 // MARK: - bnn_pack_bitplanes_u8 and bnn_bitplane_gemm
@@ -1194,6 +1202,16 @@ int main(void) {
         check_conv3x3_pixels(variant, 1, 5, 6, 3, 16);  // the register rows (16, 32, 64 outputs) with channels
         check_conv3x3_pixels(variant, 2, 4, 4, 2, 32);
         check_conv3x3_pixels(variant, 1, 3, 7, 4, 64);
+        // AVX2 byte pairs: 1 and 3 channels (compile-time pair counts), the loop (2, 5, 14), a block
+        // of 32 outputs with a partial second one, w = 1 and 2, more than 14 channels (the loop above)
+        check_conv3x3_pixels(variant, 2, 5, 5, 3, 40);
+        check_conv3x3_pixels(variant, 1, 9, 2, 1, 70);
+        check_conv3x3_pixels(variant, 3, 1, 1, 3, 1);
+        check_conv3x3_pixels(variant, 1, 6, 5, 14, 33);
+        check_conv3x3_pixels(variant, 1, 4, 5, 15, 8);
+        check_conv3x3_pixels_filled(variant, 1, 3, 3, 14, 32, 1);  // 9 * 14 * 255 = 32130: the 16-bit bound
+        check_conv3x3_pixels_filled(variant, 1, 3, 3, 14, 32, -1);
+        check_conv3x3_pixels_filled(variant, 1, 3, 3, 15, 32, 1);  // 34425: past 16 bits, so not by pairs
         check_argument_errors(variant);
     }
 
