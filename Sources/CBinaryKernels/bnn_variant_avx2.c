@@ -331,18 +331,20 @@ bnn_plane_tile_avx2(const int MR, const int NR, const uint64_t *p, size_t ldp,
         }
 }
 
-/// (s[u] >= t[u]) << u for u < count <= 64, eight lanes per compare.
+/// (s[u] >= t[u]) << u for u < count <= 64, eight lanes per compare; the last count % 8
+/// one at a time (a conv layer's 32 outputs per position are four compares).
 static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) uint64_t
 bnn_compare64_avx2(const int32_t *s, const int32_t *t, size_t count) {
-    if (count < 64) return bnn_compare64_scalar(s, t, count);
     const __m256i one = _mm256_set1_epi32(1);
     uint64_t bits = 0;
-    for (int u = 0; u < 64; u += 8) {
+    size_t u = 0;
+    for (; u + 8 <= count; u += 8) {
         const __m256i sv = _mm256_loadu_si256((const __m256i *)(s + u));
         const __m256i tv = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(t + u)), one);
         const __m256i ge = _mm256_cmpgt_epi32(sv, tv);  // s >= t  <=>  s > t - 1 (|t| < 2^31 - 1)
         bits |= (uint64_t)(uint8_t)_mm256_movemask_ps(_mm256_castsi256_ps(ge)) << u;
     }
+    if (u < count) bits |= bnn_compare64_scalar(s + u, t + u, count - u) << u;
     return bits;
 }
 

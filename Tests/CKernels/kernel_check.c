@@ -1167,7 +1167,7 @@ int main(void) {
         {1, 1, 1}, {1, 3, 3}, {2, 31, 5}, {1, 32, 64}, {3, 33, 65}, {2, 64, 127}, {3, 65, 784}, {1, 97, 784},
         {4, 130, 1000}, {2, 1024, 784}, {2, 40, 4096}, {3, 70, 4097}, {1, 33, 8195},
     };
-    static const size_t threshold_n[] = {1, 7, 63, 64, 65, 100, 128, 129, 200};
+    static const size_t threshold_n[] = {1, 7, 8, 32, 63, 64, 65, 100, 128, 129, 200};  // whole vectors of 8 and tails
     for (int variant = 0; variant < 4; variant++) {
         if (!bnn_variant_supported(variant)) {
             check_refused(variant);
