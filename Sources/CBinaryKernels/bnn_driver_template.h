@@ -13,6 +13,9 @@
 //   BNN_XNOR_GEMM_SPLIT(m, n, k_bits, a, lda, b, ldb, c, ldc)   (optional)
 //                         a whole XNOR product by another method; returns 0 (c untouched)
 //                         for the shapes it leaves to the tiles
+//   BNN_CONV_XNOR_PAIRED(h, w, in, pad, weights, ldw, n, k, first, count, sums, ldc)   (optional)
+//                         the XNOR convolution with taps two to a word by another method;
+//                         returns 0 (sums untouched) when it cannot run
 //   BNN_CONV_PIXELS_DIRECT(h, w, cin, pixels, masks, n, first, count, sums, ldc)   (optional)
 //                         the pixel convolution by another method; returns 0 (sums untouched)
 //                         for the shapes it leaves to the loop here
@@ -187,6 +190,9 @@ BNN_ATTR void BNN_FN(bnn_conv3x3_xnor)(size_t h, size_t w, size_t wpp, const uin
     const size_t hw = h * w;
     const int32_t k = (int32_t)k_bits;
     if (wpp == 1 && k_bits <= 9 * 32 && n <= BNN_PAIRED_OUTPUTS) {
+#ifdef BNN_CONV_XNOR_PAIRED
+        if (BNN_CONV_XNOR_PAIRED(h, w, in, pad, weights, ldw, n, k, first, count, sums, ldc)) return;
+#endif
         // paired[j][o]: consecutive outputs' words side by side, so the loop over the
         // outputs vectorizes (AVX2: a nibble-table popcount of 4 outputs at a time).
         uint64_t paired[5 * BNN_PAIRED_OUTPUTS];

@@ -183,6 +183,93 @@ bnn_xnor_gemm_split_avx2(size_t m, size_t n, size_t k_bits, const uint64_t *a, s
     return 1;
 }
 
+/// Scratch of the calling thread for the paired-tap XNOR convolution: the nibble-split
+/// weights of one call. Grown when a call needs more, kept for the next call.
+static _Thread_local __m256i *bnn_paired_conv_buffer;
+static _Thread_local size_t bnn_paired_conv_capacity;
+
+/// The binary 3x3 convolution with taps two to a word (one word per position, at most 32
+/// channels: 5 paired words per output, see bnn_driver_template.h) from nibble-split
+/// operands, 4 outputs per 256-bit vector: the weights are split once per call, the
+/// position's 5 words once per position and broadcast, so a word costs 2 XORs, 2 vpshufb
+/// and 2 byte adds per 4 outputs (byte sums reach at most 40), one vpsadbw per 4 outputs.
+/// Positions are tracked without dividing. Returns 0 (sums untouched) if there is no
+/// memory for the split weights.
+static __attribute__((target(BNN_AVX2_TARGET))) int
+bnn_conv3x3_xnor_paired_avx2(size_t h, size_t w, const uint64_t *in, const uint64_t *pad, const uint64_t *weights,
+                             size_t ldw, size_t n, int32_t k, size_t first, size_t count, int32_t *sums, size_t ldc) {
+    const size_t groups = (n + 3) / 4, need = groups * 10;  // [group][word][lo, hi]
+    if (bnn_paired_conv_capacity < need) {
+        __m256i *grown = aligned_alloc(sizeof(__m256i), need * sizeof(__m256i));
+        if (!grown) return 0;
+        free(bnn_paired_conv_buffer);
+        bnn_paired_conv_buffer = grown;
+        bnn_paired_conv_capacity = need;
+    }
+    __m256i *split = bnn_paired_conv_buffer;
+    const uint64_t nibbles = 0x0f0f0f0f0f0f0f0full;
+    for (size_t g = 0; g < groups; g++)
+        for (size_t j = 0; j < 5; j++) {
+            uint64_t lo[4] = {0, 0, 0, 0}, hi[4] = {0, 0, 0, 0};  // outputs past n: weight words 0
+            for (size_t l = 0; l < 4 && 4 * g + l < n; l++) {
+                const uint64_t *wo = weights + (4 * g + l) * ldw;
+                const uint64_t word = j < 4 ? wo[2 * j] | wo[2 * j + 1] << 32 : wo[8];
+                lo[l] = word & nibbles;
+                hi[l] = word >> 4 & nibbles;
+            }
+            split[(g * 5 + j) * 2] = _mm256_loadu_si256((const __m256i *)lo);
+            split[(g * 5 + j) * 2 + 1] = _mm256_loadu_si256((const __m256i *)hi);
+        }
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low32 = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    const __m128i kk = _mm_set1_epi32(k);
+    const size_t hw = h * w;
+    size_t y = (first % hw) / w, x = first % w;
+    const uint64_t *image = in + (first - first % hw);
+    for (size_t r = first; r < first + count; r++) {
+        uint64_t t[9];
+        for (size_t i = 0; i < 9; i++) {
+            const size_t yy = y + i / 3, xx = x + i % 3;  // one past the true tap, so that 0 is outside
+            const int inside = yy >= 1 && yy <= h && xx >= 1 && xx <= w;
+            t[i] = inside ? image[(yy - 1) * w + (xx - 1)] : *pad;
+        }
+        const uint64_t words[5] = {t[0] | t[1] << 32, t[2] | t[3] << 32, t[4] | t[5] << 32, t[6] | t[7] << 32, t[8]};
+        __m256i plo[5], phi[5];
+        for (int j = 0; j < 5; j++) {
+            plo[j] = _mm256_set1_epi64x((long long)(words[j] & nibbles));
+            phi[j] = _mm256_set1_epi64x((long long)(words[j] >> 4 & nibbles));
+        }
+        int32_t *out = sums + r * ldc;
+        for (size_t g = 0; g < groups; g++) {
+            const __m256i *wg = split + g * 10;
+            __m256i bytes = _mm256_setzero_si256();
+            for (int j = 0; j < 5; j++) {
+                bytes = _mm256_add_epi8(bytes, _mm256_shuffle_epi8(lut, _mm256_xor_si256(plo[j], _mm256_load_si256(wg + 2 * j))));
+                bytes = _mm256_add_epi8(bytes, _mm256_shuffle_epi8(lut, _mm256_xor_si256(phi[j], _mm256_load_si256(wg + 2 * j + 1))));
+            }
+            const __m256i pc = _mm256_permutevar8x32_epi32(_mm256_sad_epu8(bytes, _mm256_setzero_si256()), low32);
+            const __m128i pc4 = _mm256_castsi256_si128(pc);
+            const __m128i v = _mm_sub_epi32(kk, _mm_add_epi32(pc4, pc4));
+            if (4 * g + 4 <= n) {
+                _mm_storeu_si128((__m128i *)(out + 4 * g), v);
+            } else {
+                int32_t four[4];
+                _mm_storeu_si128((__m128i *)four, v);
+                memcpy(out + 4 * g, four, (n - 4 * g) * sizeof *out);
+            }
+        }
+        if (++x == w) {
+            x = 0;
+            if (++y == h) {
+                y = 0;
+                image += hw;
+            }
+        }
+    }
+    return 1;
+}
+
 /// Pixel convolution, the sums of one position for a block of 32 outputs: PPR byte pairs
 /// per window row (a compile-time count for 1 and 3 channels; 0 reads ppr), each broadcast
 /// and multiplied by the block's interleaved ±1 weight pairs with vpmaddubsw (unsigned
@@ -366,6 +453,8 @@ bnn_compare64_avx2(const int32_t *s, const int32_t *t, size_t count) {
 #define BNN_TILE(MR, NR, a, lda, b, ldb, kw, out) bnn_tile_avx2(MR, NR, a, lda, b, ldb, kw, out)
 #define BNN_COMPARE64(s, t, count) bnn_compare64_avx2(s, t, count)
 #define BNN_XNOR_GEMM_SPLIT(m, n, k_bits, a, lda, b, ldb, c, ldc) bnn_xnor_gemm_split_avx2(m, n, k_bits, a, lda, b, ldb, c, ldc)
+#define BNN_CONV_XNOR_PAIRED(h, w, in, pad, weights, ldw, n, k, first, count, sums, ldc) \
+    bnn_conv3x3_xnor_paired_avx2(h, w, in, pad, weights, ldw, n, k, first, count, sums, ldc)
 #define BNN_CONV_PIXELS_DIRECT(h, w, cin, pixels, masks, n, first, count, sums, ldc) \
     bnn_conv3x3_pixels_pairs_avx2(h, w, cin, pixels, masks, n, first, count, sums, ldc)
 #include "bnn_driver_template.h"
