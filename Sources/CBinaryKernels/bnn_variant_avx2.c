@@ -13,6 +13,21 @@
 
 #define BNN_AVX2_TARGET "avx2,popcnt"
 
+/// A grow-only scratch buffer of the calling thread (64-byte aligned): kept between calls,
+/// replaced by a larger one when a call needs more. NULL (the old buffer kept) when there
+/// is no memory.
+static void *bnn_thread_scratch(void **buffer, size_t *capacity, size_t bytes) {
+    if (*capacity < bytes) {
+        const size_t rounded = (bytes + 63) / 64 * 64;
+        void *grown = aligned_alloc(64, rounded);
+        if (!grown) return NULL;
+        free(*buffer);
+        *buffer = grown;
+        *capacity = rounded;
+    }
+    return *buffer;
+}
+
 /// The sum of the four 64-bit lanes.
 static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) uint64_t bnn_sum_lanes_avx2(__m256i v) {
     uint64_t lanes[4];
@@ -132,7 +147,7 @@ enum { BNN_SPLIT_ROWS = 6 };  // rows of A per panel
 
 /// Split operands of the calling thread: grown when a product needs more, kept for the
 /// thread's next product (at most one L2 block of B plus one panel of A: 256 KB + 6 rows).
-static _Thread_local __m256i *bnn_split_buffer;
+static _Thread_local void *bnn_split_buffer;
 static _Thread_local size_t bnn_split_capacity;
 
 /// The XNOR product through nibble-split operands, six rows of A by one column of B at a
@@ -148,15 +163,10 @@ bnn_xnor_gemm_split_avx2(size_t m, size_t n, size_t k_bits, const uint64_t *a, s
     size_t nb = BNN_L2_BLOCK_BYTES / (row * sizeof(__m256i) + 1);
     nb -= nb % 8;
     if (nb < 8) nb = 8;
-    const size_t need = (nb + BNN_SPLIT_ROWS) * row;
-    if (bnn_split_capacity < need) {
-        __m256i *grown = aligned_alloc(sizeof(__m256i), need * sizeof(__m256i));
-        if (!grown) return 0;
-        free(bnn_split_buffer);
-        bnn_split_buffer = grown;
-        bnn_split_capacity = need;
-    }
-    __m256i *bs = bnn_split_buffer, *as = bnn_split_buffer + nb * row;
+    __m256i *bs = bnn_thread_scratch(&bnn_split_buffer, &bnn_split_capacity,
+                                     (nb + BNN_SPLIT_ROWS) * row * sizeof(__m256i));
+    if (!bs) return 0;
+    __m256i *as = bs + nb * row;
     const int32_t k = (int32_t)k_bits;
     for (size_t n0 = 0; n0 < n; n0 += nb) {
         const size_t n1 = bnn_min(n, n0 + nb);
@@ -185,7 +195,7 @@ bnn_xnor_gemm_split_avx2(size_t m, size_t n, size_t k_bits, const uint64_t *a, s
 
 /// Scratch of the calling thread for the paired-tap XNOR convolution: the nibble-split
 /// weights of one call. Grown when a call needs more, kept for the next call.
-static _Thread_local __m256i *bnn_paired_conv_buffer;
+static _Thread_local void *bnn_paired_conv_buffer;
 static _Thread_local size_t bnn_paired_conv_capacity;
 
 /// The binary 3x3 convolution with taps two to a word (one word per position, at most 32
@@ -198,15 +208,10 @@ static _Thread_local size_t bnn_paired_conv_capacity;
 static __attribute__((target(BNN_AVX2_TARGET))) int
 bnn_conv3x3_xnor_paired_avx2(size_t h, size_t w, const uint64_t *in, const uint64_t *pad, const uint64_t *weights,
                              size_t ldw, size_t n, int32_t k, size_t first, size_t count, int32_t *sums, size_t ldc) {
-    const size_t groups = (n + 3) / 4, need = groups * 10;  // [group][word][lo, hi]
-    if (bnn_paired_conv_capacity < need) {
-        __m256i *grown = aligned_alloc(sizeof(__m256i), need * sizeof(__m256i));
-        if (!grown) return 0;
-        free(bnn_paired_conv_buffer);
-        bnn_paired_conv_buffer = grown;
-        bnn_paired_conv_capacity = need;
-    }
-    __m256i *split = bnn_paired_conv_buffer;
+    const size_t groups = (n + 3) / 4;
+    __m256i *split = bnn_thread_scratch(&bnn_paired_conv_buffer, &bnn_paired_conv_capacity,
+                                        groups * 10 * sizeof(__m256i));  // [group][word][lo, hi]
+    if (!split) return 0;
     const uint64_t nibbles = 0x0f0f0f0f0f0f0f0full;
     for (size_t g = 0; g < groups; g++)
         for (size_t j = 0; j < 5; j++) {
@@ -305,7 +310,7 @@ bnn_pixel_pairs_position_avx2(const int PPR, size_t ppr, const uint8_t *window, 
 
 /// Scratch of the calling thread for the pixel pair product: interleaved weights, then one
 /// zero-bordered image. Grown when a call needs more, kept for the next call.
-static _Thread_local uint8_t *bnn_pixel_pairs_buffer;
+static _Thread_local void *bnn_pixel_pairs_buffer;
 static _Thread_local size_t bnn_pixel_pairs_capacity;
 
 /// The first layer's pixel convolution as an exact 8-bit product: a window row of 3 * cin
@@ -323,16 +328,10 @@ bnn_conv3x3_pixels_pairs_avx2(size_t h, size_t w, size_t cin, const uint8_t *pix
     const size_t row_bytes = 3 * cin, ppr = (row_bytes + 1) / 2, pairs = 3 * ppr, blocks = (n + 31) / 32;
     const size_t stride = (w + 2) * cin, padded = (h + 2) * stride + 2;  // +2: the last pair reads one past
     const size_t weight_bytes = blocks * pairs * 2 * sizeof(__m256i);
-    const size_t need = (weight_bytes + padded + 63) / 64 * 64;
-    if (bnn_pixel_pairs_capacity < need) {
-        uint8_t *grown = aligned_alloc(64, need);
-        if (!grown) return 0;
-        free(bnn_pixel_pairs_buffer);
-        bnn_pixel_pairs_buffer = grown;
-        bnn_pixel_pairs_capacity = need;
-    }
-    __m256i *weights = (__m256i *)bnn_pixel_pairs_buffer;
-    uint8_t *image = bnn_pixel_pairs_buffer + weight_bytes;
+    uint8_t *scratch = bnn_thread_scratch(&bnn_pixel_pairs_buffer, &bnn_pixel_pairs_capacity, weight_bytes + padded);
+    if (!scratch) return 0;
+    __m256i *weights = (__m256i *)scratch;
+    uint8_t *image = scratch + weight_bytes;
     // Block b, pair (ky, q), half hh: lane l holds the weights of output 32b + 16hh + l for
     // the pair's two bytes of window row ky (byte 2q + e is tap 3ky + (2q + e) / cin, channel
     // (2q + e) % cin); a byte past the row gets weight 0.
