@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// Why a checkpoint could not be read or used, as one line naming the file.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
@@ -8,7 +10,10 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, reason: String)
     case incompatible(reason: String)
 
-    public var description: String {
+    /// Control characters from the file (a tensor name, a path) are escaped: one line always.
+    public var description: String { rawDescription.escapingControlCharacters }
+
+    private var rawDescription: String {
         switch self {
         case .unreadable(let p, let r): return "cannot read checkpoint \(p): \(r)"
         case .notACheckpoint(let p): return "\(p) is not a bnn-tui checkpoint (bad magic)"

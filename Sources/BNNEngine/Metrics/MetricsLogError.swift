@@ -1,3 +1,5 @@
+import BNNSupport
+
 /// Why a metrics JSONL file could not be used; `description` is the one-line
 /// message `bnn-tui plot` prints, naming the file (and line).
 public enum MetricsLogError: Error, Equatable, CustomStringConvertible {
@@ -5,7 +7,7 @@ public enum MetricsLogError: Error, Equatable, CustomStringConvertible {
     case malformedLine(path: String, line: Int, reason: String)
     case noEpochs(path: String)
 
-    public var description: String { oneLine(rawDescription) }
+    public var description: String { rawDescription.escapingControlCharacters }
 
     private var rawDescription: String {
         switch self {
@@ -14,17 +16,4 @@ public enum MetricsLogError: Error, Equatable, CustomStringConvertible {
         case .noEpochs(let path): return "\(path) holds no epochs (expected one JSON object per line, as written by `bnn-tui train --metrics`)"
         }
     }
-}
-
-/// Escapes control characters (a file may hold anything) so a message stays one line.
-private func oneLine(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-            out += scalar.escaped(asASCII: true)
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
 }
