@@ -198,22 +198,15 @@ BNN_ATTR void BNN_FN(bnn_conv3x3_xnor)(size_t h, size_t w, size_t wpp, const uin
         uint64_t paired[5 * BNN_PAIRED_OUTPUTS];
         for (size_t o = 0; o < n; o++) {
             const uint64_t *wo = weights + o * ldw;
-            for (size_t j = 0; j < 4; j++) paired[j * n + o] = wo[2 * j] | wo[2 * j + 1] << 32;
-            paired[4 * n + o] = wo[8];
+            for (size_t j = 0; j < 5; j++) paired[j * n + o] = bnn_paired_word(wo, j);
         }
         const uint64_t *restrict q0 = paired, *restrict q1 = q0 + n, *restrict q2 = q1 + n, *restrict q3 = q2 + n,
                        *restrict q4 = q3 + n;
         for (size_t r = first; r < first + count; r++) {
             const size_t p = r % hw, y = p / w, x = p % w;
-            const uint64_t *image = in + (r - p);
-            uint64_t t[9];
-            for (size_t i = 0; i < 9; i++) {
-                const size_t yy = y + i / 3, xx = x + i % 3;  // one past the true tap, so that 0 is outside
-                const int inside = yy >= 1 && yy <= h && xx >= 1 && xx <= w;
-                t[i] = inside ? image[(yy - 1) * w + (xx - 1)] : *pad;
-            }
-            const uint64_t p0 = t[0] | t[1] << 32, p1 = t[2] | t[3] << 32, p2 = t[4] | t[5] << 32,
-                           p3 = t[6] | t[7] << 32, p4 = t[8];
+            uint64_t words[5];
+            bnn_paired_position_words(in + (r - p), pad, h, w, y, x, words);
+            const uint64_t p0 = words[0], p1 = words[1], p2 = words[2], p3 = words[3], p4 = words[4];
             int32_t *restrict out = sums + r * ldc;
             for (size_t o = 0; o < n; o++) {
                 const uint64_t pc = (uint64_t)__builtin_popcountll(p0 ^ q0[o]) + (uint64_t)__builtin_popcountll(p1 ^ q1[o]) +

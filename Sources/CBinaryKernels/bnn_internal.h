@@ -46,4 +46,25 @@ BNN_DECLARE_VARIANT(avx512)
 #endif
 
 static inline size_t bnn_min(size_t a, size_t b) { return a < b ? a : b; }
+
+/// Paired taps of the binary convolution with one word per position and at most 32
+/// channels: a tap fills at most the low half of its word, so taps go two to a word,
+/// word j < 4 = tap 2j | tap 2j + 1 << 32 and word 4 = tap 8. `tap` holds nine words
+/// (a position's taps, or an output's weights [tap]).
+static inline uint64_t bnn_paired_word(const uint64_t *tap, size_t j) {
+    return j < 4 ? tap[2 * j] | tap[2 * j + 1] << 32 : tap[8];
+}
+
+/// The five paired words of position (y, x) of an h x w image of one word per position;
+/// a tap outside the image reads *pad.
+static inline void bnn_paired_position_words(const uint64_t *image, const uint64_t *pad, size_t h, size_t w,
+                                             size_t y, size_t x, uint64_t words[5]) {
+    uint64_t t[9];
+    for (size_t i = 0; i < 9; i++) {
+        const size_t yy = y + i / 3, xx = x + i % 3;  // one past the true tap, so that 0 is outside
+        const int inside = yy >= 1 && yy <= h && xx >= 1 && xx <= w;
+        t[i] = inside ? image[(yy - 1) * w + (xx - 1)] : *pad;
+    }
+    for (size_t j = 0; j < 5; j++) words[j] = bnn_paired_word(t, j);
+}
 #endif

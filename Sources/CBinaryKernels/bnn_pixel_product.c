@@ -180,7 +180,7 @@ static void bnn_lookup_scalar(size_t n, size_t groups, const uint16_t *live, con
     ATTR void name(size_t m, size_t n, size_t k, const uint8_t *p, size_t ldp, const uint8_t *nibbles, \
                    size_t ldn, int32_t *c, size_t ldc) {                                           \
         uint8_t buffer[BNN_PIECE_PIXELS + 16] __attribute__((aligned(32)));                        \
-        uint8_t table[32 * BNN_PIECE_GROUPS + 32] __attribute__((aligned(32)));                    \
+        uint8_t table[32 * BNN_PIECE_GROUPS] __attribute__((aligned(32)));                         \
         uint16_t live[BNN_PIECE_GROUPS];                                                           \
         for (size_t i = 0; i < m; i++) {                                                           \
             for (size_t k0 = 0; k0 < k || k0 == 0; k0 += BNN_PIECE_PIXELS) {                       \

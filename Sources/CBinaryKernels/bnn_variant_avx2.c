@@ -28,6 +28,12 @@ static void *bnn_thread_scratch(void **buffer, size_t *capacity, size_t bytes) {
     return *buffer;
 }
 
+/// vpshufb table of the bits set in each nibble value (Mula's popcount), in both lanes.
+static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) __m256i bnn_nibble_counts_avx2(void) {
+    return _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                            0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+}
+
 /// The sum of the four 64-bit lanes.
 static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) uint64_t bnn_sum_lanes_avx2(__m256i v) {
     uint64_t lanes[4];
@@ -38,8 +44,7 @@ static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) uint64_t b
 static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
 bnn_tile_avx2(const int MR, const int NR, const uint64_t *a, size_t lda,
               const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
-    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i lut = bnn_nibble_counts_avx2();
     const __m256i low = _mm256_set1_epi8(0x0f);
     __m256i total[8][8];
     for (int i = 0; i < MR; i++)
@@ -109,8 +114,7 @@ static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
 bnn_split_column_avx2(const int MR, const __m256i *a, size_t row, const __m256i *b, size_t vectors,
                       size_t kv, size_t kw, const uint64_t *ra, size_t lda, const uint64_t *rb,
                       int32_t k, int32_t *c, size_t ldc) {
-    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i lut = bnn_nibble_counts_avx2();
     __m256i total[8];
     for (int i = 0; i < MR; i++) total[i] = _mm256_setzero_si256();
     size_t v = 0;
@@ -217,29 +221,22 @@ bnn_conv3x3_xnor_paired_avx2(size_t h, size_t w, const uint64_t *in, const uint6
         for (size_t j = 0; j < 5; j++) {
             uint64_t lo[4] = {0, 0, 0, 0}, hi[4] = {0, 0, 0, 0};  // outputs past n: weight words 0
             for (size_t l = 0; l < 4 && 4 * g + l < n; l++) {
-                const uint64_t *wo = weights + (4 * g + l) * ldw;
-                const uint64_t word = j < 4 ? wo[2 * j] | wo[2 * j + 1] << 32 : wo[8];
+                const uint64_t word = bnn_paired_word(weights + (4 * g + l) * ldw, j);
                 lo[l] = word & nibbles;
                 hi[l] = word >> 4 & nibbles;
             }
             split[(g * 5 + j) * 2] = _mm256_loadu_si256((const __m256i *)lo);
             split[(g * 5 + j) * 2 + 1] = _mm256_loadu_si256((const __m256i *)hi);
         }
-    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i lut = bnn_nibble_counts_avx2();
     const __m256i low32 = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
     const __m128i kk = _mm_set1_epi32(k);
     const size_t hw = h * w;
     size_t y = (first % hw) / w, x = first % w;
     const uint64_t *image = in + (first - first % hw);
     for (size_t r = first; r < first + count; r++) {
-        uint64_t t[9];
-        for (size_t i = 0; i < 9; i++) {
-            const size_t yy = y + i / 3, xx = x + i % 3;  // one past the true tap, so that 0 is outside
-            const int inside = yy >= 1 && yy <= h && xx >= 1 && xx <= w;
-            t[i] = inside ? image[(yy - 1) * w + (xx - 1)] : *pad;
-        }
-        const uint64_t words[5] = {t[0] | t[1] << 32, t[2] | t[3] << 32, t[4] | t[5] << 32, t[6] | t[7] << 32, t[8]};
+        uint64_t words[5];
+        bnn_paired_position_words(image, pad, h, w, y, x, words);
         __m256i plo[5], phi[5];
         for (int j = 0; j < 5; j++) {
             plo[j] = _mm256_set1_epi64x((long long)(words[j] & nibbles));
@@ -379,8 +376,7 @@ bnn_conv3x3_pixels_pairs_avx2(size_t h, size_t w, size_t cin, const uint8_t *pix
 static inline __attribute__((always_inline, target(BNN_AVX2_TARGET))) void
 bnn_plane_tile_avx2(const int MR, const int NR, const uint64_t *p, size_t ldp,
                     const uint64_t *b, size_t ldb, size_t kw, uint64_t *out) {
-    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i lut = bnn_nibble_counts_avx2();
     const __m256i low = _mm256_set1_epi8(0x0f);
     __m256i total[1][2][2];
     for (int i = 0; i < MR; i++)
