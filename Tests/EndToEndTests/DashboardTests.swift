@@ -216,24 +216,29 @@ struct DashboardTests {
         defer { session.close() }
         try await Self.waitForTable(session)
 
+        // The repaint after a resize is larger than ncurses' output buffer, so it reaches
+        // tmux in several writes: a look at the screen can find a frame half drawn. Wait
+        // for the whole frame (panels, table rows, progress line), then check it.
         try await session.resize(width: 100, height: 30)
         let fitted = try await session.waitUntil("the layout redrawn at 100x30", timeout: Self.screenTimeout) { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
             // Panels redrawn for 100 columns: their right borders sit in the last column.
             let chartTop = lines.first { String($0).contains("Error vs epoch") }
             let tableBottom = lines.last { $0.first == "╰" }
-            return chartTop?.count == 100 && chartTop?.last == "╮" && tableBottom?.count == 100 && tableBottom?.last == "╯"
+            guard chartTop?.count == 100 && chartTop?.last == "╮" && tableBottom?.count == 100 && tableBottom?.last == "╯",
+                  let table = Table(screen) else { return false }
+            return table.row("det") != nil && table.row("stoch") != nil && table.row("float") != nil
+                && (ScreenReading.progress(screen)?.hasPrefix("det epoch") ?? false)
         }
         let rows = fitted.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(rows.allSatisfy { $0.count <= 100 })
         #expect(!fitted.contains("terminal too small"))
-        let table = try #require(Table(fitted), "no run table at 100x30:\n\(fitted)")
-        #expect(table.row("det") != nil && table.row("stoch") != nil && table.row("float") != nil, "\(table)")
-        #expect(ScreenReading.progress(fitted)?.hasPrefix("det epoch") ?? false, "no progress line at 100x30:\n\(fitted)")
 
         try await session.resize(width: 70, height: 20)
-        let small = try await session.waitForText("terminal too small", timeout: Self.screenTimeout)
-        #expect(small.contains("needs 80x24, have 70x20"), "\(small)")
+        let small = try await session.waitUntil("the whole too-small line", timeout: Self.screenTimeout) {
+            $0.contains("terminal too small") && $0.contains("q quits")
+        }
+        #expect(small.contains("terminal too small (needs 80x24, have 70x20)"), "\(small)")
         #expect(try await session.state().width == 70)
 
         try await session.sendKeys("q")
