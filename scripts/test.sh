@@ -23,8 +23,9 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
 else
     echo "test.sh: arm64 check skipped (apt-get install gcc-aarch64-linux-gnu qemu-user); native C check only"
     tmp=$(mktemp -d)
-    cc -O2 -fno-math-errno -ISources/CBinaryKernels/include -ISources/CTrainingKernels/include \
-        Sources/CBinaryKernels/*.c Sources/CTrainingKernels/*.c Tests/CKernels/kernel_check.c -lm -o "$tmp/kernel_check"
+    cc -O2 -fno-math-errno -ISources/CKernelDispatch/include -ISources/CBinaryKernels/include \
+        -ISources/CTrainingKernels/include Sources/CKernelDispatch/*.c Sources/CBinaryKernels/*.c \
+        Sources/CTrainingKernels/*.c Tests/CKernels/kernel_check.c -lm -o "$tmp/kernel_check"
     "$tmp/kernel_check" | tail -n 1
     rm -rf "$tmp"
 fi
