@@ -59,6 +59,14 @@ void bnn_sign_gemm_portable(BNN_SIGN_GEMM_ARGS);
 void bnn_sign_gemm_avx2(BNN_SIGN_GEMM_ARGS);
 void bnn_sign_gemm_avx512(BNN_SIGN_GEMM_ARGS);
 
+#define BNN_PIXEL_WEIGHT_GRADIENT_ARGS size_t rows, const uint8_t *restrict pixels, size_t ldp, \
+    const float *restrict above, const float *restrict g, size_t ldg, size_t n, size_t first, size_t count, \
+    float *restrict scratch, float *restrict dw, size_t ldw
+
+void bnn_pixel_weight_gradient_portable(BNN_PIXEL_WEIGHT_GRADIENT_ARGS);
+void bnn_pixel_weight_gradient_avx2(BNN_PIXEL_WEIGHT_GRADIENT_ARGS);
+void bnn_pixel_weight_gradient_avx512(BNN_PIXEL_WEIGHT_GRADIENT_ARGS);
+
 #define BNN_POOLED_WEIGHT_GRADIENT_ARGS size_t h, size_t w, const float *restrict in, size_t first, size_t count, \
     const float *restrict gpool, const uint8_t *restrict winner, size_t n, float *restrict dw
 

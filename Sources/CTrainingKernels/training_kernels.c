@@ -84,7 +84,7 @@ AVX512 static void gate_avx512(GATE_ARGS) { GATE_BODY }
                                  gate_##suffix, bnn_conv3x3_f32_##conv, \
                                  bnn_conv3x3_weight_gradient_##conv, bnn_conv3x3_sign_gradient_##conv, \
                                  bnn_conv3x3_binary_input_gradient_##conv, bnn_sign_gemm_##conv, \
-                                 bnn_conv3x3_pooled_weight_gradient_##conv, \
+                                 bnn_pixel_weight_gradient_##conv, bnn_conv3x3_pooled_weight_gradient_##conv, \
                                  bnn_maxpool2x2_forward_##conv, \
                                  bnn_maxpool2x2_backward_##conv, bnn_bn_statistics_##conv, bnn_bn_normalize_##conv, \
                                  bnn_bn_affine_##conv, bnn_bn_gradient_sums_##conv, bnn_bn_input_gradient_##conv}
@@ -141,6 +141,10 @@ void bnn_conv3x3_binary_input_gradient(BNN_BINARY_INPUT_GRADIENT_ARGS) {
 
 void bnn_sign_gemm(BNN_SIGN_GEMM_ARGS) {
     current()->sign_gemm(k, n, s, s_row, s_col, f, ldf, first, count, scratch, c, ldc);
+}
+
+void bnn_pixel_weight_gradient(BNN_PIXEL_WEIGHT_GRADIENT_ARGS) {
+    current()->pixel_weight_gradient(rows, pixels, ldp, above, g, ldg, n, first, count, scratch, dw, ldw);
 }
 
 void bnn_conv3x3_pooled_weight_gradient(BNN_POOLED_WEIGHT_GRADIENT_ARGS) {

@@ -42,4 +42,20 @@ import BNNSupport
         #expect(checked > 60)
         #expect(failures.count <= checked / 50, "\(failures.count) of \(checked) disagree: \(failures.prefix(8))")
     }
+
+    /// The same check with pixel-valued inputs (black half the time), so that the first
+    /// layer's weight gradient runs through `PixelWeightGradient` rather than sgemm.
+    @Test func pixelInputGradientsMatchFiniteDifferences() {
+        let rows = 8, arch = [10, 5, 4, 3]
+        let net = makeNetwork(loss: .crossEntropy, arch: arch, rows: rows)
+        #expect((net.weightLayers[0] as? DenseLayer)?.pixelGradient != nil)
+        var rng = SeededGenerator(seed: 4)
+        let x = (0..<(rows * arch[0])).map { _ in
+            PixelScaling.value(rng.nextUnitDouble() < 0.5 ? 0 : UInt8(rng.nextUnitDouble() * 256))
+        }
+        let y = (0..<rows).map { Int32($0 % arch.last!) }
+        let (checked, failures) = FiniteDifferences.compare(net.allParameters) { meanLoss(net, x, y, rows: rows) }
+        #expect(checked > 60)
+        #expect(failures.count <= checked / 50, "\(failures.count) of \(checked) disagree: \(failures.prefix(8))")
+    }
 }

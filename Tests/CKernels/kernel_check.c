@@ -603,7 +603,8 @@ static const bnn_training_table_row *T;
 static const bnn_training_table_row public_row = {
     "public", bnn_adam_step, bnn_sgd_momentum_step, bnn_sign_activations,
     bnn_hardtanh_activations, bnn_straight_through_gate, bnn_conv3x3_f32, bnn_conv3x3_weight_gradient,
-    bnn_conv3x3_sign_gradient, bnn_conv3x3_binary_input_gradient, bnn_sign_gemm, bnn_conv3x3_pooled_weight_gradient,
+    bnn_conv3x3_sign_gradient, bnn_conv3x3_binary_input_gradient, bnn_sign_gemm, bnn_pixel_weight_gradient,
+    bnn_conv3x3_pooled_weight_gradient,
     bnn_maxpool2x2_forward, bnn_maxpool2x2_backward,
     bnn_bn_statistics, bnn_bn_normalize, bnn_bn_affine, bnn_bn_gradient_sums, bnn_bn_input_gradient,
 };
@@ -758,6 +759,40 @@ static void check_sign_gemm(size_t k, size_t m, size_t n, int transposed) {
         }
     finish("sign_gemm %s k=%zu m=%zu n=%zu %s", T->name, k, m, n, transposed ? "s by columns" : "s by rows");
     free(s); free(f); free(c); free(scratch);
+}
+
+/// The weight gradient of pixel inputs (bnn_pixel_weight_gradient) against sums in double of
+/// x * g with x = p / 127.5 - 1, for inputs first <= i < first + count (other rows and the
+/// columns past n untouched). Pixels are black half the time, with whole blank groups of
+/// four, or (black = 1) all black, or (black = 2) all white.
+static void check_pixel_weight_gradient(size_t rows, size_t k, size_t n, size_t first, int black) {
+    const size_t ldp = k + below(3), ldg = n + below(3), ldw = n + below(3), count = k - first;
+    uint8_t *pixels = xalloc(rows * ldp, 1);
+    float *g = xalloc(rows * ldg, 4), *dw = xalloc(k * ldw, 4), above[256];
+    float *scratch = xalloc(bnn_pixel_weight_gradient_scratch(rows, count), 4);
+    for (int p = 0; p < 256; p++) above[p] = (float)(p / 127.5);
+    for (size_t b = 0; b < rows; b++)
+        for (size_t i = 0; i < ldp; i++) {
+            const int blank = (b + i / 4) % 3 == 0 || rnd() % 2;
+            pixels[b * ldp + i] = black == 1 ? 0 : black == 2 ? 255 : blank ? 0 : random_pixel();
+        }
+    for (size_t i = 0; i < rows * ldg; i++) g[i] = (float)(rnd() % 2001) / 1000.0f - 1.0f;
+    for (size_t i = 0; i < k * ldw; i++) dw[i] = NAN;
+    T->pixel_weight_gradient(rows, pixels, ldp, above, g, ldg, n, first, count, scratch, dw, ldw);
+    for (size_t i = 0; i < k && !has_error; i++)
+        for (size_t o = 0; o < ldw && !has_error; o++) {
+            const float got = dw[i * ldw + o];
+            if (i < first || o >= n) {
+                if (!isnan(got)) mismatch("wrote dw[%zu][%zu] outside the rows asked for", i, o);
+                continue;
+            }
+            double want = 0;
+            for (size_t b = 0; b < rows; b++) want += (pixels[b * ldp + i] / 127.5 - 1.0) * g[b * ldg + o];
+            if (!(fabs(got - want) <= 1e-5 * (double)rows)) mismatch("dw[%zu][%zu] = %g, want %g", i, o, got, want);
+        }
+    finish("pixel_weight_gradient %s rows=%zu k=%zu n=%zu first=%zu%s", T->name, rows, k, n, first,
+           black == 1 ? " all black" : black == 2 ? " all white" : "");
+    free(pixels); free(g); free(dw); free(scratch);
 }
 
 /// The pooled weight gradient of a one-channel convolution against the pool's backward
@@ -1282,6 +1317,14 @@ int main(void) {
         for (size_t s = 0; s < sizeof sign_gemm_shapes / sizeof sign_gemm_shapes[0]; s++)
             for (int transposed = 0; transposed < 2; transposed++)
                 check_sign_gemm(sign_gemm_shapes[s][0], sign_gemm_shapes[s][1], sign_gemm_shapes[s][2], transposed);
+        static const size_t pixel_gradient_shapes[][4] = {  // rows, k, n, first (chunks of 8, 16, 32 and tails)
+            {1, 1, 1, 0}, {100, 784, 1024, 0}, {100, 784, 1024, 392}, {7, 5, 3, 0}, {33, 17, 40, 3},
+            {3, 9, 17, 1}, {5, 12, 64, 4}, {2, 6, 15, 0}, {9, 3, 33, 2},
+        };
+        for (size_t s = 0; s < sizeof pixel_gradient_shapes / sizeof pixel_gradient_shapes[0]; s++)
+            for (int black = 0; black < 3; black++)
+                check_pixel_weight_gradient(pixel_gradient_shapes[s][0], pixel_gradient_shapes[s][1],
+                                            pixel_gradient_shapes[s][2], pixel_gradient_shapes[s][3], black);
         static const size_t pooled_shapes[][4] = {  // images, h, w, n (vectors of 8 and scalar tails, odd sizes)
             {1, 2, 2, 1}, {5, 28, 28, 32}, {3, 5, 7, 3}, {3, 14, 14, 17}, {1, 1, 1, 8}, {3, 6, 9, 40},
         };

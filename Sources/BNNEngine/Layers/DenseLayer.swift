@@ -19,6 +19,10 @@ final class DenseLayer: WeightLayer {
     /// Set by `Network` when the input is ±1 (binary modes, after a sign): the weight
     /// gradient then runs through tables of signed sums (`SignGEMM`) instead of sgemm.
     var signInputGradient: SignGEMM?
+    /// Set by `Network` on the first layer when its input is the image (every mode): the
+    /// weight gradient then skips black pixels (`PixelWeightGradient`); sgemm when a batch
+    /// is not pixels.
+    var pixelGradient: PixelWeightGradient?
     private let output: FloatBuffer
     private let inputGradient: FloatBuffer?
 
@@ -63,17 +67,27 @@ final class DenseLayer: WeightLayer {
     /// ∂C/∂input = ∂C/∂s · W_bᵀ.
     func backward(input: UnsafePointer<Float>, outputGradient gs: UnsafeMutablePointer<Float>, rows: Int,
                   needsInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        let weightGradient = latent.parameter.gradient.pointer
         if let signInputGradient {
             signInputGradient.weightGradient(signs: input, rows: rows, gradient: gs, outputs: outputs,
-                                             into: latent.parameter.gradient.pointer)
-        } else {
+                                             into: weightGradient)
+        } else if !pixelWeightGradient(input: input, outputGradient: gs, rows: rows, into: weightGradient) {
             SplitGEMM.gemm(transposeA: true, m: inputs, n: outputs, k: rows, a: input, lda: inputs,
-                           b: gs, ldb: outputs, c: latent.parameter.gradient.pointer, ldc: outputs, threads: threads)
+                           b: gs, ldb: outputs, c: weightGradient, ldc: outputs, threads: threads)
         }
         guard needsInputGradient, let inputGradient = inputGradient?.pointer else { return nil }
         SplitGEMM.gemm(transposeB: true, m: rows, n: inputs, k: outputs, a: gs, lda: outputs,
                        b: latent.effective, ldb: outputs, c: inputGradient, ldc: inputs, threads: threads)
         return inputGradient
+    }
+
+    /// ∂C/∂W through `pixelGradient` (with the forward product's bytes of this batch when it
+    /// made them); false when there is none or the input is not pixels.
+    private func pixelWeightGradient(input: UnsafePointer<Float>, outputGradient gs: UnsafePointer<Float>, rows: Int,
+                                     into weightGradient: UnsafeMutablePointer<Float>) -> Bool {
+        guard let pixelGradient else { return false }
+        return pixelGradient.weightGradient(input: input, bytes: pixelForward?.pixelBytes(of: input, rows: rows),
+                                            rows: rows, gradient: gs, outputs: outputs, into: weightGradient)
     }
 
     func statistics(steCancelFraction: Double) -> LayerStatistics {

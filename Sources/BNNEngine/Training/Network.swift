@@ -51,10 +51,14 @@ final class Network {
                 dense.signInputGradient = SignGEMM(maxRows: maxRows, inputs: dense.inputs, threads: configuration.threads)
             }
         }
-        if configuration.mode.isBinary, weightLayerPositions[0] == 0, let first = weightLayers[0] as? DenseLayer {
-            first.pixelForward = PixelDenseProduct(maxRows: maxRows, inputs: first.inputs, outputs: first.outputs,
-                                                   variant: (try? KernelVariant.current) ?? .best,
-                                                   threads: configuration.threads)
+        if weightLayerPositions[0] == 0, let first = weightLayers[0] as? DenseLayer {
+            if configuration.mode.isBinary {
+                first.pixelForward = PixelDenseProduct(maxRows: maxRows, inputs: first.inputs, outputs: first.outputs,
+                                                       variant: (try? KernelVariant.current) ?? .best,
+                                                       threads: configuration.threads)
+            }
+            first.pixelGradient = PixelWeightGradient(maxRows: maxRows, inputs: first.inputs,
+                                                      threads: configuration.threads)
         }
     }
 

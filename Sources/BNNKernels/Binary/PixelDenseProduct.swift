@@ -35,6 +35,8 @@ public final class PixelDenseProduct {
     private let scaling: [Float]
     /// Neuron bands for packing (multiples of 32 bytes per nibble row).
     private let columnBands: [Range<Int>]
+    /// The input and row count of the last call that returned true: `pixels` holds its bytes.
+    private var lastPixelInput: (input: UnsafePointer<Float>, rows: Int)?
 
     /// Buffers for up to `maxRows` images of `inputs` pixels times inputs x outputs ±1 weights.
     public init(maxRows: Int, inputs: Int, outputs: Int, variant: KernelVariant, threads: Int) {
@@ -98,7 +100,17 @@ public final class PixelDenseProduct {
                 }
             }
         }
+        lastPixelInput = nil
         for b in 0..<parts where pixelValued[b] == 0 { return false }
+        lastPixelInput = (input, rows)
         return true
+    }
+
+    /// The pixel bytes (rows x inputs) of `input` when the last `multiply` was on this input
+    /// and row count and returned true, else nil. For the weight gradient of the same batch
+    /// (`PixelWeightGradient`), which needs the bytes the forward product already made.
+    public func pixelBytes(of input: UnsafePointer<Float>, rows: Int) -> UnsafePointer<UInt8>? {
+        guard let last = lastPixelInput, last.input == input, last.rows == rows else { return nil }
+        return UnsafePointer(pixels)
     }
 }

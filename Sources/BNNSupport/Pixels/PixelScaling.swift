@@ -16,6 +16,11 @@ public enum PixelScaling {
     /// `table[p] == Float(Double(p) / 127.5 - 1)` for every byte `p`.
     public static let table: [Float] = (0...255).map { value(UInt8($0)) }
 
+    /// `aboveBlack[p] == Float(Double(p) / 127.5)`: x − offset, how far the input of byte `p`
+    /// lies above black's −1 (0 for black). The first layer's weight gradient sums these
+    /// (`PixelWeightGradient`), so black pixels cost nothing there.
+    public static let aboveBlack: [Float] = (0...255).map { Float(Double($0) / 127.5) }
+
     /// The input value of one pixel byte.
     @inlinable
     public static func value(_ pixel: UInt8) -> Float {

@@ -126,6 +126,20 @@ void bnn_sign_gemm(size_t k, size_t n, const float *s, size_t s_row, size_t s_co
                    size_t first, size_t count, float *scratch, float *c, size_t ldc);
 size_t bnn_sign_gemm_scratch(size_t k, size_t count);
 
+/// The weight gradient of a dense layer whose input is pixels (pixel_weight_gradient.c):
+/// for inputs first <= i < first + count and outputs o < n, dw[i*ldw + o] = the sum over
+/// images b < rows of x(b, i) * g[b*ldg + o], where x(b, i) = above[p] - 1 for the pixel
+/// byte p = pixels[b*ldp + i] and above[p] = p / 127.5 (PixelScaling: x = p / 127.5 - 1).
+/// Black pixels (p = 0) cost nothing: the sum runs over the other pixels' above[p] * g, in
+/// groups of four inputs, and the column sum of g is subtracted. The same sums as the float
+/// product up to rounding, not the same bits; they never depend on the split into bands
+/// of inputs. Overwrites those rows of dw and no others. `scratch` holds
+/// bnn_pixel_weight_gradient_scratch(rows, count) floats.
+void bnn_pixel_weight_gradient(size_t rows, const uint8_t *pixels, size_t ldp, const float *above, const float *g,
+                               size_t ldg, size_t n, size_t first, size_t count, float *scratch, float *dw,
+                               size_t ldw);
+size_t bnn_pixel_weight_gradient_scratch(size_t rows, size_t count);
+
 /// The patch matrix of the 3x3 convolution (rows (image, y, x), 9*cin values ordered
 /// (ky, kx, c)) of images first <= i < first + count, from their padded copy: three
 /// contiguous runs of 3*cin floats per patch.
@@ -185,6 +199,9 @@ typedef struct {
                                           size_t cin, size_t first, size_t count, float *scratch, float *gin);
     void (*sign_gemm)(size_t k, size_t n, const float *s, size_t s_row, size_t s_col, const float *f, size_t ldf,
                       size_t first, size_t count, float *scratch, float *c, size_t ldc);
+    void (*pixel_weight_gradient)(size_t rows, const uint8_t *pixels, size_t ldp, const float *above, const float *g,
+                                  size_t ldg, size_t n, size_t first, size_t count, float *scratch, float *dw,
+                                  size_t ldw);
     void (*conv3x3_pooled_weight_gradient)(size_t h, size_t w, const float *in, size_t first, size_t count,
                                            const float *gpool, const uint8_t *winner, size_t n, float *dw);
     void (*maxpool2x2_forward)(size_t h, size_t w, size_t c, const float *in, size_t first, size_t count,
