@@ -77,11 +77,19 @@ size_t bnn_pixel_weight_gradient_scratch(size_t rows, size_t count) {
         V cs0 = (V){0}, cs1 = (V){0};                                                              \
         for (size_t b = 0; b < rows; b++) {                                                        \
             float *restrict to = chunk + b * 2 * (VL);                                             \
-            memcpy(to, g + b * ldg + o0, width * sizeof(float));                                   \
-            for (size_t o = width; o < 2 * (VL); o++) to[o] = 0.0f;                                \
+            const float *restrict from = g + b * ldg + o0;                                         \
             V g0, g1;                                                                              \
-            memcpy(&g0, to, sizeof g0);                                                            \
-            memcpy(&g1, to + (VL), sizeof g1);                                                     \
+            if (width == 2 * (VL)) {  /* two vector loads, not a call to memcpy */                 \
+                memcpy(&g0, from, sizeof g0);                                                      \
+                memcpy(&g1, from + (VL), sizeof g1);                                               \
+            } else {                                                                               \
+                float part[2 * (VL)] = {0};                                                        \
+                memcpy(part, from, width * sizeof(float));                                         \
+                memcpy(&g0, part, sizeof g0);                                                      \
+                memcpy(&g1, part + (VL), sizeof g1);                                               \
+            }                                                                                      \
+            memcpy(to, &g0, sizeof g0);                                                            \
+            memcpy(to + (VL), &g1, sizeof g1);                                                     \
             cs0 += g0; cs1 += g1;                                                                  \
         }                                                                                          \
         for (size_t gi = 0; gi < groups; gi++) {                                                   \
