@@ -515,10 +515,12 @@ static void check_pack_weight_nibbles_f32(size_t k, size_t n) {
 
 /// Pixel bytes read back from their scaled values; any other value (NaN, between two table
 /// entries, out of range) is refused.
+/// With N values (whole vectors of 8, then a tail of 3): every byte comes back, and one
+/// value that is not a pixel value anywhere (in a vector, in the tail) is refused.
 static void check_pixels_from_scaled(void) {
     float table[256];
     for (int p = 0; p < 256; p++) table[p] = (float)((double)p / 127.5 - 1.0);
-    enum { N = 1000 };
+    enum { N = 1003 };
     float x[N];
     uint8_t want[N], got[N];
     for (size_t i = 0; i < N; i++) { want[i] = (uint8_t)(rnd() & 255); x[i] = table[want[i]]; }
@@ -528,10 +530,13 @@ static void check_pixels_from_scaled(void) {
         if (got[i] != want[i]) mismatch("pixel %zu = %u, want %u", i, got[i], want[i]);
     const float bad[] = {NAN, 0.5f * (table[3] + table[4]), -1.5f, 1.01f, nextafterf(table[200], 2.0f), INFINITY};
     for (size_t b = 0; b < sizeof bad / sizeof bad[0] && !has_error; b++) {
-        float y[N];
-        memcpy(y, x, sizeof y);
-        y[(b * 397) % N] = bad[b];
-        if (bnn_pixels_from_scaled(N, y, table, got)) mismatch("accepted %g at %zu", (double)bad[b], (b * 397) % N);
+        const size_t places[2] = {(b * 397) % (N - 3), N - 3 + b % 3};  // in a vector, in the tail
+        for (size_t t = 0; t < 2; t++) {
+            float y[N];
+            memcpy(y, x, sizeof y);
+            y[places[t]] = bad[b];
+            if (bnn_pixels_from_scaled(N, y, table, got)) mismatch("accepted %g at %zu", (double)bad[b], places[t]);
+        }
     }
     finish("bnn_pixels_from_scaled");
 }
