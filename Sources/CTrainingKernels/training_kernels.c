@@ -3,7 +3,11 @@
 #include <math.h>
 
 // One body, compiled once per instruction set; clang vectorizes each for its target.
-#define ADAM_BODY                                                                  \
+//
+// The clip and the sign output are decided once per call, outside the loop: with them
+// inside, clang turned `if (binary_out)` into a masked store (vmaskmovps) in the AVX2 loop,
+// which AMD's Zen cores run in microcode, and Adam took 1.28 ns per weight even in L1.
+#define ADAM_LOOP(CLIP, BINARY)                                                    \
     for (size_t i = 0; i < n; i++) {                                               \
         float gi = g[i];                                                           \
         float mi = beta1 * m[i] + (1.0f - beta1) * gi;                             \
@@ -11,20 +15,30 @@
         m[i] = mi;                                                                 \
         v[i] = vi;                                                                 \
         float wi = w[i] - step_size * mi / (sqrtf(vi) + epsilon);                  \
-        if (clip) wi = wi < -1.0f ? -1.0f : (wi > 1.0f ? 1.0f : wi);               \
+        if (CLIP) wi = wi < -1.0f ? -1.0f : (wi > 1.0f ? 1.0f : wi);               \
         w[i] = wi;                                                                 \
-        if (binary_out) binary_out[i] = wi >= 0.0f ? 1.0f : -1.0f;                 \
+        if (BINARY) binary_out[i] = wi >= 0.0f ? 1.0f : -1.0f;                     \
     }
 
-#define SGD_BODY                                                                   \
+#define SGD_LOOP(CLIP, BINARY)                                                     \
     for (size_t i = 0; i < n; i++) {                                               \
         float vi = momentum * velocity[i] - learning_rate * g[i];                  \
         velocity[i] = vi;                                                          \
         float wi = w[i] + vi;                                                      \
-        if (clip) wi = wi < -1.0f ? -1.0f : (wi > 1.0f ? 1.0f : wi);               \
+        if (CLIP) wi = wi < -1.0f ? -1.0f : (wi > 1.0f ? 1.0f : wi);               \
         w[i] = wi;                                                                 \
-        if (binary_out) binary_out[i] = wi >= 0.0f ? 1.0f : -1.0f;                 \
+        if (BINARY) binary_out[i] = wi >= 0.0f ? 1.0f : -1.0f;                     \
     }
+
+/// LOOP with the clip and the sign output fixed for the whole call.
+#define UPDATE_BODY(LOOP)                                                          \
+    if (binary_out) {                                                              \
+        if (clip) { LOOP(1, 1) } else { LOOP(0, 1) }                               \
+    } else {                                                                       \
+        if (clip) { LOOP(1, 0) } else { LOOP(0, 0) }                               \
+    }
+#define ADAM_BODY UPDATE_BODY(ADAM_LOOP)
+#define SGD_BODY UPDATE_BODY(SGD_LOOP)
 
 #define ADAM_ARGS float *restrict w, const float *restrict g, float *restrict m, float *restrict v, \
     float *restrict binary_out, size_t n, float step_size, float beta1, float beta2, float epsilon, int clip
