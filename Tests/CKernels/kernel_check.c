@@ -1257,9 +1257,10 @@ int main(void) {
 
     static const size_t pack_k[] = {1, 9, 63, 64, 65, 127, 784, 1000};
     for (size_t s = 0; s < sizeof pack_k / sizeof pack_k[0]; s++) check_pack_rows(1 + s % 3, pack_k[s]);
-    static const size_t column_k[] = {1, 63, 64, 65, 130, 784}, column_n[] = {1, 9, 16, 17, 40, 70};
-    for (size_t a = 0; a < 6; a++)
-        for (size_t b = 0; b < 6; b++) check_pack_columns(column_k[a], column_n[b]);
+    // Blocks of 512 rows by strips of 128 columns: partial words, blocks and strips.
+    static const size_t column_k[] = {1, 63, 64, 65, 130, 784, 1089}, column_n[] = {1, 9, 16, 17, 40, 70, 129, 300};
+    for (size_t a = 0; a < sizeof column_k / sizeof column_k[0]; a++)
+        for (size_t b = 0; b < sizeof column_n / sizeof column_n[0]; b++) check_pack_columns(column_k[a], column_n[b]);
     check_signed_zeros();
     static const size_t nibble_k[] = {1, 3, 4, 5, 63, 784}, nibble_n[] = {1, 2, 31, 32, 70, 1024};
     for (size_t a = 0; a < 6; a++)
