@@ -5,7 +5,7 @@ import BNNKernels
 @testable import BNNEngine
 
 /// Binary modes: dense layers after a sign see ±1 inputs, so their weight gradient runs
-/// through tables of signed sums (`SignGEMM`, below 1024 outputs); it equals sgemm's xᵀ·g
+/// through tables of signed sums (`SignGEMM`, at every width); it equals sgemm's xᵀ·g
 /// up to float rounding, in an MLP and in a ConvNet's dense layers, with odd sizes.
 @Suite struct DenseSignGradientTests {
     /// An MLP on 9×7 images (its first layer sees pixels, not signs) and a small ConvNet.

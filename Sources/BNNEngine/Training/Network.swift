@@ -47,7 +47,7 @@ final class Network {
         optimizer = Optimizer(kind: configuration.optimizer, threads: configuration.threads)
         for k in weightLayers.indices where hasBinaryInput(k) {
             (weightLayers[k] as? ConvolutionLayer)?.signInput = true
-            if let dense = weightLayers[k] as? DenseLayer, SignGEMM.isFaster(outputs: dense.outputs) {
+            if let dense = weightLayers[k] as? DenseLayer {
                 dense.signInputGradient = SignGEMM(maxRows: maxRows, inputs: dense.inputs, threads: configuration.threads)
             }
         }

@@ -6,8 +6,9 @@ import CTrainingKernels
 /// each input's row of the gradient adds, per four rows, the entry its four signs pick
 /// (`bnn_sign_gemm`). It exists because that is 1.3-1.6x OpenBLAS's sgemm at the reference
 /// ConvNet's 3136 x 256 x 100 on an AVX2 Zen 3 (one C loop, one thread; 1.7-2.1x for 10
-/// outputs), where sgemm also zeroes the gradient first; at 1024 outputs and more sgemm is as
-/// fast or faster (`isFaster`). The same sums up to float rounding.
+/// outputs), where sgemm also zeroes the gradient first; at 1024 x 1024 it is 0.99x there and
+/// 1.5x on a Zen 4, at 4096 x 4096 1.10x and 1.07x, so it serves every size. The same sums up
+/// to float rounding.
 ///
 /// Split over the run's threads by bands of inputs, each with its own part of the scratch;
 /// an entry never depends on its band.
@@ -29,10 +30,6 @@ public final class SignGEMM {
     }
 
     deinit { UnsafeMutableRawPointer(scratch).deallocate() }
-
-    /// Whether the tables beat sgemm for a layer of this many outputs (measured at batch 100:
-    /// 0.99x at 1024 x 1024, 1.1x at 4096 x 4096, 1.5x at 3136 x 256, 2.1x at 1024 x 10).
-    public static func isFaster(outputs: Int) -> Bool { outputs < 1024 }
 
     /// weightGradient (inputs x outputs) = signs(x)ᵀ · g for x (rows x inputs; only signs
     /// are read, x >= 0 is +1) and g (rows x outputs).
