@@ -72,45 +72,50 @@ bnn_pack_nibble_blocks_avx2(const float *w0, size_t ldw, size_t j, size_t blocks
 }
 #endif
 
+/// One group of `rows` <= 4 weight rows (w0, ldw apart), columns [j0, j1): nibble bytes
+/// to row[j0..j1), each column's 2 * (count of +1) - rows added to sums[j] when sums is not
+/// NULL, and bytes n..ldn-1 zeroed when j1 == n.
+static void bnn_pack_nibble_group(size_t rows, size_t n, size_t j0, size_t j1, const float *restrict w0,
+                                  size_t ldw, uint8_t *restrict row, size_t ldn, int32_t *restrict sums) {
+    size_t jv = j0;  // the first column the plain loops below pack
+#if defined(__x86_64__)
+    if (rows == 4 && bnn_active_variant() >= BNN_VARIANT_AVX2)
+        jv = bnn_pack_nibble_blocks_avx2(w0, ldw, j0, (j1 - j0) / 32, row, sums);
+#endif
+    if (rows == 4) {  // loops the compiler vectorizes: four weight rows read along j
+        const float *restrict w1 = w0 + ldw, *restrict w2 = w1 + ldw, *restrict w3 = w2 + ldw;
+        for (size_t j = jv; j < j1; j++)
+            row[j] = (uint8_t)((w0[j] >= 0.0f) | (w1[j] >= 0.0f) << 1 | (w2[j] >= 0.0f) << 2 | (w3[j] >= 0.0f) << 3);
+        if (sums)
+            for (size_t j = jv; j < j1; j++)
+                sums[j] += 2 * ((w0[j] >= 0.0f) + (w1[j] >= 0.0f) + (w2[j] >= 0.0f) + (w3[j] >= 0.0f)) - 4;
+    } else {
+        for (size_t j = j0; j < j1; j++) {
+            int bits = 0, plus = 0;
+            for (size_t t = 0; t < rows; t++) {
+                const int b = w0[t * ldw + j] >= 0.0f;
+                bits |= b << t;
+                plus += b;
+            }
+            row[j] = (uint8_t)bits;
+            if (sums) sums[j] += 2 * plus - (int32_t)rows;
+        }
+    }
+    if (j1 == n)
+        for (size_t j = n; j < ldn; j++) row[j] = 0;
+}
+
 void bnn_pack_weight_nibbles_f32(size_t k, size_t n, size_t j0, size_t j1, const float *w, size_t ldw,
                                  uint8_t *out, size_t ldn, int32_t *weight_sums) {
-    const size_t groups = (k + 3) / 4;
-    int32_t *restrict sums = weight_sums;
-    if (sums)
-        for (size_t j = j0; j < j1; j++) sums[j] = 0;
-#if defined(__x86_64__)
-    const int wide = bnn_active_variant() >= BNN_VARIANT_AVX2;
-#endif
-    for (size_t g = 0; g < groups; g++) {
-        uint8_t *restrict row = out + g * ldn;
-        const size_t rows = bnn_min(4, k - 4 * g);
-        const float *restrict w0 = w + 4 * g * ldw;
-        size_t jv = j0;  // the first column the plain loops below pack
-#if defined(__x86_64__)
-        if (wide && rows == 4) jv = bnn_pack_nibble_blocks_avx2(w0, ldw, j0, (j1 - j0) / 32, row, sums);
-#endif
-        if (rows == 4) {  // loops the compiler vectorizes: four weight rows read along j
-            const float *restrict w1 = w0 + ldw, *restrict w2 = w1 + ldw, *restrict w3 = w2 + ldw;
-            for (size_t j = jv; j < j1; j++)
-                row[j] = (uint8_t)((w0[j] >= 0.0f) | (w1[j] >= 0.0f) << 1 | (w2[j] >= 0.0f) << 2 | (w3[j] >= 0.0f) << 3);
-            if (sums)
-                for (size_t j = jv; j < j1; j++)
-                    sums[j] += 2 * ((w0[j] >= 0.0f) + (w1[j] >= 0.0f) + (w2[j] >= 0.0f) + (w3[j] >= 0.0f)) - 4;
-        } else {
-            for (size_t j = j0; j < j1; j++) {
-                int bits = 0, plus = 0;
-                for (size_t t = 0; t < rows; t++) {
-                    const int b = w0[t * ldw + j] >= 0.0f;
-                    bits |= b << t;
-                    plus += b;
-                }
-                row[j] = (uint8_t)bits;
-                if (sums) sums[j] += 2 * plus - (int32_t)rows;
-            }
-        }
-        if (j1 == n)
-            for (size_t j = n; j < ldn; j++) row[j] = 0;
-    }
+    if (weight_sums)
+        for (size_t j = j0; j < j1; j++) weight_sums[j] = 0;
+    for (size_t g = 0; 4 * g < k; g++)
+        bnn_pack_nibble_group(bnn_min(4, k - 4 * g), n, j0, j1, w + 4 * g * ldw, ldw, out + g * ldn, ldn, weight_sums);
+}
+
+void bnn_pack_weight_nibble_group_f32(size_t rows, size_t n, const float *w, size_t ldw, uint8_t *row, size_t ldn,
+                                      int32_t *weight_sums) {
+    if (rows > 0 && rows <= 4) bnn_pack_nibble_group(rows, n, 0, n, w, ldw, row, ldn, weight_sums);
 }
 
 /// The groups of one piece of an image (count <= BNN_PIECE_PIXELS pixels) that hold a

@@ -61,7 +61,7 @@ struct PixelDenseProductTests {
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { op in
-                    product.multiply(input: xp.baseAddress!, rows: rows, weights: wp.baseAddress!, output: op.baseAddress!)
+                    product.multiply(input: xp.baseAddress!, rows: rows, floatWeights: wp.baseAddress!, output: op.baseAddress!)
                 }
             }
         }

@@ -510,7 +510,18 @@ static void check_pack_weight_nibbles_f32(size_t k, size_t n) {
         if (sums[j] != sum) mismatch("weight sum %zu = %d, want %d", j, sums[j], sum);
     }
     finish("bnn_pack_weight_nibbles_f32 k=%zu n=%zu", k, n);
-    free(wt); free(bits); free(want); free(got); free(sums);
+    // Group by group, last group first, adding to sums zeroed once: the same bytes and sums.
+    int32_t *added = xalloc(n, sizeof *added);
+    memset(got, 0x5A, groups * ldn);
+    for (size_t g = groups; g-- > 0;)
+        bnn_pack_weight_nibble_group_f32(k - 4 * g < 4 ? k - 4 * g : 4, n, wt + 4 * g * ldw, ldw, got + g * ldn, ldn,
+                                         added);
+    for (size_t t = 0; t < groups * ldn && !has_error; t++)
+        if (got[t] != want[t]) mismatch("byte %zu = %02x, want %02x", t, got[t], want[t]);
+    for (size_t j = 0; j < n && !has_error; j++)
+        if (added[j] != sums[j]) mismatch("weight sum %zu = %d, want %d", j, added[j], sums[j]);
+    finish("bnn_pack_weight_nibble_group_f32 k=%zu n=%zu", k, n);
+    free(wt); free(bits); free(want); free(got); free(sums); free(added);
 }
 
 /// Pixel bytes read back from their scaled values; any other value (NaN, between two table

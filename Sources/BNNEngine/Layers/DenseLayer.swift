@@ -51,9 +51,12 @@ final class DenseLayer: WeightLayer {
 
     /// output (rows x outputs) = input (rows x inputs) · W_b.
     func product(_ input: UnsafePointer<Float>, rows: Int) {
-        if let pixelForward,
-           pixelForward.multiply(input: input, rows: rows, weights: latent.effective, output: output.pointer) {
-            return
+        if let pixelForward {
+            // The nibbles are current unless float W_b changed since they were packed.
+            let floatWeights = pixelForward.weights.isCurrent ? nil : latent.effective
+            if pixelForward.multiply(input: input, rows: rows, floatWeights: floatWeights, output: output.pointer) {
+                return
+            }
         }
         if let xnorForward {
             xnorForward.multiply(input: input, rows: rows, weights: latent.effective, output: output.pointer)

@@ -30,21 +30,33 @@ final class LatentWeights {
     }
 
     var count: Int { parameter.count }
-    /// The weights the products use: W_b in binary modes, W in float mode.
-    var effective: UnsafePointer<Float> { UnsafePointer((binaryWeights ?? parameter.value).pointer) }
+    /// The weights the products use: W_b in binary modes, W in float mode. When the last
+    /// update wrote W_b only as the first layer's nibbles, the float W_b is made from W here.
+    var effective: UnsafePointer<Float> {
+        if let wb = binaryWeights, !parameter.binaryOutputIsCurrent {
+            writeSigns(into: wb.pointer)  // sign(W): what the nibbles hold, so they stay current
+            parameter.binaryOutputIsCurrent = true
+        }
+        return UnsafePointer((binaryWeights ?? parameter.value).pointer)
+    }
 
     /// W_b = sign(W) (deterministic), or +1 with probability hard_sigmoid(W) when `generator` is given.
     /// (After an update the optimizer has already written sign(W); this is for initialization,
     /// restored checkpoints, evaluation and stochastic draws.)
     func refresh(stochasticWith generator: UnsafeMutablePointer<SeededGenerator>? = nil) {
         guard let wb = binaryWeights?.pointer else { return }
-        let w = parameter.value.pointer
-        let n = count
         if let generator {
+            let w = parameter.value.pointer, n = count
             _ = generator.pointee.withStateWords { bnn_stochastic_sign($0, w, wb, n) }
         } else {
-            for i in 0..<n { wb[i] = w[i] >= 0 ? 1 : -1 }
+            writeSigns(into: wb)
         }
+        parameter.binaryOutputWritten()
+    }
+
+    private func writeSigns(into wb: UnsafeMutablePointer<Float>) {
+        let w = parameter.value.pointer
+        for i in 0..<count { wb[i] = w[i] >= 0 ? 1 : -1 }
     }
 
     func markEpochStart() {

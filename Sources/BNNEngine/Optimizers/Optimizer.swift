@@ -4,7 +4,8 @@ import CTrainingKernels
 /// Applies one update step to every parameter of a network, then clips the
 /// latent weights of binary layers to [-1, 1] (the paper's
 /// W ← Clip(Update(W, γη, g), -1, 1)) and, in the same pass, writes the new
-/// binary weights W_b = sign(W) for the next batch.
+/// binary weights W_b = sign(W) for the next batch (for a binary network's first layer,
+/// straight into the pixel product's nibble layout, see `NibbleWeights`).
 ///
 /// Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected step size) is the paper's
 /// choice; SGD with momentum 0.9 is an option. The fused loops are C
@@ -42,21 +43,35 @@ struct Optimizer {
 
     private func adam(_ p: Parameter, stepSize: Float) {
         let w = p.value.pointer, g = p.gradient.pointer, m = p.moment1.pointer, v = p.moment2.pointer
-        let wb = p.binaryOutput?.pointer
         let clip: Int32 = p.clipsToUnitInterval ? 1 : 0
-        ParallelLoop.forEachChunk(count: p.count, threads: threads) { start, end in
-            bnn_adam_step(w + start, g + start, m + start, v + start, wb.map { $0 + start }, end - start,
+        update(p) { start, count, signs in
+            bnn_adam_step(w + start, g + start, m + start, v + start, signs, count,
                           stepSize, Self.beta1, Self.beta2, Self.epsilon, clip)
         }
     }
 
     private func sgd(_ p: Parameter, learningRate: Float) {
         let w = p.value.pointer, g = p.gradient.pointer, m = p.moment1.pointer
-        let wb = p.binaryOutput?.pointer
         let clip: Int32 = p.clipsToUnitInterval ? 1 : 0
-        ParallelLoop.forEachChunk(count: p.count, threads: threads) { start, end in
-            bnn_sgd_momentum_step(w + start, g + start, m + start, wb.map { $0 + start }, end - start,
-                                  learningRate, Self.momentum, clip)
+        update(p) { start, count, signs in
+            bnn_sgd_momentum_step(w + start, g + start, m + start, signs, count, learningRate, Self.momentum, clip)
         }
+    }
+
+    /// Runs `step(start, count, signs)` over every element of `p` (it updates [start, start +
+    /// count) and writes their signs to `signs` when that is not nil), in fixed chunks over
+    /// `threads` threads, with the signs going to W_b: to the float `binaryOutput`, or, when
+    /// the parameter asks for it, straight into the pixel product's nibbles group by group.
+    private func update(_ p: Parameter, _ step: (Int, Int, UnsafeMutablePointer<Float>?) -> Void) {
+        if p.optimizerWritesNibbles, let nibbles = p.nibbleOutput {
+            nibbles.write { start, count, signs in step(start, count, signs) }
+            p.binaryOutputIsCurrent = false
+            return
+        }
+        let wb = p.binaryOutput?.pointer
+        ParallelLoop.forEachChunk(count: p.count, threads: threads) { start, end in
+            step(start, end - start, wb.map { $0 + start })
+        }
+        if wb != nil { p.binaryOutputWritten() }
     }
 }

@@ -1,3 +1,5 @@
+import BNNKernels
+
 /// One trainable tensor with its gradient and optimizer moments.
 ///
 /// Latent weights and BatchNorm's γ and β are all `Parameter`s; the optimizer
@@ -16,6 +18,15 @@ final class Parameter {
     let clipsToUnitInterval: Bool
     /// Where the optimizer writes sign(value) after each update (the layer's W_b), if anywhere.
     var binaryOutput: FloatBuffer?
+    /// W_b in the pixel product's layout (a binary network's first dense layer), which must
+    /// be marked stale whenever `binaryOutput` is written (see `binaryOutputWritten`).
+    var nibbleOutput: NibbleWeights?
+    /// Whether the optimizer packs sign(value) into `nibbleOutput` instead of writing
+    /// `binaryOutput` (deterministic weights: nothing else reads that float W_b every batch).
+    var optimizerWritesNibbles = false
+    /// False after an update that wrote only `nibbleOutput`: `binaryOutput` then holds an
+    /// older W_b, which `LatentWeights` rewrites from `value` before anyone reads it.
+    var binaryOutputIsCurrent = true
 
     init(name: String, value: FloatBuffer, learningRateScale: Float = 1, clipsToUnitInterval: Bool = false) {
         self.name = name
@@ -28,4 +39,10 @@ final class Parameter {
     }
 
     var count: Int { value.count }
+
+    /// Records that `binaryOutput` now holds the current W_b (and the nibbles, if any, do not).
+    func binaryOutputWritten() {
+        binaryOutputIsCurrent = true
+        nibbleOutput?.isCurrent = false
+    }
 }

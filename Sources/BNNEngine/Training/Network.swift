@@ -53,9 +53,14 @@ final class Network {
         }
         if weightLayerPositions[0] == 0, let first = weightLayers[0] as? DenseLayer {
             if configuration.mode.isBinary {
-                first.pixelForward = PixelDenseProduct(maxRows: maxRows, inputs: first.inputs, outputs: first.outputs,
-                                                       variant: (try? KernelVariant.current) ?? .best,
-                                                       threads: configuration.threads)
+                let pixelForward = PixelDenseProduct(maxRows: maxRows, inputs: first.inputs, outputs: first.outputs,
+                                                     variant: (try? KernelVariant.current) ?? .best,
+                                                     threads: configuration.threads)
+                first.pixelForward = pixelForward
+                // The optimizer packs sign(W) straight into the product's nibbles; stochastic
+                // weights are drawn as floats before every batch, so they keep the float path.
+                first.latent.parameter.nibbleOutput = pixelForward.weights
+                first.latent.parameter.optimizerWritesNibbles = !stochasticWeights
             }
             first.pixelGradient = PixelWeightGradient(maxRows: maxRows, inputs: first.inputs,
                                                       threads: configuration.threads)

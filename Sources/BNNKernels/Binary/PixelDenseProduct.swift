@@ -15,26 +15,24 @@ import BNNSupport
 /// rounds its float sums along the way), so it is not a timed choice: a binary
 /// network's first dense layer always uses it when its input is made of pixel values.
 ///
-/// Each call packs the signs of W_b into the nibble layout with the column sums ΣW_b (by
-/// bands of neurons), then by bands of images reads the input back to bytes, checking that
-/// every value is a pixel value (else it returns false and the caller uses sgemm), and
-/// runs the lookup, all split over `threads` threads.
+/// A call given float W_b packs its signs into the nibble layout with the column sums ΣW_b
+/// (`NibbleWeights`, by bands of neurons); a call without reuses `weights`, which the
+/// optimizer keeps current (or the last call packed). Then by bands of images it reads the
+/// input back to bytes, checking that every value is a pixel value (else it returns false
+/// and the caller uses sgemm), and runs the lookup, all split over `threads` threads.
 public final class PixelDenseProduct {
     public let maxRows: Int
     public let inputs: Int
     public let outputs: Int
     public let variant: KernelVariant
     public let threads: Int
+    /// W_b in the lookup's layout.
+    public let weights: NibbleWeights
     private let pixels: UnsafeMutablePointer<UInt8>
-    private let nibbles: UnsafeMutablePointer<UInt8>
-    private let nibbleStride: Int
-    private let weightSums: UnsafeMutablePointer<Int32>
     private let sums: UnsafeMutablePointer<Int32>
     /// Per band of images: whether its inputs were all pixel values in the last call.
     private let pixelValued: UnsafeMutablePointer<Int32>
     private let scaling: [Float]
-    /// Neuron bands for packing (multiples of 32 bytes per nibble row).
-    private let columnBands: [Range<Int>]
     /// The input and row count of the last call that returned true: `pixels` holds its bytes.
     private var lastPixelInput: (input: UnsafePointer<Float>, rows: Int)?
 
@@ -48,37 +46,29 @@ public final class PixelDenseProduct {
         self.outputs = outputs
         self.variant = variant
         self.threads = threads
+        weights = NibbleWeights(inputs: inputs, outputs: outputs, threads: threads)
         pixels = .allocate(capacity: maxRows * inputs)
-        nibbleStride = (outputs + 31) / 32 * 32
-        nibbles = .allocate(capacity: nibbleStride * ((inputs + 3) / 4))
-        weightSums = .allocate(capacity: outputs)
         sums = .allocate(capacity: maxRows * outputs)
         pixelValued = .allocate(capacity: threads)
         scaling = PixelScaling.table
-        columnBands = WorkPartition.bands(count: outputs, parts: threads, alignment: 32)
     }
 
     deinit {
-        pixels.deallocate(); nibbles.deallocate(); weightSums.deallocate(); sums.deallocate()
-        pixelValued.deallocate()
+        pixels.deallocate(); sums.deallocate(); pixelValued.deallocate()
     }
 
-    /// output (rows x outputs) = input (rows x inputs) · weights (inputs x outputs, ±1, only
-    /// the signs are read) as (p · W_b) / 127.5 − ΣW_b. Returns false, with `output`
-    /// partly written, when some input is not `PixelScaling.table[p]` for a byte p.
-    public func multiply(input: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>,
+    /// output (rows x outputs) = input (rows x inputs) · W_b as (p · W_b) / 127.5 − ΣW_b, with
+    /// W_b = `floatWeights` (inputs x outputs, ±1, only the signs are read) packed first, or
+    /// when nil the current `weights`. Returns false, with `output` partly written, when some
+    /// input is not `PixelScaling.table[p]` for a byte p.
+    public func multiply(input: UnsafePointer<Float>, rows: Int, floatWeights: UnsafePointer<Float>?,
                          output: UnsafeMutablePointer<Float>) -> Bool {
         precondition(rows > 0 && rows <= maxRows)
-        let k = inputs, n = outputs, ldn = nibbleStride
+        if let floatWeights { weights.pack(from: floatWeights) }
+        precondition(weights.isCurrent, "the first layer's nibbles are not its current weights")
+        let k = inputs, n = outputs, ldn = weights.stride
         let x = SendablePointer(UnsafeMutablePointer(mutating: input))
-        let w = SendablePointer(UnsafeMutablePointer(mutating: weights))
-        let p = SendablePointer(pixels), nib = SendablePointer(nibbles), ws = SendablePointer(weightSums)
-        let bands = columnBands
-        ForkJoin.run(iterations: bands.count) { b in
-            let band = bands[b]
-            bnn_pack_weight_nibbles_f32(k, n, band.lowerBound, band.upperBound, w.pointer, n, nib.pointer, ldn,
-                                        ws.pointer)
-        }
+        let p = SendablePointer(pixels), nib = SendablePointer(weights.nibbles), ws = SendablePointer(weights.weightSums)
         let s = SendablePointer(sums), out = SendablePointer(output), exact = SendablePointer(pixelValued)
         let parts = min(threads, rows), cVariant = variant.cValue
         scaling.withUnsafeBufferPointer { table in

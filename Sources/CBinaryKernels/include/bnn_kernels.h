@@ -64,6 +64,14 @@ void bnn_pack_weight_nibbles(size_t n, size_t k_bits, const uint64_t *b, size_t 
 void bnn_pack_weight_nibbles_f32(size_t k, size_t n, size_t j0, size_t j1, const float *w, size_t ldw,
                                  uint8_t *out, size_t ldn, int32_t *weight_sums);
 
+/// One row of that layout from the group's own 1 <= rows <= 4 weight rows (w, ldw apart;
+/// all n columns): row[j] has bit t set when w[t*ldw + j] >= 0, bytes n..ldn-1 are zeroed,
+/// and weight_sums[j] (when not NULL) is *increased* by the group's sum of ±1 in column j,
+/// so a caller that packs a matrix group by group (the optimizer, right after it writes
+/// each group's weights) zeroes the sums once and gets the column sums at the end.
+void bnn_pack_weight_nibble_group_f32(size_t rows, size_t n, const float *w, size_t ldw, uint8_t *row, size_t ldn,
+                                      int32_t *weight_sums);
+
 /// The pixel bytes behind `count` inputs scaled by a 256-entry table (x = table[p]):
 /// out[i] = the p with table[p] == x[i] exactly, found as round((x - table[0]) /
 /// (table[255] - table[0]) * 255) and checked. Returns 1 when every input was such a

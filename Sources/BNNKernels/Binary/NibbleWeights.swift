@@ -1,0 +1,100 @@
+import CBinaryKernels
+import BNNSupport
+
+/// The signs of a first layer's ±1 weights W_b (inputs x outputs) in the nibble layout
+/// the pixel product reads (`bnn_pixel_gemm`: one byte per neuron per group of four
+/// inputs), with each neuron's sum of ±1, and whether they are the layer's current W_b.
+///
+/// It exists so the layout is made once per change of the weights rather than once per
+/// product: `pack(from:threads:)` packs float W_b (what the pixel product did on every call),
+/// and `write(threads:step:)` lets the optimizer pack each group of four weight rows right
+/// after it updated them, while they are in cache, so the float W_b of that layer need not
+/// be written or read back at all (docs/kernels.md). `isCurrent` is the one rule that keeps
+/// both forms honest: whoever writes float W_b clears it, whoever packs sets it.
+public final class NibbleWeights {
+    public let inputs: Int
+    public let outputs: Int
+    /// Bytes per nibble row: `outputs` rounded up to 32 (the lookup's 32 neurons per vector).
+    public let stride: Int
+    /// ceil(inputs / 4) rows of `stride` bytes.
+    public let nibbles: UnsafeMutablePointer<UInt8>
+    /// Σ W_b of every neuron (the count of +1 minus the count of -1).
+    public let weightSums: UnsafeMutablePointer<Int32>
+    /// Whether `nibbles` and `weightSums` hold the layer's current W_b.
+    public var isCurrent = false
+    /// Neuron bands for `pack` (multiples of 32 bytes per nibble row).
+    private let columnBands: [Range<Int>]
+    /// Bands of groups for `write`, one per part, and each part's signs of four weight
+    /// rows and partial sums.
+    private let groupBands: [Range<Int>]
+    private let partSigns: UnsafeMutablePointer<Float>
+    private let partSums: UnsafeMutablePointer<Int32>
+
+    public init(inputs: Int, outputs: Int, threads: Int) {
+        precondition(inputs > 0 && outputs > 0 && threads > 0)
+        self.inputs = inputs
+        self.outputs = outputs
+        stride = (outputs + 31) / 32 * 32
+        nibbles = .allocate(capacity: stride * ((inputs + 3) / 4))
+        weightSums = .allocate(capacity: outputs)
+        columnBands = WorkPartition.bands(count: outputs, parts: threads, alignment: 32)
+        // The optimizer's rule for splitting an elementwise loop (`ParallelLoop`), by groups.
+        let parts = threads > 1 && inputs * outputs >= ParallelLoop.minimumParallelCount ? threads : 1
+        groupBands = WorkPartition.bands(count: (inputs + 3) / 4, parts: parts, alignment: 1)
+        partSigns = .allocate(capacity: groupBands.count * 4 * outputs)
+        partSums = .allocate(capacity: groupBands.count * outputs)
+    }
+
+    deinit {
+        nibbles.deallocate(); weightSums.deallocate(); partSigns.deallocate(); partSums.deallocate()
+    }
+
+    /// ceil(inputs / 4): the rows of the layout.
+    public var groupCount: Int { (inputs + 3) / 4 }
+
+    /// Packs float W_b (inputs x outputs, row-major; only signs are read, w >= 0 is +1)
+    /// by bands of neurons over `ForkJoin`, and marks the result current.
+    public func pack(from weights: UnsafePointer<Float>) {
+        let k = inputs, n = outputs, ldn = stride
+        let w = SendablePointer(readOnly: weights), nib = SendablePointer(nibbles), ws = SendablePointer(weightSums)
+        let bands = columnBands
+        ForkJoin.run(iterations: bands.count) { b in
+            bnn_pack_weight_nibbles_f32(k, n, bands[b].lowerBound, bands[b].upperBound, w.pointer, n, nib.pointer, ldn,
+                                        ws.pointer)
+        }
+        isCurrent = true
+    }
+
+    /// Runs an elementwise update of the latent weights group by group and packs each
+    /// group's new signs while they are in cache. `step(start, count, signs)` must update
+    /// the weights [start, start + count) (row-major, so a group's rows are contiguous) and
+    /// write sign(w) as ±1 floats to signs[0 ..< count]. Parts run on `ForkJoin` in fixed
+    /// bands of groups, so the result does not depend on scheduling. Marks the result current.
+    public func write(_ step: (_ start: Int, _ count: Int, _ signs: UnsafeMutablePointer<Float>) -> Void) {
+        let k = inputs, n = outputs, ldn = stride, bands = groupBands
+        let nib = SendablePointer(nibbles), signs = SendablePointer(partSigns), sums = SendablePointer(partSums)
+        withoutActuallyEscaping(step) { step in
+            let box = GroupStep(step: step)
+            ForkJoin.run(iterations: bands.count) { part in
+                let mySigns = signs.pointer + part * 4 * n, mySums = sums.pointer + part * n
+                mySums.initialize(repeating: 0, count: n)
+                for g in bands[part] {
+                    let rows = min(4, k - 4 * g)
+                    box.step(4 * g * n, rows * n, mySigns)
+                    bnn_pack_weight_nibble_group_f32(rows, n, mySigns, n, nib.pointer + g * ldn, ldn, mySums)
+                }
+            }
+        }
+        weightSums.update(from: partSums, count: n)
+        for part in 1..<max(bands.count, 1) {
+            let partial = partSums + part * n
+            for j in 0..<n { weightSums[j] += partial[j] }
+        }
+        isCurrent = true
+    }
+
+    /// The update, carried into the parts under `write`'s rule that they touch disjoint groups.
+    private struct GroupStep: @unchecked Sendable {
+        let step: (Int, Int, UnsafeMutablePointer<Float>) -> Void
+    }
+}
