@@ -65,7 +65,7 @@ void bnn_pack_rows_f32(size_t m, size_t k, const float *x, size_t ldx, uint64_t 
 // strip of 16 columns of all k rows instead (4096 rows 16 KB apart for the paper's 4096 x
 // 4096 layers), each output line written a word at a time over the whole pass, took 13-20
 // ms for 4096 x 4096 on one Zen 4 core.
-void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw, uint64_t *out, size_t ldo) {
+void bnn_pack_column_words_f32(size_t k, size_t n, const float *w, size_t ldw, uint64_t *out, size_t ldo) {
     const size_t kw = (k + 63) / 64;
     uint8_t bytes[BNN_PACK_STRIP / 8 * BNN_PACK_WORDS * 64];  // [byte-column][row of the block]
     for (size_t word0 = 0; word0 < kw; word0 += BNN_PACK_WORDS) {
@@ -138,6 +138,11 @@ void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw, uint64
             }
         }
     }
+}
+
+void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw, uint64_t *out, size_t ldo) {
+    bnn_pack_column_words_f32(k, n, w, ldw, out, ldo);
+    const size_t kw = (k + 63) / 64;
     for (size_t jj = 0; jj < n; jj++) bnn_zero_tail(out + jj * ldo, kw, ldo);
 }
 

@@ -31,7 +31,7 @@ struct BinaryDenseProductTests {
                 x.withUnsafeBufferPointer { xp in
                     w.withUnsafeBufferPointer { wp in
                         out.withUnsafeMutableBufferPointer { op in
-                            product.multiply(input: xp.baseAddress!, rows: rows, weights: wp.baseAddress!,
+                            product.multiply(input: xp.baseAddress!, rows: rows, floatWeights: wp.baseAddress!,
                                              output: op.baseAddress!)
                         }
                     }
@@ -54,7 +54,7 @@ struct BinaryDenseProductTests {
             x.withUnsafeBufferPointer { xp in
                 w.withUnsafeBufferPointer { wp in
                     out.withUnsafeMutableBufferPointer { op in
-                        product.multiply(input: xp.baseAddress!, rows: rows, weights: wp.baseAddress!, output: op.baseAddress!)
+                        product.multiply(input: xp.baseAddress!, rows: rows, floatWeights: wp.baseAddress!, output: op.baseAddress!)
                     }
                 }
             }

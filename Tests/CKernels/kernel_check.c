@@ -484,7 +484,21 @@ static void check_pack_columns(size_t k, size_t n) {
                          (unsigned long long)out[j * ldo + w], (unsigned long long)want);
         }
     finish("bnn_pack_columns_f32 k=%zu n=%zu", k, n);
-    free(wt); free(out);
+    // Group by group of 64 rows, last first, in place: the same words, and the pad words untouched.
+    uint64_t *grouped = xalloc(n * ldo, sizeof *grouped);
+    for (size_t t = 0; t < n * ldo; t++) grouped[t] = SENTINEL64;
+    const size_t kw = words_for(k);
+    for (size_t g = kw; g-- > 0;)
+        bnn_pack_column_words_f32(k - 64 * g < 64 ? k - 64 * g : 64, n, wt + 64 * g * ldw, ldw, grouped + g, ldo);
+    for (size_t j = 0; j < n && !has_error; j++)
+        for (size_t w = 0; w < ldo && !has_error; w++) {
+            const uint64_t want = w < kw ? out[j * ldo + w] : SENTINEL64;
+            if (grouped[j * ldo + w] != want)
+                mismatch("column %zu word %zu = %016llx, want %016llx", j, w,
+                         (unsigned long long)grouped[j * ldo + w], (unsigned long long)want);
+        }
+    finish("bnn_pack_column_words_f32 k=%zu n=%zu", k, n);
+    free(wt); free(out); free(grouped);
 }
 
 /// The nibbles straight from float weights, in two column bands, equal bnn_pack_weight_nibbles of

@@ -59,7 +59,8 @@ final class DenseLayer: WeightLayer {
             }
         }
         if let xnorForward {
-            xnorForward.multiply(input: input, rows: rows, weights: latent.effective, output: output.pointer)
+            let floatWeights = xnorForward.weights.isCurrent ? nil : latent.effective
+            xnorForward.multiply(input: input, rows: rows, floatWeights: floatWeights, output: output.pointer)
             return
         }
         SplitGEMM.gemm(m: rows, n: outputs, k: inputs, a: input, lda: inputs,

@@ -1,3 +1,4 @@
+import BNNKernels
 import BNNSupport
 import CTrainingKernels
 
@@ -52,6 +53,18 @@ final class LatentWeights {
             writeSigns(into: wb)
         }
         parameter.binaryOutputWritten()
+    }
+
+    /// Makes `packed` the form of W_b the layer's forward product reads (nil: none). When
+    /// `writtenByOptimizer`, the optimizer packs it as it updates W (`PackedSigns`), skipping
+    /// float W_b when `replacingFloat`; either way it is current until float W_b is written.
+    func linkPackedSigns(_ packed: (any PackedSigns)?, writtenByOptimizer: Bool, replacingFloat: Bool) {
+        if !parameter.binaryOutputIsCurrent, let wb = binaryWeights?.pointer { writeSigns(into: wb) }
+        parameter.binaryOutputIsCurrent = true
+        parameter.packedSigns = packed
+        parameter.optimizerWritesPackedSigns = packed != nil && writtenByOptimizer && binary
+        parameter.packedSignsReplaceFloat = replacingFloat
+        packed?.isCurrent = false
     }
 
     private func writeSigns(into wb: UnsafeMutablePointer<Float>) {

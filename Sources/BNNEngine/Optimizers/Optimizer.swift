@@ -4,8 +4,8 @@ import CTrainingKernels
 /// Applies one update step to every parameter of a network, then clips the
 /// latent weights of binary layers to [-1, 1] (the paper's
 /// W ← Clip(Update(W, γη, g), -1, 1)) and, in the same pass, writes the new
-/// binary weights W_b = sign(W) for the next batch (for a binary network's first layer,
-/// straight into the pixel product's nibble layout, see `NibbleWeights`).
+/// binary weights W_b = sign(W) for the next batch, and into the packed form its forward
+/// product reads (`PackedSigns`: the first layer's nibbles, an XNOR layer's column words).
 ///
 /// Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected step size) is the paper's
 /// choice; SGD with momentum 0.9 is an option. The fused loops are C
@@ -60,12 +60,14 @@ struct Optimizer {
 
     /// Runs `step(start, count, signs)` over every element of `p` (it updates [start, start +
     /// count) and writes their signs to `signs` when that is not nil), in fixed chunks over
-    /// `threads` threads, with the signs going to W_b: to the float `binaryOutput`, or, when
-    /// the parameter asks for it, straight into the pixel product's nibbles group by group.
+    /// `threads` threads, with the signs going to W_b: to the float `binaryOutput`, and, when
+    /// the parameter asks for it, into its forward product's packed form group by group
+    /// (`PackedSigns`), for the first layer instead of the float W_b.
     private func update(_ p: Parameter, _ step: (Int, Int, UnsafeMutablePointer<Float>?) -> Void) {
-        if p.optimizerWritesNibbles, let nibbles = p.nibbleOutput {
-            nibbles.write { start, count, signs in step(start, count, signs) }
-            p.binaryOutputIsCurrent = false
+        if p.optimizerWritesPackedSigns, let packed = p.packedSigns, let wb = p.binaryOutput?.pointer {
+            let float = p.packedSignsReplaceFloat ? nil : wb
+            packed.write(floatSigns: float) { start, count, signs in step(start, count, signs) }
+            p.binaryOutputIsCurrent = float != nil
             return
         }
         let wb = p.binaryOutput?.pointer

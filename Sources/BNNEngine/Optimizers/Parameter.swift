@@ -18,13 +18,17 @@ final class Parameter {
     let clipsToUnitInterval: Bool
     /// Where the optimizer writes sign(value) after each update (the layer's W_b), if anywhere.
     var binaryOutput: FloatBuffer?
-    /// W_b in the pixel product's layout (a binary network's first dense layer), which must
-    /// be marked stale whenever `binaryOutput` is written (see `binaryOutputWritten`).
-    var nibbleOutput: NibbleWeights?
-    /// Whether the optimizer packs sign(value) into `nibbleOutput` instead of writing
-    /// `binaryOutput` (deterministic weights: nothing else reads that float W_b every batch).
-    var optimizerWritesNibbles = false
-    /// False after an update that wrote only `nibbleOutput`: `binaryOutput` then holds an
+    /// W_b in the layout the layer's forward product reads (`NibbleWeights` for a binary
+    /// network's first dense layer, `ColumnSignWords` for an XNOR layer), which is marked
+    /// stale whenever `binaryOutput` is written another way (see `binaryOutputWritten`).
+    var packedSigns: (any PackedSigns)?
+    /// Whether the optimizer packs sign(value) into `packedSigns` as it updates the weights
+    /// (deterministic weights; stochastic ones are drawn as floats before every batch).
+    var optimizerWritesPackedSigns = false
+    /// Whether the optimizer then skips the float `binaryOutput` (the first layer: nothing
+    /// reads its float W_b every batch); an XNOR layer's backward product still reads it.
+    var packedSignsReplaceFloat = false
+    /// False after an update that wrote only `packedSigns`: `binaryOutput` then holds an
     /// older W_b, which `LatentWeights` rewrites from `value` before anyone reads it.
     var binaryOutputIsCurrent = true
 
@@ -43,6 +47,6 @@ final class Parameter {
     /// Records that `binaryOutput` now holds the current W_b (and the nibbles, if any, do not).
     func binaryOutputWritten() {
         binaryOutputIsCurrent = true
-        nibbleOutput?.isCurrent = false
+        packedSigns?.isCurrent = false
     }
 }

@@ -48,9 +48,14 @@ extension Network {
                                     kernel: kernel, usesXnor: true)
     }
 
+    /// One forward product, packing included: an XNOR layer packs W_b again on every run,
+    /// as it did every batch before the optimizer kept the packed weights current.
     private func runProduct(_ layer: any WeightLayer, _ input: UnsafePointer<Float>, rows: Int) {
         if let conv = layer as? ConvolutionLayer { conv.product(input, rows: rows) }
-        if let dense = layer as? DenseLayer { dense.product(input, rows: rows) }
+        if let dense = layer as? DenseLayer {
+            dense.xnorForward?.weights.isCurrent = false
+            dense.product(input, rows: rows)
+        }
     }
 
     /// Switches the layer's forward product: XNOR-popcount (true), sgemm (false) or off (nil).
@@ -62,6 +67,13 @@ extension Network {
                                                        outputs: dense.outputs, gemm: gemm)
             }
             dense.xnorForward = on == true ? dense.xnorProduct : nil
+            // The optimizer keeps the XNOR product's packed W_b current (float W_b too: the
+            // backward product reads it); other products pack nothing.
+            if let product = dense.xnorForward {
+                dense.latent.linkPackedSigns(product.weights, writtenByOptimizer: !stochasticWeights, replacingFloat: false)
+            } else if let product = dense.xnorProduct, dense.latent.parameter.packedSigns === product.weights {
+                dense.latent.linkPackedSigns(nil, writtenByOptimizer: false, replacingFloat: false)
+            }
         } else if let conv = layer as? ConvolutionLayer {
             if on == true, conv.xnorProduct == nil, let gemm {
                 conv.xnorProduct = BinaryConvolutionProduct(geometry: conv.geometry,

@@ -57,10 +57,9 @@ final class Network {
                                                      variant: (try? KernelVariant.current) ?? .best,
                                                      threads: configuration.threads)
                 first.pixelForward = pixelForward
-                // The optimizer packs sign(W) straight into the product's nibbles; stochastic
-                // weights are drawn as floats before every batch, so they keep the float path.
-                first.latent.parameter.nibbleOutput = pixelForward.weights
-                first.latent.parameter.optimizerWritesNibbles = !stochasticWeights
+                // The optimizer packs sign(W) straight into the product's nibbles, with no float W_b.
+                first.latent.linkPackedSigns(pixelForward.weights, writtenByOptimizer: !stochasticWeights,
+                                             replacingFloat: true)
             }
             first.pixelGradient = PixelWeightGradient(maxRows: maxRows, inputs: first.inputs,
                                                       threads: configuration.threads)
@@ -70,7 +69,8 @@ final class Network {
     var layerCount: Int { weightLayers.count }
     var classCount: Int { configuration.architecture.outputSize }
 
-    private var stochasticWeights: Bool {
+    /// Weights drawn as floats before every batch (their optimizer keeps writing float W_b only).
+    var stochasticWeights: Bool {
         configuration.mode == .stochastic && configuration.stochasticTarget.weights
     }
 

@@ -92,7 +92,7 @@ public struct KernelBenchmark {
         for i in 0..<(m * k) { x[i] = fast.next() & 1 == 0 ? 1 : -1 }
         for i in 0..<(k * n) { w[i] = fast.next() & 1 == 0 ? 1 : -1 }
         let product = BinaryDenseProduct(maxRows: m, inputs: k, outputs: n, gemm: gemm)
-        let xnor = timer.median { product.multiply(input: x, rows: m, weights: w, output: out) }.seconds
+        let xnor = timer.median { product.multiply(input: x, rows: m, floatWeights: w, output: out) }.seconds
         let sgemm = timer.median {
             FloatGEMM.gemm(m: m, n: n, k: k, a: x, lda: k, b: w, ldb: n, c: out, ldc: n)
         }.seconds

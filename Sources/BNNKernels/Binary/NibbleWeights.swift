@@ -6,12 +6,11 @@ import BNNSupport
 /// inputs), with each neuron's sum of ±1, and whether they are the layer's current W_b.
 ///
 /// It exists so the layout is made once per change of the weights rather than once per
-/// product: `pack(from:threads:)` packs float W_b (what the pixel product did on every call),
-/// and `write(threads:step:)` lets the optimizer pack each group of four weight rows right
-/// after it updated them, while they are in cache, so the float W_b of that layer need not
-/// be written or read back at all (docs/kernels.md). `isCurrent` is the one rule that keeps
-/// both forms honest: whoever writes float W_b clears it, whoever packs sets it.
-public final class NibbleWeights {
+/// product (`PackedSigns`): `pack(from:)` packs float W_b, and `write(floatSigns:_:)` lets the
+/// optimizer pack each group of four weight rows right after it updated them, while they are
+/// in cache, so the float W_b of that layer need not be written or read back at all
+/// (docs/kernels.md).
+public final class NibbleWeights: PackedSigns {
     public let inputs: Int
     public let outputs: Int
     /// Bytes per nibble row: `outputs` rounded up to 32 (the lookup's 32 neurons per vector).
@@ -65,23 +64,23 @@ public final class NibbleWeights {
         isCurrent = true
     }
 
-    /// Runs an elementwise update of the latent weights group by group and packs each
-    /// group's new signs while they are in cache. `step(start, count, signs)` must update
-    /// the weights [start, start + count) (row-major, so a group's rows are contiguous) and
-    /// write sign(w) as ±1 floats to signs[0 ..< count]. Parts run on `ForkJoin` in fixed
-    /// bands of groups, so the result does not depend on scheduling. Marks the result current.
-    public func write(_ step: (_ start: Int, _ count: Int, _ signs: UnsafeMutablePointer<Float>) -> Void) {
+    /// Groups of four weight rows (`PackedSigns.write`); without `floatSigns` each part's
+    /// signs go to its own scratch of four rows, in L1 when the step writes them.
+    public func write(floatSigns: UnsafeMutablePointer<Float>?,
+                      _ step: (_ start: Int, _ count: Int, _ signs: UnsafeMutablePointer<Float>) -> Void) {
         let k = inputs, n = outputs, ldn = stride, bands = groupBands
-        let nib = SendablePointer(nibbles), signs = SendablePointer(partSigns), sums = SendablePointer(partSums)
+        let nib = SendablePointer(nibbles), scratch = SendablePointer(partSigns), sums = SendablePointer(partSums)
+        let float = floatSigns.map(SendablePointer.init)
         withoutActuallyEscaping(step) { step in
             let box = GroupStep(step: step)
             ForkJoin.run(iterations: bands.count) { part in
-                let mySigns = signs.pointer + part * 4 * n, mySums = sums.pointer + part * n
+                let mySums = sums.pointer + part * n
                 mySums.initialize(repeating: 0, count: n)
                 for g in bands[part] {
                     let rows = min(4, k - 4 * g)
-                    box.step(4 * g * n, rows * n, mySigns)
-                    bnn_pack_weight_nibble_group_f32(rows, n, mySigns, n, nib.pointer + g * ldn, ldn, mySums)
+                    let signs = float.map { $0.pointer + 4 * g * n } ?? scratch.pointer + part * 4 * n
+                    box.step(4 * g * n, rows * n, signs)
+                    bnn_pack_weight_nibble_group_f32(rows, n, signs, n, nib.pointer + g * ldn, ldn, mySums)
                 }
             }
         }
@@ -91,10 +90,5 @@ public final class NibbleWeights {
             for j in 0..<n { weightSums[j] += partial[j] }
         }
         isCurrent = true
-    }
-
-    /// The update, carried into the parts under `write`'s rule that they touch disjoint groups.
-    private struct GroupStep: @unchecked Sendable {
-        let step: (Int, Int, UnsafeMutablePointer<Float>) -> Void
     }
 }

@@ -89,6 +89,12 @@ void bnn_pack_rows_f32(size_t m, size_t k, const float *x, size_t ldx,
 void bnn_pack_columns_f32(size_t k, size_t n, const float *w, size_t ldw,
                           uint64_t *out, size_t ldo);
 
+/// The words of bnn_pack_columns_f32 for k rows only, without touching any other word: words
+/// 0 .. ceil(k/64) - 1 of each output row j (out[j*ldo + ...]), pad bits of the last zeroed.
+/// With `w` at row 64·g of a matrix and `out` at word g, it packs one group of rows in place
+/// (the optimizer, right after it writes those rows of W_b).
+void bnn_pack_column_words_f32(size_t k, size_t n, const float *w, size_t ldw, uint64_t *out, size_t ldo);
+
 /// Splits m images of k 8-bit pixels (row-major, leading dimension ldp) into
 /// their 8 bit planes, interleaved per 64-pixel block: word w of plane q of
 /// image i (bit t = bit q of pixel 64*w + t) is out[i*ldo + 8*w + q].
