@@ -52,15 +52,14 @@ final class DenseLayer: WeightLayer {
     /// output (rows x outputs) = input (rows x inputs) · W_b.
     func product(_ input: UnsafePointer<Float>, rows: Int) {
         if let pixelForward {
-            // The nibbles are current unless float W_b changed since they were packed.
-            let floatWeights = pixelForward.weights.isCurrent ? nil : latent.effective
-            if pixelForward.multiply(input: input, rows: rows, floatWeights: floatWeights, output: output.pointer) {
+            if pixelForward.multiply(input: input, rows: rows, floatWeights: latent.floatSigns(unless: pixelForward.weights),
+                                     output: output.pointer) {
                 return
             }
         }
         if let xnorForward {
-            let floatWeights = xnorForward.weights.isCurrent ? nil : latent.effective
-            xnorForward.multiply(input: input, rows: rows, floatWeights: floatWeights, output: output.pointer)
+            xnorForward.multiply(input: input, rows: rows, floatWeights: latent.floatSigns(unless: xnorForward.weights),
+                                 output: output.pointer)
             return
         }
         SplitGEMM.gemm(m: rows, n: outputs, k: inputs, a: input, lda: inputs,

@@ -55,6 +55,11 @@ final class LatentWeights {
         parameter.binaryOutputWritten()
     }
 
+    /// Float W_b for a product to pack, or nil when its packed form `packed` is already current.
+    func floatSigns(unless packed: any PackedSigns) -> UnsafePointer<Float>? {
+        packed.isCurrent ? nil : effective
+    }
+
     /// Makes `packed` the form of W_b the layer's forward product reads (nil: none). When
     /// `writtenByOptimizer`, the optimizer packs it as it updates W (`PackedSigns`), skipping
     /// float W_b when `replacingFloat`; either way it is current until float W_b is written.

@@ -19,7 +19,6 @@ public final class BinaryDenseProduct {
     public let gemm: BinaryGEMM
     /// W_b packed by columns.
     public let weights: ColumnSignWords
-    private let wordsPerRow: Int
     private let packedInput: AlignedWords
     private let sums: UnsafeMutablePointer<Int32>
 
@@ -31,9 +30,8 @@ public final class BinaryDenseProduct {
         self.inputs = inputs
         self.outputs = outputs
         self.gemm = gemm
-        wordsPerRow = BitPackedMatrix.wordsPerRow(forColumns: inputs)
-        packedInput = AlignedWords(count: maxRows * wordsPerRow)
         weights = ColumnSignWords(inputs: inputs, outputs: outputs, threads: gemm.threadCount)
+        packedInput = AlignedWords(count: maxRows * weights.wordsPerRow)
         sums = .allocate(capacity: maxRows * outputs)
     }
 
@@ -47,7 +45,7 @@ public final class BinaryDenseProduct {
         precondition(rows > 0 && rows <= maxRows)
         if let floatWeights { weights.pack(from: floatWeights) }
         precondition(weights.isCurrent, "the layer's packed weights are not its current weights")
-        let ld = wordsPerRow, k = inputs, n = outputs
+        let ld = weights.wordsPerRow, k = inputs, n = outputs
         bnn_pack_rows_f32(rows, k, input, k, packedInput.pointer, ld)
         gemm.multiply(m: rows, n: n, kBits: k, a: packedInput.pointer, lda: ld,
                       b: weights.words, ldb: ld, c: sums, ldc: n)

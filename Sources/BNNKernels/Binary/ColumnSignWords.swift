@@ -34,8 +34,8 @@ public final class ColumnSignWords: PackedSigns {
         storage = AlignedWords(count: outputs * wordsPerRow)
         words = storage.pointer
         columnBands = WorkPartition.bands(count: outputs, parts: threads, alignment: 64)
-        // The optimizer's rule for splitting an elementwise loop (`ParallelLoop`), by groups.
-        let parts = threads > 1 && inputs * outputs >= ParallelLoop.minimumParallelCount ? threads : 1
+        // Split as the optimizer splits an elementwise loop, by groups.
+        let parts = ParallelLoop.chunkCount(work: inputs * outputs, threads: threads)
         groupBands = WorkPartition.bands(count: (inputs + 63) / 64, parts: parts, alignment: 8)
     }
 

@@ -34,12 +34,13 @@ public final class NibbleWeights: PackedSigns {
         self.inputs = inputs
         self.outputs = outputs
         stride = (outputs + 31) / 32 * 32
-        nibbles = .allocate(capacity: stride * ((inputs + 3) / 4))
+        let groups = (inputs + 3) / 4
+        nibbles = .allocate(capacity: stride * groups)
         weightSums = .allocate(capacity: outputs)
         columnBands = WorkPartition.bands(count: outputs, parts: threads, alignment: 32)
-        // The optimizer's rule for splitting an elementwise loop (`ParallelLoop`), by groups.
-        let parts = threads > 1 && inputs * outputs >= ParallelLoop.minimumParallelCount ? threads : 1
-        groupBands = WorkPartition.bands(count: (inputs + 3) / 4, parts: parts, alignment: 1)
+        // Split as the optimizer splits an elementwise loop, by groups.
+        let parts = ParallelLoop.chunkCount(work: inputs * outputs, threads: threads)
+        groupBands = WorkPartition.bands(count: groups, parts: parts, alignment: 1)
         partSigns = .allocate(capacity: groupBands.count * 4 * outputs)
         partSums = .allocate(capacity: groupBands.count * outputs)
     }
@@ -85,7 +86,7 @@ public final class NibbleWeights: PackedSigns {
             }
         }
         weightSums.update(from: partSums, count: n)
-        for part in 1..<max(bands.count, 1) {
+        for part in 1..<bands.count {
             let partial = partSums + part * n
             for j in 0..<n { weightSums[j] += partial[j] }
         }

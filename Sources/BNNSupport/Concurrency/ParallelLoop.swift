@@ -19,7 +19,7 @@ public enum ParallelLoop {
     /// `forEachChunk` for loops whose cost is not their count (e.g. the features of a batch:
     /// `work` elements in all), in chunks that are multiples of `alignment` but the last.
     public static func forEachChunk(count: Int, threads: Int, work: Int, alignment: Int, _ body: (Int, Int) -> Void) {
-        let chunks = (threads > 1 && work >= minimumParallelCount && count > alignment) ? threads : 1
+        let chunks = count > alignment ? chunkCount(work: work, threads: threads) : 1
         if chunks == 1 { body(0, count); return }
         let ranges = WorkPartition.bands(count: count, parts: chunks, alignment: alignment)
         withoutActuallyEscaping(body) { body in
@@ -28,6 +28,13 @@ public enum ParallelLoop {
                 box.body(ranges[c].lowerBound, ranges[c].upperBound)
             }
         }
+    }
+
+    /// How many chunks a loop of `work` elements runs in: `threads`, or 1 for a small loop.
+    /// (Loops that split their own work by this rule, such as the optimizer's packing of
+    /// weights group by group, call it too.)
+    public static func chunkCount(work: Int, threads: Int) -> Int {
+        threads > 1 && work >= minimumParallelCount ? threads : 1
     }
 
     /// The body, carried into `concurrentPerform` under the disjoint-chunks invariant above.
