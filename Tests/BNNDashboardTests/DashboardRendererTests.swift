@@ -122,16 +122,18 @@ struct DashboardRendererTests {
         #expect(!render().text().split(separator: "\n")[0].contains("glorot-lr"))
     }
 
-    /// The weight panel names the product the selected layer's forward pass runs.
+    /// The weight panel names the product the selected layer's training forward pass ran, as
+    /// the engine reported it, and "-" for a recorded run whose log does not say.
     @Test func weightPanelShowsTheForwardProduct() {
         var snapshots = runs
-        snapshots[0].forwardProducts = [ForwardProductChoice(layer: 1, rows: 100, outputs: 10, inputs: 1024,
-                                                             kernel: .portable, sgemmSeconds: 2e-4,
-                                                             xnorSeconds: 1e-4, usesXnor: true)]
+        snapshots[0].layers[1].forwardProduct = ForwardProductKind.xnor.rawValue
         let first = render(DashboardState(selectedLayer: 0), snapshots: snapshots).text()
-        #expect(first.contains("forward    sgemm"))
+        #expect(first.contains("forward   pixels"))
         let second = render(DashboardState(selectedLayer: 1), snapshots: snapshots).text()
         #expect(second.contains("forward     xnor"))
+        snapshots[0].layers[1].forwardProduct = nil
+        let recorded = render(DashboardState(selectedLayer: 1), snapshots: snapshots).text()
+        #expect(recorded.contains("forward        -"))
     }
 
     @Test func transientMessageDisappears() {

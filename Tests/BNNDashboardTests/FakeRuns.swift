@@ -46,10 +46,13 @@ enum FakeRuns {
         }
         let last = history.last
         let layers = (0..<2).map { i in
-            LayerStatistics(inputs: architecture.layerShape(i).inputs, outputs: architecture.layerShape(i).outputs,
-                            histogram: last?.weightHistogram[i] ?? histogram(spread: 0.5, edge: 0),
-                            clipFraction: last?.clipFraction[i] ?? 0, flipRatio: last?.flipRatio[i] ?? 0,
-                            steCancelFraction: last?.steCancelFraction[i] ?? 0)
+            var l = LayerStatistics(inputs: architecture.layerShape(i).inputs, outputs: architecture.layerShape(i).outputs,
+                                    histogram: last?.weightHistogram[i] ?? histogram(spread: 0.5, edge: 0),
+                                    clipFraction: last?.clipFraction[i] ?? 0, flipRatio: last?.flipRatio[i] ?? 0,
+                                    steCancelFraction: last?.steCancelFraction[i] ?? 0)
+            // As the engine reports them: a binary run's first layer multiplies pixels.
+            l.forwardProduct = (mode.isBinary && i == 0 ? ForwardProductKind.pixels : .sgemm).rawValue
+            return l
         }
         let trained = history.reduce(0) { $0 + $1.epochSeconds } + Double(progress) / 600 * speed
         return RunSnapshot(name: name, mode: mode, architecture: architecture, state: state, epoch: epochs,

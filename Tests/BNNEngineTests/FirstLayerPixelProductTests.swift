@@ -18,6 +18,7 @@ struct FirstLayerPixelProductTests {
                 let pixels: [UInt8] = (0..<80).map { UInt8(($0 * 37 + 11) % 256) }
                 let x = pixels.map(PixelScaling.value)
                 let out = x.withUnsafeBufferPointer { first.forward($0.baseAddress!, rows: 4, training: false, generator: &g) }
+                #expect(first.trainingProduct == .sgemm, "an evaluation pass does not count as training's product")
                 let w = first.latent.effective
                 for i in 0..<4 {
                     for j in 0..<7 {
@@ -26,6 +27,15 @@ struct FirstLayerPixelProductTests {
                         #expect(out[i * 7 + j] == PixelScaling.preactivation(pixelProduct: Float(p), weightSum: sum))
                     }
                 }
+                // The layer reports the product its last training batch ran: pixels, or sgemm
+                // for a batch that is not pixel values.
+                _ = x.withUnsafeBufferPointer { first.forward($0.baseAddress!, rows: 4, training: true, generator: &g) }
+                #expect(first.trainingProduct == .pixels)
+                #expect(first.statistics(steCancelFraction: 0).forwardProduct == "pixels")
+                var off = x
+                off[3] = 0.3
+                _ = off.withUnsafeBufferPointer { first.forward($0.baseAddress!, rows: 4, training: true, generator: &g) }
+                #expect(first.trainingProduct == .sgemm)
             }
         }
     }

@@ -23,6 +23,10 @@ import BNNData
         #expect(blas.forwardProducts.isEmpty)
         #expect(xnor.forwardProducts.map(\.layer) == [1, 2])
         #expect(xnor.forwardProducts.allSatisfy { $0.usesXnor })
+        // The layers report what their training forward pass ran (the synthetic images are not
+        // pixel values, so the first layer takes sgemm; FirstLayerPixelProductTests has pixels).
+        #expect(xnor.layers.map(\.forwardProduct) == ["sgemm", "xnor", "xnor"])
+        #expect(blas.layers.map(\.forwardProduct) == ["sgemm", "sgemm", "sgemm"])
         #expect(blas.history.count == 2)
         #expect(xnor.history.map(\.trainLoss) == blas.history.map(\.trainLoss))
         #expect(xnor.history.map(\.valError) == blas.history.map(\.valError))
@@ -44,7 +48,11 @@ import BNNData
     /// Float runs multiply real activations, and dropout makes binary activations {0, ±1/(1-p)}:
     /// neither may take the ±1 product.
     @Test func ineligibleRunsStayOnSgemm() throws {
-        #expect(try train(.float, policy: .xnor).forwardProducts.isEmpty)
-        #expect(try train(.deterministic, policy: .xnor, hiddenDropout: 0.2).forwardProducts.isEmpty)
+        let float = try train(.float, policy: .xnor)
+        #expect(float.forwardProducts.isEmpty)
+        #expect(float.layers.map(\.forwardProduct) == ["sgemm", "sgemm", "sgemm"])
+        let dropout = try train(.deterministic, policy: .xnor, hiddenDropout: 0.2)
+        #expect(dropout.forwardProducts.isEmpty)
+        #expect(dropout.layers.map(\.forwardProduct) == ["sgemm", "sgemm", "sgemm"])
     }
 }

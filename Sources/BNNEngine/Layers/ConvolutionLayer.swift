@@ -189,6 +189,7 @@ final class ConvolutionLayer: WeightLayer {
         var s = latent.statistics(inputs: geometry.inputChannels, outputs: geometry.outputChannels,
                                   steCancelFraction: steCancelFraction)
         s.kernelSize = geometry.kernelSize
+        s.forwardProduct = (xnorForward == nil ? ForwardProductKind.direct : .xnor).rawValue
         if latent.binary {
             s.uniqueFilters = UniqueFilters.count(weights: latent.parameter.value.pointer,
                                                   outputChannels: geometry.outputChannels,

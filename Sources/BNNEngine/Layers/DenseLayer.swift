@@ -23,6 +23,8 @@ final class DenseLayer: WeightLayer {
     /// weight gradient then skips black pixels (`PixelWeightGradient`); sgemm when a batch
     /// is not pixels.
     var pixelGradient: PixelWeightGradient?
+    /// The product the last training batch's forward pass ran.
+    private(set) var trainingProduct = ForwardProductKind.sgemm
     private let output: FloatBuffer
     private let inputGradient: FloatBuffer?
 
@@ -45,25 +47,28 @@ final class DenseLayer: WeightLayer {
 
     func forward(_ input: UnsafePointer<Float>, rows: Int, training: Bool,
                  generator: inout SeededGenerator) -> UnsafePointer<Float> {
-        product(input, rows: rows)
+        let ran = product(input, rows: rows)
+        if training { trainingProduct = ran }
         return UnsafePointer(output.pointer)
     }
 
-    /// output (rows x outputs) = input (rows x inputs) · W_b.
-    func product(_ input: UnsafePointer<Float>, rows: Int) {
+    /// output (rows x outputs) = input (rows x inputs) · W_b. Returns the product that ran.
+    @discardableResult
+    func product(_ input: UnsafePointer<Float>, rows: Int) -> ForwardProductKind {
         if let pixelForward {
             if pixelForward.multiply(input: input, rows: rows, floatWeights: latent.floatSigns(unless: pixelForward.weights),
                                      output: output.pointer) {
-                return
+                return .pixels
             }
         }
         if let xnorForward {
             xnorForward.multiply(input: input, rows: rows, floatWeights: latent.floatSigns(unless: xnorForward.weights),
                                  output: output.pointer)
-            return
+            return .xnor
         }
         SplitGEMM.gemm(m: rows, n: outputs, k: inputs, a: input, lda: inputs,
                        b: latent.effective, ldb: outputs, c: output.pointer, ldc: outputs, threads: threads)
+        return .sgemm
     }
 
     /// ∂C/∂W = inputᵀ · ∂C/∂s (the gradient w.r.t. W_b, applied to the latent W);
@@ -94,6 +99,8 @@ final class DenseLayer: WeightLayer {
     }
 
     func statistics(steCancelFraction: Double) -> LayerStatistics {
-        latent.statistics(inputs: inputs, outputs: outputs, steCancelFraction: steCancelFraction)
+        var s = latent.statistics(inputs: inputs, outputs: outputs, steCancelFraction: steCancelFraction)
+        s.forwardProduct = trainingProduct.rawValue
+        return s
     }
 }

@@ -33,6 +33,21 @@ public enum ForwardProductPolicy: String, Sendable, CaseIterable {
     }
 }
 
+/// The product a weight layer's training forward pass ran in its last batch, as panels and
+/// logs name it. It exists because which product runs depends on more than the tuning
+/// (`ForwardProductChoice`): a binary network's first dense layer runs the exact pixel
+/// product only while its input is pixel values (input dropout makes it sgemm).
+public enum ForwardProductKind: String, Sendable, CaseIterable {
+    /// The exact integer product of 8-bit pixels and ±1 weights (`PixelDenseProduct`).
+    case pixels
+    /// XNOR-popcount on packed ±1 inputs and weights.
+    case xnor
+    /// OpenBLAS sgemm.
+    case sgemm
+    /// The direct float 3×3 convolution (`bnn_conv3x3_f32`).
+    case direct
+}
+
 /// The forward product one binary layer uses in training, and the timings that chose it.
 public struct ForwardProductChoice: Sendable, Equatable, Codable {
     /// Layer index (0 is the first dense layer).

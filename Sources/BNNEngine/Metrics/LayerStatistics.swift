@@ -25,6 +25,11 @@ public struct LayerStatistics: Sendable, Equatable, Codable {
     public var flipRatio: Double
     /// Fraction of pre-activations in the last completed epoch where the STE cancelled the gradient.
     public var steCancelFraction: Double
+    /// The product the layer's training forward pass ran in the last batch, a
+    /// `ForwardProductKind` raw value ("pixels", "xnor", "sgemm", "direct"); nil for a
+    /// recorded run, whose log does not say. A string, so that a client reading a newer
+    /// server's snapshot shows a name it does not know instead of failing to decode.
+    public var forwardProduct: String?
 
     public init(inputs: Int, outputs: Int, histogram: [Int], clipFraction: Double,
                 flipRatio: Double, steCancelFraction: Double) {

@@ -84,12 +84,12 @@ public struct WeightPanel: Sendable {
         return "\(unique)/\(most)"
     }
 
-    /// The product the layer's training forward pass runs: XNOR-popcount where the run chose it
-    /// (binary hidden layers where it timed faster), else sgemm for a dense layer and the
-    /// direct float convolution for a convolution.
+    /// The product the layer's training forward pass ran (see `ForwardProductKind`): the
+    /// exact pixel product, XNOR-popcount, sgemm or the direct convolution; "-" for a
+    /// recorded run, whose log does not say.
     private var forwardProduct: String {
-        if snapshot.forwardProducts.contains(where: { $0.layer == layer && $0.usesXnor }) { return "xnor" }
-        return snapshot.layers.indices.contains(layer) && snapshot.layers[layer].kernelSize != nil ? "direct" : "sgemm"
+        guard snapshot.layers.indices.contains(layer) else { return "-" }
+        return snapshot.layers[layer].forwardProduct ?? "-"
     }
 
     /// The stats packed into lines of at most `width` columns, for the narrow arrangement.
