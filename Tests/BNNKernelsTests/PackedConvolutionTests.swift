@@ -9,6 +9,7 @@ import BNNSupport
 struct PackedConvolutionTests {
     static let binaryShapes: [(h: Int, w: Int, cin: Int, cout: Int)] = [
         (5, 7, 3, 5), (3, 3, 64, 65), (1, 1, 5, 3), (2, 3, 130, 7), (6, 5, 1, 64), (4, 4, 70, 9), (1, 6, 63, 2),
+        (4, 3, 32, 66), (3, 5, 33, 4),  // the most channels the paired-tap kernel takes, and one more
     ]
 
     @Test("binary convolution sums equal plain loops, both paddings, every variant", arguments: [ConvolutionPadding.zero, .one])

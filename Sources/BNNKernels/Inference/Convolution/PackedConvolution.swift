@@ -9,10 +9,12 @@ import CBinaryKernels
 /// Engine's bgemm path does: its input is NHWC with ⌈Cin/64⌉ words per position
 /// (`PositionWordLayout`), so the patch of output position (y, x) is nine whole-word
 /// copies, 9·⌈Cin/64⌉ words ordered (ky, kx, c); the weights are packed in the same
-/// layout, Cout rows. Channel gaps (Cin not a multiple of 64) are 0 in both operands and
-/// add a known constant; outside taps are +1 words (one-padding: exact) or 0 words
-/// (zero-padding: each counts −1·w, a per-class constant). Both constants shift the
-/// thresholds, so the product runs unchanged on every variant.
+/// layout, Cout rows. Channel gaps (Cin not a multiple of 64) are 0 in both operands, so
+/// they add no popcount, and the kernel is given the true patch length 9·Cin as its k:
+/// its sums k − 2·popcount are then the true ones, and with at most 32 channels it takes
+/// the paired-tap kernel (two taps to a word), as training does. Outside taps are +1
+/// words (one-padding: exact) or 0 words (zero-padding: each counts −1·w, a per-class
+/// constant that shifts the thresholds), so the product runs unchanged on every variant.
 ///
 /// The first convolution sees the real image x = p/127.5 − 1, zero-padded: its patch
 /// is 9·Cin raw pixels (0 outside), multiplied exactly in integers (`pixelSums`), and its
@@ -58,14 +60,12 @@ struct PackedConvolution: Sendable, Equatable {
             weights = logicalWeights
             rawThresholds = folded
         case .binary(let padding):
-            let layout = PositionWordLayout(positions: 9, channels: geometry.inputChannels)
-            let gap = layout.gapBits
-            weights = layout.scatter(logicalWeights)
+            weights = PositionWordLayout(positions: 9, channels: geometry.inputChannels).scatter(logicalWeights)
             let inside = ConvolutionBorder.insideWeightSums(weights: logicalWeights, inputChannels: geometry.inputChannels)
             let set = folded[0]
             rawThresholds = (0..<ConvolutionBorder.classCount).map { cls in
-                // raw = true + gap (one-padding), raw = true + gap − Σ_outside W_b (zero-padding).
-                set.shifted { j in gap - (padding == .zero ? inside[0][j] - inside[cls][j] : 0) }
+                // raw = true (one-padding), raw = true − Σ_outside W_b (zero-padding).
+                set.shifted { j in padding == .zero ? inside[cls][j] - inside[0][j] : 0 }
             }
         }
         let w = weights
@@ -143,7 +143,7 @@ extension PackedConvolution {
         padWords.withUnsafeBufferPointer { pad in
             weights.withUnsafeWords { w in
                 let status = bnn_conv3x3_xnor(variant.cValue, g.inputHeight, g.inputWidth, wpp, activations, pad.baseAddress!,
-                                              w, weights.wordsPerRow, n, weights.columns, rows.lowerBound, rows.count, sums, n)
+                                              w, weights.wordsPerRow, n, g.patchLength, rows.lowerBound, rows.count, sums, n)
                 precondition(status == 0, "direct binary convolution failed with status \(status)")
             }
         }
@@ -178,19 +178,16 @@ extension PackedConvolution {
         }
     }
 
-    /// The true integer sums of output rows: raw sums corrected for channel gaps and
-    /// zero-padded taps (for tests and the reference; inference uses `rawThresholds`).
+    /// The true integer sums of output rows: raw sums corrected for zero-padded taps (for
+    /// tests and the reference; inference uses `rawThresholds`).
     func trueSums(raw: [Int32], rows: Int) -> [Int32] {
-        guard case .binary(let padding) = input else { return raw }
-        let n = geometry.outputChannels, gap = PositionWordLayout(positions: 9, channels: geometry.inputChannels).gapBits
-        let inside = padding == .zero ? ConvolutionBorder.insideWeightSums(weights: logicalWeights, inputChannels: geometry.inputChannels) : []
+        guard case .binary(let padding) = input, padding == .zero else { return raw }
+        let n = geometry.outputChannels
+        let inside = ConvolutionBorder.insideWeightSums(weights: logicalWeights, inputChannels: geometry.inputChannels)
         var out = raw
         ConvolutionBorder.forEachRun(rows: 0..<rows, height: geometry.outputHeight, width: geometry.outputWidth) { cls, run in
             for r in run {
-                for j in 0..<n {
-                    let outside = padding == .zero ? inside[0][j] - inside[cls][j] : 0
-                    out[r * n + j] = raw[r * n + j] - Int32(gap) + Int32(outside)
-                }
+                for j in 0..<n { out[r * n + j] = raw[r * n + j] + Int32(inside[0][j] - inside[cls][j]) }
             }
         }
         return out
