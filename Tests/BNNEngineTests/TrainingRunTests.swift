@@ -154,6 +154,33 @@ import BNNSupport
         #expect(resumed.history.map(\.testError) == full.history.map(\.testError))
     }
 
+    /// A run that finished 2 epochs and is resumed to 4 (`train --resume`) trains as the
+    /// 4-epoch run did, with a decay factor too: its checkpoint holds the rate epoch 2 used,
+    /// and the resume multiplies it by λ once before epoch 3. The checkpoint also records the
+    /// data sizes the run had.
+    @Test func finishedRunResumedToMoreEpochsReproducesTheLongerRun() throws {
+        let data = SyntheticImages.splits(train: 600, eval: 200)
+        var long = config(.deterministic, epochs: 4)
+        long.schedule = .factor(start: 0.01, lambda: 0.5)
+        let full = try train(long, data: data)
+        var short = long
+        short.epochs = 2
+        let first = try TrainingRun(name: "det", configuration: short, data: data)
+        first.start(); first.waitUntilFinished()
+        let saved = try first.checkpoint()
+        #expect(saved.dataSizes == DataSizes(train: 600, validation: 200, test: 200))
+        let resumed = saved.resumed(toEpochs: 4)
+        #expect(resumed.configuration.epochs == 4)
+        let second = try TrainingRun(name: "det", configuration: resumed.configuration, data: data, resumingFrom: resumed)
+        second.start(); second.waitUntilFinished()
+        let history = second.snapshot().history
+        #expect(history.map(\.lr) == full.history.map(\.lr))
+        #expect(history.map(\.trainLoss) == full.history.map(\.trainLoss))
+        #expect(history.map(\.testError) == full.history.map(\.testError))
+        // Saved before its last epoch, a run holds its next rate: resuming keeps it.
+        #expect(resumed.resumed(toEpochs: 6).learningRate == resumed.learningRate)
+    }
+
     @Test func corruptTruncatedAndForeignCheckpointsAreClearErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-ckpt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

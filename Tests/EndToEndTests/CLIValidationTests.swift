@@ -33,8 +33,13 @@ struct CLIValidationTests {
         Mistake(arguments: ["train", "--bn-momentum", "0"], mentions: ["--bn-momentum"]),
         Mistake(arguments: ["train", "--init", "zeros"], mentions: ["--init", "zeros"]),
         Mistake(arguments: ["train", "--lr", "0"], mentions: ["--lr"]),
-        // ArgumentParser reads "-1" as an option: "Missing value for '--lr <lr>'".
+        // Numeric options parse "-1" as a value (not as an option: "Missing value for ..."),
+        // so the error says what is wrong with it.
         Mistake(arguments: ["train", "--lr", "-1"], mentions: ["--lr"]),
+        Mistake(arguments: ["train", "--epochs", "-1"], mentions: ["--epochs", "at least 1", "-1"]),
+        Mistake(arguments: ["train", "--train-limit", "-3"], mentions: ["--train-limit", "-3"]),
+        Mistake(arguments: ["train", "--threads", "-1"], mentions: ["--threads", "-1"]),
+        Mistake(arguments: ["watch", "--quiet", "-5", "x.jsonl"], mentions: ["--quiet"]),
         Mistake(arguments: ["train", "--lr=-1"], mentions: ["--lr", "-1"]),
         Mistake(arguments: ["train", "--lr", "nan"], mentions: ["--lr", "nan"]),
         Mistake(arguments: ["train", "--lr", "inf"], mentions: ["--lr", "inf"]),
@@ -47,6 +52,14 @@ struct CLIValidationTests {
         Mistake(arguments: ["train", "--save", "/nonexistent-dir/x.ckpt"], mentions: ["/nonexistent-dir/x.ckpt"]),
         Mistake(arguments: ["train", "--resume", "/etc/hostname"], mentions: ["/etc/hostname"]),
         Mistake(arguments: ["plot", "/nonexistent.jsonl"], mentions: ["/nonexistent.jsonl"]),
+        // A directory where a file is read: one line, not a crash.
+        Mistake(arguments: ["summary", "/tmp", "--no-latency"], mentions: ["/tmp", "directory"]),
+        Mistake(arguments: ["export", "/tmp", "--format", "c", "--output", "/tmp/never-written"], mentions: ["/tmp", "directory"]),
+        Mistake(arguments: ["eval", "/tmp"], mentions: ["/tmp", "directory"]),
+        Mistake(arguments: ["train", "--resume", "/tmp"], mentions: ["/tmp", "directory"]),
+        // root may write anywhere, but not into /proc: found before any training.
+        Mistake(arguments: ["train", "--save", "/proc/x.ckpt"], mentions: ["/proc/x.ckpt"]),
+        Mistake(arguments: ["report", "--output", "/proc/rep"], mentions: ["/proc/rep"]),
     ]
 
     @Test("status 64 and one line naming the mistake", arguments: mistakes)

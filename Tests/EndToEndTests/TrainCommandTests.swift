@@ -76,6 +76,36 @@ struct TrainCommandTests {
         #expect(resumed.stdout.contains("at epoch \(bestEpoch + 1)"), "\(resumed.stdout)")
     }
 
+    /// A resumed run goes on with the checkpoint's data sizes and learning rate, not the
+    /// full data set and the last rate again: resumed to 3 epochs, a 2-epoch run with a
+    /// decay factor prints the same lines as the 3-epoch run; another --arch is refused.
+    @Test("--resume keeps the checkpoint's data sizes and schedule and refuses another --arch")
+    func resumeKeepsDataAndSchedule() async throws {
+        let directory = try TemporaryDirectory(prefix: "bnn-e2e-resume")
+        defer { directory.remove() }
+        let checkpointPath = directory.url.appendingPathComponent("c.ckpt").path
+        let binary = try BNNTUIBinary.path()
+        let run = Self.quick + ["--lr-decay", "0.5", "--threads", "1", "--no-control"]
+        let straight = try await runProcess([binary, "train"] + run + ["--epochs", "3"], timeout: .seconds(120))
+        #expect(straight.status == 0, "\(straight)")
+        let first = try await runProcess([binary, "train"] + run + ["--epochs", "2", "--save", checkpointPath],
+                                         timeout: .seconds(120))
+        #expect(first.status == 0, "\(first)")
+        let resumed = try await runProcess([binary, "train", "--resume", checkpointPath, "--epochs", "3",
+                                            "--threads", "1", "--no-control"], timeout: .seconds(120))
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(resumed.stdout.contains("train 2000 · validation 500 · test 500"), "\(resumed.stdout)")
+        // Timings aside, epoch 3 is the uninterrupted run's.
+        func withoutTimes(_ line: String?) -> String? { line?.firstMatch(of: /^epoch .* lr \S+/).map { String($0.output) } }
+        #expect(withoutTimes(Self.epochLines(resumed.stdout).last) != nil, "\(resumed.stdout)")
+        #expect(withoutTimes(Self.epochLines(resumed.stdout).last) == withoutTimes(Self.epochLines(straight.stdout).last),
+                "\(resumed.stdout)\n\(straight.stdout)")
+        let other = try await runProcess([binary, "train", "--resume", checkpointPath, "--epochs", "3", "--arch", "784-32-10"],
+                                         timeout: .seconds(60))
+        #expect(other.status == 64, "\(other)")
+        #expect(other.stderr.contains("784-32-10"), "\(other)")
+    }
+
     @Test("train writes epoch lines, metrics and a checkpoint; --resume continues; plot draws the file")
     func trainResumePlot() async throws {
         let directory = try TemporaryDirectory(prefix: "bnn-e2e-train")

@@ -10,7 +10,8 @@ import Foundation
 /// `"BNNTUICK"` · u32 version · u64 header length · JSON header ·
 /// the tensors as float32 in header order · u32 CRC-32 of all preceding bytes.
 /// Version 2 adds the optional header key `parent` (a fork's `RunLineage`);
-/// version 1 files (without it) still load. Written atomically by
+/// version 1 files (without it) still load. The optional key `data` (`DataSizes`, since
+/// session 13) needs no new version: older builds ignore it, and files without it load. Written atomically by
 /// `TrainingRun.saveCheckpoint(to:)`.
 public struct RunCheckpoint: Sendable {
     public static let magic = Array("BNNTUICK".utf8)
@@ -27,6 +28,8 @@ public struct RunCheckpoint: Sendable {
     public let trainingSeconds: Double
     /// Where a forked run came from; nil for a run that was never forked (and in version-1 files).
     public let lineage: RunLineage?
+    /// The images the run trained and evaluated on; nil in files written before it was recorded.
+    public let dataSizes: DataSizes?
     let generator: SeededGenerator
     let optimizerStep: Int
     /// Named tensors in a fixed order.
@@ -44,13 +47,15 @@ public struct RunCheckpoint: Sendable {
         let optimizerStep: Int
         let tensors: [TensorInfo]
         let parent: RunLineage?
+        let data: DataSizes?
     }
 
     init(name: String, configuration: TrainingConfiguration, network: Network, generator: SeededGenerator,
          completedEpochs: Int, learningRate: Double, history: [EpochMetrics], trainingSeconds: Double,
-         lineage: RunLineage?) {
+         lineage: RunLineage?, dataSizes: DataSizes?) {
         self.name = name
         self.lineage = lineage
+        self.dataSizes = dataSizes
         self.configuration = configuration
         self.generator = generator
         self.completedEpochs = completedEpochs
@@ -82,7 +87,7 @@ public struct RunCheckpoint: Sendable {
                             learningRate: learningRate, history: history, trainingSeconds: trainingSeconds,
                             generator: generator, optimizerStep: optimizerStep,
                             tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) },
-                            parent: lineage)
+                            parent: lineage, data: dataSizes)
         let json = try MetricsSchema.makeEncoder().encode(header)
         var data = Data()
         data.reserveCapacity(json.count + 32 + tensors.reduce(0) { $0 + $1.values.count * 4 })
@@ -108,13 +113,12 @@ public struct RunCheckpoint: Sendable {
     /// Reads and verifies a checkpoint file.
     public init(contentsOf path: String) throws(CheckpointError) {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
+        do { data = try FileContents.read(path) } catch { throw .unreadable(path: path, reason: error.reason) }
         try self.init(data: data, path: path)
     }
 
-    init(data: Data, path: String) throws(CheckpointError) {
+    /// Decodes and verifies a checkpoint's bytes; `path` only names the source in errors.
+    public init(data: Data, path: String) throws(CheckpointError) {
         let bytes = [UInt8](data)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else {
             if bytes.count < 8 && Self.magic.starts(with: bytes) && !bytes.isEmpty { throw .truncated(path: path) }
@@ -168,6 +172,7 @@ public struct RunCheckpoint: Sendable {
         generator = header.generator
         optimizerStep = header.optimizerStep
         lineage = header.parent
+        dataSizes = header.data
         self.tensors = tensors
         guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0, trainingSeconds.isFinite else {
             throw .corrupt(path: path, reason: "bad learning rate or epoch")

@@ -6,6 +6,7 @@ extension RunCheckpoint {
          learningRate: Double? = nil, lineage: RunLineage? = nil) {
         self.name = name ?? source.name
         self.lineage = lineage ?? source.lineage
+        dataSizes = source.dataSizes
         self.configuration = configuration ?? source.configuration
         completedEpochs = source.completedEpochs
         self.learningRate = learningRate ?? source.learningRate
@@ -36,6 +37,18 @@ extension RunCheckpoint {
         let lineage = RunLineage(parent: self.name, epoch: completedEpochs, learningRate: learningRate, mode: switched)
         return RunCheckpoint(copying: self, name: name, configuration: configuration, learningRate: learningRate,
                              lineage: lineage)
+    }
+
+    /// The state of this run resumed to `totalEpochs` in all (more than it completed), going on
+    /// as if it had never stopped: a checkpoint saved before the run's last epoch holds the
+    /// next epoch's rate and keeps its schedule; one saved after it holds the rate its last
+    /// epoch used and goes on as `continued(forMoreEpochs:)` (the dashboard's `c`).
+    public func resumed(toEpochs totalEpochs: Int) -> RunCheckpoint {
+        precondition(totalEpochs > completedEpochs)
+        if completedEpochs >= configuration.epochs { return continued(forMoreEpochs: totalEpochs - completedEpochs) }
+        var configuration = configuration
+        configuration.epochs = totalEpochs
+        return RunCheckpoint(copying: self, configuration: configuration)
     }
 
     /// The state of a run continued for `extraEpochs` more epochs. The schedule goes on

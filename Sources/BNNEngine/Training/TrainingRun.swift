@@ -411,7 +411,9 @@ public final class TrainingRun: @unchecked Sendable {
         let checkpoint = RunCheckpoint(name: name, configuration: configuration, network: network,
                                        generator: generator, completedEpochs: completedEpochs,
                                        learningRate: learningRate,
-                                       history: history, trainingSeconds: trainingSeconds, lineage: lineage)
+                                       history: history, trainingSeconds: trainingSeconds, lineage: lineage,
+                                       dataSizes: DataSizes(train: data.train.count, validation: data.validation.count,
+                                                            test: data.test.count))
         if let path { try AtomicFile.write(checkpoint.serialized(), to: path) }
         return checkpoint
     }

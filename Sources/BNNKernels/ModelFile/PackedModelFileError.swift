@@ -24,7 +24,10 @@ public enum PackedModelFileError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedVersion(path, version):
             return "model file '\(path)' has format version \(version); this build reads versions \(PackedModelFormat.readableVersions.lowerBound)-\(PackedModelFormat.readableVersions.upperBound)"
         case let .truncated(path, expected, actual):
-            return "model file '\(path)' is truncated: \(actual) of \(expected) bytes"
+            // A short file and a damaged length field look the same from here.
+            return expected > PackedModelFormat.fixedHeaderBytes && expected > 16 * actual
+                ? "model file '\(path)' is corrupt: its header declares \(expected) bytes and it has \(actual)"
+                : "model file '\(path)' is truncated: \(actual) of \(expected) bytes"
         case let .checksumMismatch(path, stored, computed):
             return "model file '\(path)' is corrupt: CRC-32 is \(hex(computed)), header says \(hex(stored))"
         case let .malformed(path, reason):

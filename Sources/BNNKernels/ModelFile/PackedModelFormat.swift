@@ -77,12 +77,7 @@ extension PackedModel {
     /// Reads a model written by `write(to:)` (either version).
     public init(contentsOf url: URL) throws(PackedModelFileError) {
         let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: url))
-        } catch {
-            let reason = (error as NSError).localizedDescription
-            throw .unreadable(path: url.path, reason: reason)
-        }
+        do { bytes = [UInt8](try FileContents.read(url.path)) } catch { throw .unreadable(path: url.path, reason: error.reason) }
         try self.init(serialized: bytes, path: url.path)
     }
 

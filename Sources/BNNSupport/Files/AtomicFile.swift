@@ -77,5 +77,14 @@ public enum AtomicFile {
         if FileManager.default.fileExists(atPath: path) && access(path, W_OK) != 0 {
             throw WriteError(path: path, reason: "the file is not writable")
         }
+        // access() says yes to root everywhere, and some file systems (/proc, read-only
+        // mounts) refuse files anyway: create and remove the temporary file a save would use.
+        let probe = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-probe"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw WriteError(path: path, reason: "cannot create files in \(directory): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        unlink(probe)
     }
 }

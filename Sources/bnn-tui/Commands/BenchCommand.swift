@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Threads for both the binary kernels and OpenBLAS; defaults to the number of CPUs.")
+    @Option(parsing: .unconditional, help: "Threads for both the binary kernels and OpenBLAS; defaults to the number of CPUs.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Fewer repeats: a rough result in a few seconds.")
@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of tables.")
     var json = false
 
-    @Option(help: "Seed of the random operands and parameters.")
+    @Option(parsing: .unconditional, help: "Seed of the random operands and parameters.")
     var seed: UInt64 = 1
 
     static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 4096, 4096), (64, 4096, 4096), (100, 1024, 1024), (4096, 4096, 4096)]

@@ -20,7 +20,7 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: "Runs to train side by side, comma-separated: det, stoch, float.")
     var runs: String = "det,stoch,float"
 
-    @Option(help: "Threads for all runs together (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for all runs together (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @OptionGroup var display: DisplayOptions

@@ -14,10 +14,10 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Images per batch.")
+    @Option(parsing: .unconditional, help: "Images per batch.")
     var batch: Int = 256
 
-    @Option(help: "Threads for the binary kernels.")
+    @Option(parsing: .unconditional, help: "Threads for the binary kernels.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Write the predicted class of every test image to this file, one per line (to diff a port against).")

@@ -23,10 +23,10 @@ struct PlotCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the text to this file (atomically) instead of standard output.")
     var output: String?
 
-    @Option(help: "Width of the text in columns (\(TextExport.Options.minimumWidth)-400).")
+    @Option(parsing: .unconditional, help: "Width of the text in columns (\(TextExport.Options.minimumWidth)-400).")
     var width: Int = 100
 
-    @Option(help: "Height of each chart in rows (\(TextExport.Options.minimumChartHeight)-200).")
+    @Option(parsing: .unconditional, help: "Height of each chart in rows (\(TextExport.Options.minimumChartHeight)-200).")
     var height: Int = 24
 
     @Flag(help: "Draw with plain ASCII instead of braille and box-drawing characters.")

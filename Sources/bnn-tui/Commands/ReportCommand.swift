@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Modes, comma-separated: det, stoch, float.")
     var modes: String = "det,stoch,float"
 
-    @Option(help: "Threads per run.")
+    @Option(parsing: .unconditional, help: "Threads per run.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Directory to write the report into (created if missing).")
@@ -63,8 +63,10 @@ struct ReportCommand: ParsableCommand {
         let architectures = try parsedArchitectures(), modeList = try parsedModes()
         do {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            try AtomicFile.checkWritable((output as NSString).appendingPathComponent("report.md"))
         } catch {
+            throw CommandFailure.usage("--output \(output): cannot create the directory: \(FileContents.reason(of: error))")
+        }
+        do { try AtomicFile.checkWritable((output as NSString).appendingPathComponent("report.md")) } catch {
             throw CommandFailure.usage("--output \(output): \(error)")
         }
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]

@@ -30,7 +30,7 @@ struct SummaryCommand: ParsableCommand {
     @Flag(name: .customLong("no-latency"), help: "Skip the latency measurement.")
     var noLatency = false
 
-    @Option(help: "Images to time (test images when a dataset is found, random pixels otherwise).")
+    @Option(parsing: .unconditional, help: "Images to time (test images when a dataset is found, random pixels otherwise).")
     var images: Int = 1000
 
     @OptionGroup var data: DataOptions

@@ -23,10 +23,10 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
 
-    @Option(help: "det (sign), stoch (hard-sigmoid sampling while training) or float (no binarization).")
-    var mode: BinarizationMode = .deterministic
+    @Option(help: "det (sign), stoch (hard-sigmoid sampling while training) or float (no binarization). Default: det; with --resume, the checkpoint's.")
+    var mode: BinarizationMode?
 
-    @Option(help: "Threads for this run (BLAS and large loops). Default: all cores.")
+    @Option(parsing: .unconditional, help: "Threads for this run (BLAS and large loops). Default: all cores.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Append one JSON object per epoch to this file (JSON Lines).")
@@ -38,13 +38,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("save-best"), help: "Save a checkpoint here whenever the validation error reaches a new low (atomically): the model BinaryNet's protocol would report and export.")
     var saveBest: String?
 
-    @Option(help: "Continue a run from this checkpoint (its architecture, mode and settings; --epochs is the new total).")
+    @Option(help: "Continue a run from this checkpoint (its architecture, mode, settings and data sizes; --epochs is the new total).")
     var resume: String?
 
     @Option(help: "Name of the run in metrics and checkpoints (default: the mode).")
     var name: String?
 
-    @Option(name: .customLong("fork-lr"), help: "With --resume: fork the saved run, training on from its state with this learning rate (the schedule decays from it); name the fork with --name.")
+    @Option(name: .customLong("fork-lr"), parsing: .unconditional, help: "With --resume: fork the saved run, training on from its state with this learning rate (the schedule decays from it); name the fork with --name.")
     var forkLearningRate: Double?
 
     @Flag(name: .customLong("list-presets"), help: "Print the named recipes --preset takes, with their options, and exit.")
@@ -78,12 +78,19 @@ struct TrainCommand: ParsableCommand {
 
     private func train() throws {
         let (configuration, checkpoint, lineage) = try resolvedConfiguration()
-        let (data, splits) = try DataLoading.load(training, architecture: configuration.architecture)
+        let dataOptions = resumedDataOptions(checkpoint)
+        let (data, splits) = try DataLoading.load(dataOptions, architecture: configuration.architecture)
         let log: MetricsLogWriter?
         do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch {
             throw CommandFailure.usage("\(error)")
         }
         printBanner(configuration, splits: splits, checkpoint: checkpoint, lineage: lineage)
+        if let saved = checkpoint?.dataSizes {
+            let now = DataSizes(train: splits.train.count, validation: splits.validation.count, test: splits.test.count)
+            if now != saved {
+                printError("bnn-tui: note: the checkpoint trained on \(saved), this run on \(now); its metrics are not comparable across the two")
+            }
+        }
         let failures = FailureBox()
         let run = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
         let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
@@ -99,23 +106,39 @@ struct TrainCommand: ParsableCommand {
     /// with --fork-lr, the checkpoint is the fork's. The lineage is the checkpoint's: a fork's
     /// parent, also when a saved fork is resumed.
     private func resolvedConfiguration() throws -> (TrainingConfiguration, RunCheckpoint?, RunLineage?) {
-        var configuration = try training.configuration(mode: mode, threads: threads)
+        var configuration = try training.configuration(mode: mode ?? .deterministic, threads: threads)
         guard let resume else { return (configuration, nil, nil) }
         let saved: RunCheckpoint
         do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
         guard training.epochCount > saved.completedEpochs else {
             throw CommandFailure.usage("\(resume) has already trained \(saved.completedEpochs) epochs; pass --epochs greater than that")
         }
-        configuration = saved.configuration
-        configuration.epochs = training.epochCount
+        if training.arch != nil, configuration.architecture != saved.configuration.architecture {
+            throw CommandFailure.usage("--arch \(configuration.architecture) differs from \(resume)'s \(saved.configuration.architecture): --resume goes on with the checkpoint's network")
+        }
+        if let mode, mode != saved.configuration.mode {
+            throw CommandFailure.usage("--mode \(mode) differs from \(resume)'s \(saved.configuration.mode): --resume goes on with the checkpoint's mode")
+        }
+        let base = saved.resumed(toEpochs: training.epochCount)
+        configuration = base.configuration
         configuration.threads = threads
-        let resumed = RunCheckpoint(copying: saved, configuration: configuration)
+        let resumed = RunCheckpoint(copying: base, configuration: configuration)
         guard let forkLearningRate else { return (configuration, resumed, resumed.lineage) }
         let fork: RunCheckpoint
         do {
             fork = try resumed.forked(name: name ?? "\(saved.name).f1", learningRate: forkLearningRate)
         } catch { throw CommandFailure.usage(error.description) }
         return (configuration, fork, fork.lineage)
+    }
+
+    /// The data options, with a resumed checkpoint's training and evaluation sizes as the
+    /// limits the command line does not set (so the run goes on with the images it had).
+    private func resumedDataOptions(_ checkpoint: RunCheckpoint?) -> TrainingOptions {
+        var options = training
+        guard let sizes = checkpoint?.dataSizes else { return options }
+        if options.trainLimit == nil { options.trainLimit = sizes.train }
+        if options.evalLimit == nil { options.evalLimit = max(sizes.validation, sizes.test) }
+        return options
     }
 
     private func printBanner(_ configuration: TrainingConfiguration, splits: DatasetSplits, checkpoint: RunCheckpoint?,

@@ -21,7 +21,7 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
-    @Option(help: "Seconds without a new line before a run shows as done (at least three of its epochs).")
+    @Option(parsing: .unconditional, help: "Seconds without a new line before a run shows as done (at least three of its epochs).")
     var quiet: Double = 10
 
     func validate() throws {

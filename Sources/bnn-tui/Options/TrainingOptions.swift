@@ -23,10 +23,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "A named recipe (\(TrainingPreset.names)); options given explicitly override it. See train --list-presets.")
     var preset: String?
 
-    @Option(help: "Training epochs. Default: \(TrainingOptions.defaultEpochs) (report: 10 per run).")
+    @Option(parsing: .unconditional, help: "Training epochs. Default: \(TrainingOptions.defaultEpochs) (report: 10 per run).")
     var epochs: Int?
 
-    @Option(help: "Mini-batch size.")
+    @Option(parsing: .unconditional, help: "Mini-batch size.")
     var batch: Int = 100
 
     @Option(parsing: .unconditional, help: "Initial learning rate (a positive number).")
@@ -53,22 +53,22 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("init"), help: "Latent weight initialization, uniform in [-H, H]: glorot (H = sqrt(1.5/(fan_in+fan_out)), BinaryNet's) or unit (H = 1, BinaryNet's MNIST script; pair it with --glorot-lr). Binary modes only: float runs start from glorot.")
     var initialization: WeightInitialization = .glorot
 
-    @Option(name: .customLong("bn-momentum"), help: "Weight of each batch in BatchNorm's running averages (BinaryNet: 0.1; smaller averages over more batches).")
+    @Option(name: .customLong("bn-momentum"), parsing: .unconditional, help: "Weight of each batch in BatchNorm's running averages (BinaryNet: 0.1; smaller averages over more batches).")
     var bnMomentum: Float = 0.1
 
-    @Option(name: .customLong("dropout-in"), help: "Dropout probability on the input image in training (BinaryNet's MLP code: 0.2); 0 is off.")
+    @Option(name: .customLong("dropout-in"), parsing: .unconditional, help: "Dropout probability on the input image in training (BinaryNet's MLP code: 0.2); 0 is off.")
     var dropoutIn: Float = 0
 
-    @Option(name: .customLong("dropout-hidden"), help: "Dropout probability on every hidden layer's binarized activation in training (BinaryNet's MLP code: 0.5); 0 is off.")
+    @Option(name: .customLong("dropout-hidden"), parsing: .unconditional, help: "Dropout probability on every hidden layer's binarized activation in training (BinaryNet's MLP code: 0.5); 0 is off.")
     var dropoutHidden: Float = 0
 
-    @Option(help: "Random seed (same seed and thread count, same numbers).")
+    @Option(parsing: .unconditional, help: "Random seed (same seed and thread count, same numbers).")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("train-limit"), help: "Train on only the first N training images (quick runs).")
+    @Option(name: .customLong("train-limit"), parsing: .unconditional, help: "Train on only the first N training images (quick runs).")
     var trainLimit: Int?
 
-    @Option(name: .customLong("eval-limit"), help: "Evaluate on only the first N validation and test images.")
+    @Option(name: .customLong("eval-limit"), parsing: .unconditional, help: "Evaluate on only the first N validation and test images.")
     var evalLimit: Int?
 
     @OptionGroup var data: DataOptions

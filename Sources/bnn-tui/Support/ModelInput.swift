@@ -2,6 +2,7 @@ import BNNData
 import BNNDeploy
 import BNNEngine
 import BNNKernels
+import BNNSupport
 import Foundation
 
 /// A trained network given on the command line as a checkpoint or a packed model file.
@@ -17,16 +18,15 @@ struct ModelInput {
     /// Reads `path`: a checkpoint (train --save) or a packed model (export).
     init(path: String) throws(CommandFailure) {
         self.path = path
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .usage("cannot read \(path)") }
-        let head = [UInt8](handle.readData(ofLength: 8))
-        try? handle.close()
-        if head == PackedModelFormat.magic {
-            do { model = try PackedModel(contentsOf: URL(fileURLWithPath: path)) } catch { throw .usage("\(error)") }
+        let data: Data
+        do { data = try FileContents.read(path) } catch { throw .usage(error.description) }
+        if data.starts(with: PackedModelFormat.magic) {
+            do { model = try PackedModel(serialized: [UInt8](data), path: path) } catch { throw .usage("\(error)") }
             checkpoint = nil
             return
         }
         let saved: RunCheckpoint
-        do { saved = try RunCheckpoint(contentsOf: path) } catch { throw .usage("\(error)") }
+        do { saved = try RunCheckpoint(data: data, path: path) } catch { throw .usage("\(error)") }
         do { model = try PackedModel(network: try saved.inferenceNetwork()) } catch { throw .usage("\(path): \(error)") }
         checkpoint = saved
     }
