@@ -25,6 +25,17 @@ struct DashboardRendererTests {
         #expect(grid.text().filter { !$0.isWhitespace }.count == line.filter { !$0.isWhitespace }.count)
     }
 
+    /// Narrower than the message, it wraps at spaces and loses no word; too small even for
+    /// that, it shows the size it needs.
+    @Test(arguments: [(40, 12), (20, 5), (8, 2), (5, 1)])
+    func tooSmallWrapsOrShowsTheMinimum(_ size: (Int, Int)) {
+        let grid = render(width: size.0, height: size.1)
+        let words = grid.text().split(whereSeparator: \.isWhitespace).map(String.init)
+        let full = "terminal too small (needs 80x24, have \(size.0)x\(size.1)) — q quits".split(separator: " ").map(String.init)
+        #expect(words == full || words == ["80x24"], "\(words)")
+        if size.0 >= 20 { #expect(words == full) }
+    }
+
     @Test func standardSizeHasEveryPanel() {
         var state = DashboardState()
         state.post("lr det set to 0.002", now: 220)
@@ -120,6 +131,15 @@ struct DashboardRendererTests {
                                             width: 160, height: 48, now: 221).text().split(separator: "\n")[0]
         #expect(line.contains("seed 1 · init unit · glorot-lr"), "\(line)")
         #expect(!render().text().split(separator: "\n")[0].contains("glorot-lr"))
+    }
+
+    /// A run continued to four-digit totals keeps its whole "epoch/total" in the table.
+    @Test func runTableShowsLongEpochTotals() {
+        var snapshots = runs
+        snapshots[0].epoch = 275
+        snapshots[0].totalEpochs = 1003
+        let text = render(snapshots: snapshots).text()
+        #expect(text.contains(" 275/1003 "), "\(text)")
     }
 
     /// The weight panel names the product the selected layer's training forward pass ran, as

@@ -60,6 +60,28 @@ struct MetricsLogTests {
         #expect(log.runs[2].source == b)
     }
 
+    /// Two networks trained under one name into one file are two runs, not one run whose
+    /// epochs come from both.
+    @Test func sameRunNameWithAnotherNetworkInOneFileStaysTwoRuns() throws {
+        let other = Self.goodLine.replacingOccurrences(of: "\"arch\":\"3-2-2\"", with: "\"arch\":\"3-4-2\"")
+            .replacingOccurrences(of: "\"epoch\":1", with: "\"epoch\":3")
+        var log = MetricsLog()
+        try log.append(text: Self.handWritten + "\n" + other, source: "m.jsonl")
+        #expect(log.runs.map(\.name) == ["det", "float", "det#2"])
+        #expect(log.runs[0].epochs.map(\.epoch) == [1, 2])
+        #expect(log.runs[2].epochs.map(\.arch) == ["3-4-2"])
+    }
+
+    /// A line's total_epochs gives a followed run its goal.
+    @Test func totalEpochsComesFromTheLastLine() throws {
+        let line = Self.goodLine.replacingOccurrences(of: "\"epoch\":1,", with: "\"epoch\":1,\"total_epochs\":600,")
+        var log = MetricsLog()
+        try log.append(text: line, source: "m.jsonl")
+        let s = MetricsLog.snapshot(name: "det", epochs: log.runs[0].epochs, state: .running)
+        #expect(s.epoch == 1 && s.totalEpochs == 600)
+        #expect(log.snapshots()[0].totalEpochs == 1, "a recorded run's chart ends at its last epoch")
+    }
+
     func error(_ text: String) -> MetricsLogError? {
         var log = MetricsLog()
         do { try log.append(text: text, source: "m.jsonl") } catch { return error }

@@ -73,6 +73,17 @@ struct TextExportTests {
         #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data("x".utf8), to: dir.path + "/") }
     }
 
+    /// Two exports in one second get two files.
+    @Test func unusedFileNameCountsUpWhenTaken() {
+        var taken: Set<String> = []
+        for expected in ["bnn-tui-export-19700101-000000.txt", "bnn-tui-export-19700101-000000-2.txt",
+                         "bnn-tui-export-19700101-000000-3.txt"] {
+            let name = TextExport.unusedFileName(unixTime: 0) { taken.contains($0) }
+            #expect(name == expected)
+            taken.insert(name)
+        }
+    }
+
     @Test func defaultFileNameIsUTCTimestamp() {
         #expect(TextExport.defaultFileName(unixTime: 0) == "bnn-tui-export-19700101-000000.txt")
         #expect(TextExport.defaultFileName(unixTime: 1_700_000_000) == "bnn-tui-export-20231114-221320.txt")

@@ -42,12 +42,23 @@ public enum DashboardRenderer {
         return state.monochrome ? grid.monochromed() : grid
     }
 
-    /// The single centered line shown below the minimum size.
+    /// The centered message shown below the minimum size: one line when it fits, else
+    /// wrapped at spaces over the rows there are, else the bare minimum size ("80x24").
     public static func tooSmall(width: Int, height: Int, glyphs: Glyphs = .unicode) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         let dash = glyphs.isASCII ? "-" : "\u{2014}"
-        let text = "terminal too small (needs \(DashboardLayout.minimumWidth)x\(DashboardLayout.minimumHeight), have \(width)x\(height)) \(dash) q quits"
-        grid.putCentered(text, x: 0, width: width, y: height / 2, style: CellStyle(color: .warning, bold: true))
+        let needs = "\(DashboardLayout.minimumWidth)x\(DashboardLayout.minimumHeight)"
+        let text = "terminal too small (needs \(needs), have \(width)x\(height)) \(dash) q quits"
+        var lines: [String] = []
+        for word in text.split(separator: " ").map(String.init) {
+            if let last = lines.last, last.count + 1 + word.count <= width { lines[lines.count - 1] = last + " " + word }
+            else { lines.append(word) }
+        }
+        if lines.count > height || lines.contains(where: { $0.count > width }) { lines = [needs] }
+        let top = Swift.max(0, Swift.min(height / 2 - lines.count / 2, height - lines.count))
+        for (row, line) in lines.enumerated() where top + row < height {
+            grid.putCentered(line, x: 0, width: width, y: top + row, style: CellStyle(color: .warning, bold: true))
+        }
         return grid
     }
 

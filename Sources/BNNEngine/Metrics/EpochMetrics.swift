@@ -38,13 +38,16 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
     /// The run's parent when it is a fork (JSONL `parent`, see `RunLineage`); nil otherwise
     /// and in older logs.
     public var parent: RunLineage?
+    /// The epochs the run was set to train when this line was written (JSONL `total_epochs`),
+    /// so that a follower (`watch`) knows how far it has to go; nil in older logs.
+    public var totalEpochs: Int?
 
     public init(run: String, mode: String, arch: String, epoch: Int,
                 trainLoss: Double, trainError: Double, valLoss: Double, valError: Double,
                 testLoss: Double, testError: Double, lr: Double, epochSeconds: Double,
                 samplesPerSecond: Double, rssMB: Double, clipFraction: [Double],
                 flipRatio: [Double], steCancelFraction: [Double], weightHistogram: [[Int]],
-                uniqueFilters: [Int?]? = nil, parent: RunLineage? = nil) {
+                uniqueFilters: [Int?]? = nil, parent: RunLineage? = nil, totalEpochs: Int? = nil) {
         self.run = run; self.mode = mode; self.arch = arch; self.epoch = epoch
         self.trainLoss = trainLoss; self.trainError = trainError
         self.valLoss = valLoss; self.valError = valError
@@ -54,6 +57,7 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         self.steCancelFraction = steCancelFraction; self.weightHistogram = weightHistogram
         self.uniqueFilters = uniqueFilters
         self.parent = parent
+        self.totalEpochs = totalEpochs
     }
 
     enum CodingKeys: String, CodingKey {
@@ -67,5 +71,6 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         case valConfusion = "val_confusion", testMisclassified = "test_misclassified"
         case uniqueFilters = "unique_filters"
         case parent
+        case totalEpochs = "total_epochs"
     }
 }

@@ -5,9 +5,10 @@ import Foundation
 /// snapshots that let the dashboard's panels draw them after the fact. The
 /// reader lives beside the writer so both follow the one schema.
 ///
-/// A file may hold several runs (told apart by "run"); the same run name in
-/// two files stays two runs (the second shown as "name#2"). A repeated epoch
-/// of a run (a resumed run rewriting it) keeps the later line.
+/// A file may hold several runs, told apart by "run", "arch" and "mode": two
+/// networks trained under one name into one file stay two runs, as the same run
+/// name in two files does (the second shown as "name#2"). A repeated epoch of a
+/// run (a resumed run rewriting it) keeps the later line.
 public struct MetricsLog: Sendable {
     /// One recorded run: its display name, the file it came from, its epochs in order,
     /// and the dataset its lines name (nil when they name none).
@@ -38,27 +39,31 @@ public struct MetricsLog: Sendable {
     /// Adds the runs in `text`, the content of the file named `source` (used in messages).
     public mutating func append(text: String, source: String) throws(MetricsLogError) {
         let decoder = MetricsSchema.makeDecoder()
-        var byName: [String: [Int: EpochMetrics]] = [:]
-        var datasets: [String: String] = [:]
-        var order: [String] = []
+        // A run is its name, network and mode: "det" trained as 784-64-10 and as 784-128-10 are two.
+        struct RunKey: Hashable { let name: String, arch: String, mode: String }
+        var byKey: [RunKey: [Int: EpochMetrics]] = [:]
+        var datasets: [RunKey: String] = [:]
+        var order: [RunKey] = []
         var lineNumber = 0
         // Split on the byte: "\r\n" is a single Character to Swift and would not split on "\n".
         for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             guard let (metrics, dataset) = try Self.decodeLine(String(decoding: rawLine, as: UTF8.self), decoder: decoder,
                                                                source: source, line: lineNumber) else { continue }
-            if let dataset { datasets[metrics.run] = dataset }
-            if byName[metrics.run] == nil { order.append(metrics.run) }
-            byName[metrics.run, default: [:]][metrics.epoch] = metrics
+            let key = RunKey(name: metrics.run, arch: metrics.arch, mode: metrics.mode)
+            if let dataset { datasets[key] = dataset }
+            if byKey[key] == nil { order.append(key) }
+            byKey[key, default: [:]][metrics.epoch] = metrics
         }
         guard !order.isEmpty else { throw .noEpochs(path: source) }
-        let taken = Set(runs.map(\.name))
-        for name in order {
-            var display = name
+        var taken = Set(runs.map(\.name))
+        for key in order {
+            var display = key.name
             var k = 2
-            while taken.contains(display) { display = "\(name)#\(k)"; k += 1 }
-            let epochs = byName[name]!.values.sorted { $0.epoch < $1.epoch }
-            runs.append(Run(name: display, source: source, epochs: epochs, dataset: datasets[name]))
+            while taken.contains(display) { display = "\(key.name)#\(k)"; k += 1 }
+            taken.insert(display)
+            let epochs = byKey[key]!.values.sorted { $0.epoch < $1.epoch }
+            runs.append(Run(name: display, source: source, epochs: epochs, dataset: datasets[key]))
         }
     }
 
@@ -70,6 +75,7 @@ public struct MetricsLog: Sendable {
 
     /// The snapshot of a recorded run with these epochs (in order, at least one), in `state`:
     /// every epoch in the history, the last epoch's layer statistics, training time the sum of epoch times.
+    /// A live (followed) run's epoch total is its last line's `total_epochs`; a done one's is its last epoch.
     public static func snapshot(name: String, epochs: [EpochMetrics], state: RunState) -> RunSnapshot {
         let last = epochs[epochs.count - 1]
         let architecture = (try? Architecture(parsing: last.arch)) ?? Architecture(widths: [1, 1])
@@ -89,7 +95,8 @@ public struct MetricsLog: Sendable {
             return copy
         }
         return RunSnapshot(name: name, mode: BinarizationMode(rawValue: last.mode) ?? .deterministic,
-                           architecture: architecture, state: state, epoch: last.epoch, totalEpochs: last.epoch,
+                           architecture: architecture, state: state, epoch: last.epoch,
+                           totalEpochs: state == .done ? last.epoch : Swift.max(last.epoch, last.totalEpochs ?? last.epoch),
                            batchesDone: 0, batchesPerEpoch: 0, learningRate: last.lr,
                            partialTrainLoss: nil, partialTrainError: nil, history: renamed, layers: layers,
                            trainingSeconds: epochs.reduce(0) { $0 + ($1.epochSeconds.isFinite ? $1.epochSeconds : 0) },

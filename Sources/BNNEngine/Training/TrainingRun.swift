@@ -295,7 +295,8 @@ public final class TrainingRun: @unchecked Sendable {
             rssMB: ProcessMemory.peakResidentMB(),
             clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
             steCancelFraction: layers.map(\.steCancelFraction),
-            weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters), parent: lineage)
+            weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters), parent: lineage,
+            totalEpochs: configuration.epochs)
     }
 
     /// Applies pending control at a batch boundary: learning-rate changes, checkpoint

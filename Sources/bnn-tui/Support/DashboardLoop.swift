@@ -50,7 +50,7 @@ enum DashboardLoop {
                 let quit = DashboardCommandPerformer.perform(
                     commands, on: controller, runCount: snapshots.count, state: &state, now: now,
                     export: {
-                        let path = TextExport.defaultFileName(unixTime: now)
+                        let path = TextExport.unusedFileName(unixTime: now)
                         try TextExport.write(snapshots: controller.snapshots(), header: header(),
                                              options: exportOptions, to: path)
                         return path

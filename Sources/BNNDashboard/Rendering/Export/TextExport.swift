@@ -113,6 +113,18 @@ public enum TextExport {
         try AtomicFile.write(Data(document(snapshots: snapshots, header: header, options: options).utf8), to: path)
     }
 
+    /// `defaultFileName(unixTime:)`, or with "-2", "-3", ... before ".txt" while `exists` says
+    /// the name is taken: two exports within one second must not overwrite each other.
+    public static func unusedFileName(unixTime: Double,
+                                      exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> String {
+        let base = defaultFileName(unixTime: unixTime)
+        guard exists(base) else { return base }
+        let stem = base.dropLast(4)
+        var n = 2
+        while exists("\(stem)-\(n).txt") { n += 1 }
+        return "\(stem)-\(n).txt"
+    }
+
     /// A file name for an export made at `unixTime` (UTC): "bnn-tui-export-20250101-120000.txt".
     public static func defaultFileName(unixTime: Double) -> String {
         let t = Int(unixTime.isFinite ? unixTime : 0)

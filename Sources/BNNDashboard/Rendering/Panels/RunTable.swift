@@ -33,6 +33,11 @@ public struct RunTable: Sendable {
                   Swift.max(5, snapshots.map { $0.displayName(ascii: glyphs.isASCII).unicodeScalars.count }.max() ?? 5))
     }
 
+    /// "275/1003" takes 8 columns: wide enough for every run's epoch and total, at least 7.
+    private var epochWidth: Int {
+        Swift.max(7, snapshots.map { "\($0.epoch)/\($0.totalEpochs)".count }.max() ?? 7)
+    }
+
     private var columns: [Column] {
         let markers = RunMarkers(names: snapshots.map(\.name))
         let last: (RunSnapshot) -> EpochMetrics? = { $0.history.max(by: { $0.epoch < $1.epoch }) }
@@ -44,7 +49,7 @@ public struct RunTable: Sendable {
             Column(title: "state", width: 10, right: false, rank: 0) { _, s in
                 ("\(RunStateStyle.icon(s.state, glyphs: glyphs)) \(s.state.label)", RunStateStyle.style(s.state))
             },
-            Column(title: "epoch", width: 7, right: true, rank: 0) { _, s in ("\(s.epoch)/\(s.totalEpochs)", nil) },
+            Column(title: "epoch", width: epochWidth, right: true, rank: 0) { _, s in ("\(s.epoch)/\(s.totalEpochs)", nil) },
             Column(title: "train", width: 7, right: true, rank: 2) { _, s in (Format.percent(last(s)?.trainError), nil) },
             Column(title: "val", width: 7, right: true, rank: 1) { _, s in (Format.percent(last(s)?.valError), nil) },
             Column(title: "test", width: 7, right: true, rank: 3) { _, s in (Format.percent(last(s)?.testError), nil) },
