@@ -52,6 +52,25 @@ import BNNEngine
 
     // MARK: - Keys
 
+    /// Where runs cannot be forked or continued (attach, watch), f and c say so at once, and
+    /// Esc takes a prompt's complaint away with the prompt.
+    @Test func forkAndContinueRefuseUpFrontWhereTheyCannotWork() {
+        let runs = Self.runs()
+        var state = DashboardState()
+        state.branchingRefusal = "this dashboard does not own its runs and cannot fork or continue them"
+        #expect(press([.character("f")], &state, snapshots: runs).isEmpty)
+        #expect(state.learningRatePrompt == nil)
+        #expect(state.message?.kind == .error && state.message?.text.contains("cannot fork") == true)
+        state.message = nil
+        #expect(press([.character("c")], &state, snapshots: runs).isEmpty)
+        #expect(state.learningRatePrompt == nil && state.message?.kind == .error)
+        var open = DashboardState()
+        _ = press([.character("f")] + type("abc") + [.enter], &open, snapshots: runs)
+        #expect(open.message?.kind == .error)
+        _ = press([.escape], &open, snapshots: runs)
+        #expect(open.message == nil && open.learningRatePrompt == nil)
+    }
+
     @Test func forkPromptTypesARateAndTabSwitchesTheMode() {
         let runs = Self.runs()
         var state = DashboardState()
@@ -287,6 +306,8 @@ final class ForkingController: RunController, @unchecked Sendable {
     func setLearningRate(_ rate: Double, run index: Int) {}
     func saveCheckpoints() throws -> [String] { [] }
     func stopAll() {}
+    var branchingRefusal: String? { nil }
+
     func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String {
         lock.withLock { _calls.append("fork \(index) \(learningRate.map { "\($0)" } ?? "-") \(mode?.rawValue ?? "-")") }
         let s = snapshots()[index]

@@ -21,6 +21,10 @@ extension DashboardReducer {
 
     static func openFork(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
         guard state.selectedRun < snapshots.count else { return }
+        if let refusal = state.branchingRefusal {
+            state.post(refusal, kind: .error, now: now)
+            return
+        }
         let s = snapshots[state.selectedRun]
         if case .failed = s.state {
             state.post(finishedMessage(s), kind: .error, now: now)
@@ -35,6 +39,10 @@ extension DashboardReducer {
 
     static func openContinue(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
         guard state.selectedRun < snapshots.count else { return }
+        if let refusal = state.branchingRefusal {
+            state.post(refusal, kind: .error, now: now)
+            return
+        }
         let s = snapshots[state.selectedRun]
         guard s.state == .done || s.state == .stopped else {
             state.post("c continues a finished run; \(s.name) is \(s.state.label)", kind: .error, now: now)
@@ -50,6 +58,7 @@ extension DashboardReducer {
         switch key {
         case .escape:
             state.learningRatePrompt = nil
+            if state.message?.kind == .error { state.message = nil }  // the prompt's complaint goes with it
         case .backspace:
             if !prompt.text.isEmpty { prompt.text.removeLast() }
             state.learningRatePrompt = prompt

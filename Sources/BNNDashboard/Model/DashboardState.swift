@@ -92,6 +92,9 @@ public struct DashboardState: Sendable, Equatable {
     /// The weight histogram's zoom (`z`): nil follows the data (zoomed when the weights
     /// occupy less than a tenth of [-1, 1]), else the user's choice.
     public var histogramZoom: Bool?
+    /// Why `f` and `c` cannot work here (the controller's `branchingRefusal`): they post it
+    /// instead of opening their prompts. Nil where runs can be forked and continued.
+    public var branchingRefusal: String?
 
     public init(selectedRun: Int = 0, selectedLayer: Int = 0, chartKind: ChartKind = .error,
                 logScale: Bool = false, showTest: Bool = false, helpVisible: Bool = false,

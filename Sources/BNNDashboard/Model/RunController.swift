@@ -26,6 +26,9 @@ public protocol RunController: AnyObject, Sendable {
     func continueRun(_ index: Int, epochs: Int) throws
     /// Why these runs cannot be steered (e.g. "watch only reads metrics files"), or nil when they can.
     var readOnlyReason: String? { get }
+    /// Why this dashboard cannot fork or continue runs (it does not own them), or nil when it
+    /// can: the `f` and `c` keys then say so at once instead of asking for a rate first.
+    var branchingRefusal: String? { get }
 }
 
 /// Why a controller refused to fork or continue.
@@ -36,6 +39,9 @@ public struct RunControlError: Error, CustomStringConvertible {
 
 extension RunController {
     public var readOnlyReason: String? { nil }
+
+    /// Controllers that keep the default `fork` and `continueRun` cannot branch.
+    public var branchingRefusal: String? { "this dashboard does not own its runs and cannot fork or continue them" }
 
     /// Controllers that only watch runs (they do not own the training) cannot fork.
     public func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String {

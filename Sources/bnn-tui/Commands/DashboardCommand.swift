@@ -13,7 +13,7 @@ struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Train det, stoch and float side by side and watch them live (the default command).",
-        discussion: "Keys: " + KeyBindings.all.compactMap(\.hint).joined(separator: " · ") + ".")
+        discussion: "Keys (the ? overlay lists the same):\n" + KeyBindings.all.map { "  \($0.keys): \($0.action)" }.joined(separator: "\n"))
 
     @OptionGroup var training: TrainingOptions
 

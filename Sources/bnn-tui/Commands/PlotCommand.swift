@@ -32,10 +32,10 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw with plain ASCII instead of braille and box-drawing characters.")
     var ascii = false
 
-    @Option(help: "Also write every run's per-epoch metrics as one CSV table (one row per run and epoch).")
+    @Option(help: "Also write every run's per-epoch metrics as one CSV table (one row per run and epoch); - writes it to standard output.")
     var csv: String?
 
-    @Option(help: "Also write the error chart as an SVG file (axes, legend, one colour per run).")
+    @Option(help: "Also write the error chart as an SVG file (axes, legend, one colour per run); - writes it to standard output.")
     var svg: String?
 
     @Option(help: "The data directory the runs trained on (as given to train --data): draws the insight view's misclassified test images as pictures (without it they are listed by index).")
@@ -43,6 +43,10 @@ struct PlotCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one metrics file") }
+        let toStandardOutput = [csv, svg, output].filter { $0 == "-" }.count + (csv != nil || svg != nil || output != nil ? 0 : 1)
+        if csv == "-" || svg == "-" || output == "-" {
+            guard toStandardOutput == 1 else { throw ValidationError("only one of --csv, --svg and the text can go to standard output") }
+        }
         guard (TextExport.Options.minimumWidth...400).contains(width) else {
             throw ValidationError("--width \(width) is out of range \(TextExport.Options.minimumWidth)-400")
         }
@@ -67,6 +71,7 @@ struct PlotCommand: ParsableCommand {
             for (path, content) in [(csv, { MetricsCSV.document(snapshots: snapshots) }),
                                     (svg, { ErrorChartSVG.document(snapshots: snapshots) })] {
                 guard let path else { continue }
+                if path == "-" { FileHandle.standardOutput.write(Data(content().utf8)); continue }
                 do { try AtomicFile.write(Data(content().utf8), to: path) } catch {
                     throw CommandFailure.usage("\(error)")
                 }
@@ -74,7 +79,7 @@ struct PlotCommand: ParsableCommand {
             // With only --csv / --svg asked for, the text goes nowhere unless -o names a file.
             if (csv != nil || svg != nil) && output == nil { return }
             let text = TextExport.document(snapshots: snapshots, header: header, options: options)
-            guard let output else {
+            guard let output, output != "-" else {
                 FileHandle.standardOutput.write(Data(text.utf8))
                 return
             }

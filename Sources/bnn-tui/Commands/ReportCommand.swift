@@ -162,7 +162,7 @@ struct ReportCommand: ParsableCommand {
             } catch { throw CommandFailure.runtime("\(error)") }
         }
         let markdown = ReportMarkdown(runs: results, dataset: training.data.dataset.name, epochs: epochs,
-                                      trainLimit: training.trainLimit, batch: training.batch, recipe: recipe,
+                                      trainLimit: training.trainLimit, evalLimit: training.evalLimit, batch: training.batch, recipe: recipe,
                                       seed: training.seed, threads: threads, elapsed: elapsed, settings: settings).render()
         do { try AtomicFile.write(Data(markdown.utf8), to: (output as NSString).appendingPathComponent("report.md")) }
         catch { throw CommandFailure.runtime("\(error)") }

@@ -24,6 +24,7 @@ enum DashboardLoop {
             throw CommandFailure.runtime("\(error)")
         }
         var state = DashboardState(monochrome: display.monochrome, ascii: display.ascii || !terminal.unicode)
+        state.branchingRefusal = controller.readOnlyReason.map { "read-only: \($0)" } ?? controller.branchingRefusal
         if let notice {
             // The notices separate their parts with " · "; in ASCII with the ASCII separator.
             let text = notice.text.replacingOccurrences(of: Glyphs.unicode.separator,

@@ -57,7 +57,11 @@ struct ModelInput {
                 ? "det (deterministic sign binarization of weights and activations)"
                 : "stoch (trained with stochastic binarization; inference uses sign, as eval)"
             run = "'\(c.name)', \(c.completedEpochs) epochs, seed \(c.configuration.seed), checkpoint \(URL(fileURLWithPath: path).lastPathComponent)"
-            if let last = c.history.last { recorded = String(format: "; %.2f%% recorded by the engine after epoch %d", 100 * last.testError, last.epoch) }
+            if let last = c.history.last {
+                // The run may have evaluated fewer test images (--eval-limit): say how many.
+                let images = c.dataSizes.map { " on its \($0.test) test images" } ?? " on the test images it used"
+                recorded = String(format: "; %.2f%% recorded by the engine after epoch %d", 100 * last.testError, last.epoch) + images
+            }
         }
         var error = "not measured (no test set found)" + recorded
         if let test {

@@ -10,6 +10,8 @@ struct ReportMarkdown {
     let dataset: String
     let epochs: Int
     let trainLimit: Int?
+    /// `--eval-limit`: the validation and test images every run was scored on, when not all.
+    var evalLimit: Int? = nil
     let batch: Int
     /// Optimizer, learning-rate schedule and loss, e.g. "Adam, learning rate 0.003 decaying
     /// exponentially to 3e-05, square hinge loss".
@@ -39,7 +41,8 @@ struct ReportMarkdown {
     func render() -> String {
         var out = "# bnn-tui report: binary vs non-binary, deterministic vs stochastic\n\n"
         let limit = trainLimit.map { "the first \($0) training images" } ?? "the full training split"
-        out += "\(dataset), \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit), batch \(batch), \(recipe), "
+        let scored = evalLimit.map { ", scored on the first \($0) validation and test images (not the full 10,000 test images the source report's figures are on)" } ?? ""
+        out += "\(dataset), \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit)\(scored), batch \(batch), \(recipe), "
         out += settings.map { $0 + ", " }.joined()
         out += "seed \(seed), \(threads) thread\(threads == 1 ? "" : "s") per run. "
         out += "Runs trained one at a time, each in its own process; total wall time \(String(format: "%.0f", elapsed)) s.\n\n"

@@ -58,6 +58,9 @@ final class RunGroup: RunController, @unchecked Sendable {
         }
     }
 
+    /// This group owns its runs: it forks and continues them.
+    var branchingRefusal: String? { nil }
+
     func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String {
         guard let parent = run(index), let data else { throw RunControlError("no run \(index + 1) to fork") }
         let saved = try parent.checkpoint()
