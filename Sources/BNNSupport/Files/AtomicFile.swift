@@ -57,6 +57,20 @@ public enum AtomicFile {
         // Make the rename itself durable.
         let dfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
         if dfd >= 0 { fsync(dfd); close(dfd) }
+        removeAbandonedTemporaries(of: url.lastPathComponent, in: directory.isEmpty ? "." : directory)
+    }
+
+    /// Deletes the temporary files of earlier saves of `name` whose process is gone (a save
+    /// killed with SIGKILL between creating its temporary file and renaming it leaves one).
+    /// Files of live processes, and anything not named like a temporary, are left alone.
+    static func removeAbandonedTemporaries(of name: String, in directory: String) {
+        let prefix = ".\(name).tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            let fields = entry.dropFirst(prefix.count).split(separator: "-")
+            guard fields.count == 2, let pid = pid_t(fields[0]), pid > 0, UInt32(fields[1]) != nil || fields[1] == "probe" else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH { unlink("\(directory)/\(entry)") }
+        }
     }
 
     /// Checks that a file could be created at `path` (its directory exists and is writable),
