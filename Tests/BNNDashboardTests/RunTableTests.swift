@@ -8,9 +8,9 @@ struct RunTableTests {
         let table = RunTable(snapshots: FakeRuns.three(), selectedRun: 0, glyphs: .unicode)
         #expect(table.render(width: 119, height: 4).text() == """
             run        state         epoch    train      val     test  best val           lr  s/epoch      time      img/s   rss MB
-            ▸ d det    ▶ running     12/20    8.40%   11.80%   12.40%  11.40% @10      0.001     1.31   0:00:17     38,168       84
-              s stoch  ‖ paused      11/20    9.80%   13.00%   13.60%  12.90% @10      0.001     1.42   0:00:16     35,211       84
-              f float  ▶ running     12/20    7.40%   10.80%   11.40%  10.40% @10      0.001     1.08   0:00:14     46,296       84
+            ▸ d det    ▶ running     12/20    8.40%   11.80%   12.40%  11.40% @10    0.00100     1.31   0:00:17     38,168       84
+              s stoch  ‖ paused      11/20    9.80%   13.00%   13.60%  12.90% @10    0.00100     1.42   0:00:16     35,211       84
+              f float  ▶ running     12/20    7.40%   10.80%   11.40%  10.40% @10    0.00100     1.08   0:00:14     46,296       84
             """)
     }
 
@@ -46,9 +46,9 @@ struct RunTableTests {
         let grid = RunTable(snapshots: FakeRuns.three(), selectedRun: 1, glyphs: .unicode).render(width: 76, height: 4)
         #expect(grid.text() == """
             run       state        epoch   train     val    test best val          lr
-              d det   ▶ running    12/20   8.40%  11.80%  12.40% 11.40% @10     0.001
-            ▸ s stoch ‖ paused     11/20   9.80%  13.00%  13.60% 12.90% @10     0.001
-              f float ▶ running    12/20   7.40%  10.80%  11.40% 10.40% @10     0.001
+              d det   ▶ running    12/20   8.40%  11.80%  12.40% 11.40% @10   0.00100
+            ▸ s stoch ‖ paused     11/20   9.80%  13.00%  13.60% 12.90% @10   0.00100
+              f float ▶ running    12/20   7.40%  10.80%  11.40% 10.40% @10   0.00100
             """)
     }
 

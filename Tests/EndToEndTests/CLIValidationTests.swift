@@ -52,6 +52,9 @@ struct CLIValidationTests {
         Mistake(arguments: ["train", "--save", "/nonexistent-dir/x.ckpt"], mentions: ["/nonexistent-dir/x.ckpt"]),
         Mistake(arguments: ["train", "--resume", "/etc/hostname"], mentions: ["/etc/hostname"]),
         Mistake(arguments: ["plot", "/nonexistent.jsonl"], mentions: ["/nonexistent.jsonl"]),
+        Mistake(arguments: ["train", "--name", ""], mentions: ["--name"]),
+        Mistake(arguments: ["train", "--name", "a/b"], mentions: ["--name", "a/b"]),
+        Mistake(arguments: ["train", "--name", "tab\there"], mentions: ["--name"]),
         // A directory where a file is read: one line, not a crash.
         Mistake(arguments: ["summary", "/tmp", "--no-latency"], mentions: ["/tmp", "directory"]),
         Mistake(arguments: ["export", "/tmp", "--format", "c", "--output", "/tmp/never-written"], mentions: ["/tmp", "directory"]),

@@ -15,10 +15,12 @@ public enum Format {
         return String(format: abs(f) < 0.1 ? "%.2f%%" : "%.1f%%", f * 100)
     }
 
-    /// A learning rate in at most 8 columns ("0.002", "0.000125", "1.56e-05").
+    /// A learning rate in at most 8 columns ("0.00200", "0.000125", "1.56e-05").
     public static func learningRate(_ lr: Double) -> String {
         guard lr.isFinite else { return "-" }
-        return String(format: "%.3g", lr)
+        // Three significant digits, trailing zeros kept, so that a column of rates lines up
+        // ("8.90e-05" above "9.01e-05", not "8.9e-05").
+        return String(format: "%#.3g", lr)
     }
 
     /// A learning rate as typed or confirmed in a message ("0.002", "1.5625e-05").

@@ -97,6 +97,16 @@ public struct RunSnapshot: Sendable, Equatable {
     /// The name to show: the lineage label of a fork (`det→lr 1e-3 @12`), else the name.
     public func displayName(ascii: Bool = false) -> String { lineage?.label(ascii: ascii) ?? name }
 
+    /// The epoch to show as the run's: the one training (completed + 1, at most the total)
+    /// while it is starting, running or paused; the last completed one once it has ended.
+    /// The header and the status line both show this one.
+    public var shownEpoch: Int {
+        switch state {
+        case .starting, .running, .paused: return Swift.min(epoch + 1, Swift.max(1, totalEpochs))
+        default: return epoch
+        }
+    }
+
     /// Fraction of the epoch in flight that is done, in [0, 1].
     public var epochProgress: Double {
         batchesPerEpoch > 0 ? Double(batchesDone) / Double(batchesPerEpoch) : 0

@@ -58,6 +58,13 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if control != nil && noControl { throw ValidationError("--control and --no-control exclude each other") }
+        if let name {
+            // It names the metrics lines, the checkpoint and the control socket's file.
+            guard !name.isEmpty, name.count <= 64,
+                  !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "/" }) else {
+                throw ValidationError("--name must be 1-64 characters without '/' or control characters (got \(name.debugDescription))")
+            }
+        }
         if let forkLearningRate {
             guard resume != nil else { throw ValidationError("--fork-lr forks a saved run: give it --resume CKPT") }
             guard forkLearningRate.isFinite, forkLearningRate > 0 else {

@@ -34,7 +34,7 @@ public struct HeaderLine: Sendable {
         items += header.settings.map { TextSpan($0) }
         var right: [TextSpan] = []
         if let s = selected {
-            right += [TextSpan("\(s.name) epoch \(s.epoch)/\(s.totalEpochs)"), sep]
+            right += [TextSpan("\(s.name) epoch \(s.shownEpoch)/\(s.totalEpochs)"), sep]
         }
         right += [TextSpan(Format.duration(elapsed)), sep,
                   TextSpan("?", style: CellStyle(color: .accent, bold: true)), TextSpan(" help ")]

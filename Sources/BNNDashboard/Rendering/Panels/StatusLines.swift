@@ -128,8 +128,7 @@ public struct StatusLines: Sendable {
         case .starting, .running, .paused:
             break
         }
-        let current = Swift.min(s.epoch + 1, Swift.max(1, s.totalEpochs))
-        spans.append(TextSpan("epoch \(current)/\(s.totalEpochs) "))
+        spans.append(TextSpan("epoch \(s.shownEpoch)/\(s.totalEpochs) "))
         spans.append(TextSpan(Self.bar(s.epochProgress, width: barWidth, glyphs: glyphs), style: CellStyle(color: .run(state.selectedRun))))
         spans.append(TextSpan(" " + Format.pad(String(Int((s.epochProgress * 100).rounded(.down))) + "%", 4, right: true)))
         if case .paused = s.state {
