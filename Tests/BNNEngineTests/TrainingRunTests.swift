@@ -181,6 +181,27 @@ import BNNSupport
         #expect(resumed.resumed(toEpochs: 6).learningRate == resumed.learningRate)
     }
 
+    /// A run's checkpoints splice in their history's cached JSON: the same bytes as encoding
+    /// the whole header, after every epoch (a cache that went stale would differ).
+    @Test func cachedHistoryJSONGivesTheSameCheckpointBytes() throws {
+        let box = RunBox()
+        let failures = FailureList()
+        let run = try TrainingRun(name: "det", configuration: config(.deterministic, epochs: 3),
+                                  data: SyntheticImages.splits(train: 300, eval: 100)) { _ in
+            do {
+                guard let cached = try box.run?.checkpoint() else { return failures.add("no run") }
+                let plain = RunCheckpoint(copying: cached)
+                if cached.encodedHistory == nil || plain.encodedHistory != nil { failures.add("cache not where expected") }
+                if try cached.serialized() != plain.serialized() { failures.add("epoch \(cached.completedEpochs) differs") }
+                failures.add("checked")
+            } catch { failures.add("\(error)") }
+        }
+        box.run = run
+        run.start(); run.waitUntilFinished()
+        #expect(run.snapshot().history.count == 3)
+        #expect(failures.items == ["checked", "checked", "checked"], "\(failures.items)")
+    }
+
     @Test func corruptTruncatedAndForeignCheckpointsAreClearErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-ckpt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -208,4 +229,12 @@ import BNNSupport
 
 final class RunBox: @unchecked Sendable {
     var run: TrainingRun?
+}
+
+/// Strings collected from a run's callbacks (on its queue), read after it finished.
+final class FailureList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ item: String) { lock.lock(); list.append(item); lock.unlock() }
+    var items: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }

@@ -32,6 +32,8 @@ public struct RunCheckpoint: Sendable {
     public let dataSizes: DataSizes?
     let generator: SeededGenerator
     let optimizerStep: Int
+    /// The run's cache of its history's JSON (set for checkpoints a run takes of itself).
+    var encodedHistory: EncodedHistory?
     /// Named tensors in a fixed order.
     let tensors: [(name: String, values: [Float])]
 
@@ -84,11 +86,19 @@ public struct RunCheckpoint: Sendable {
     /// The file's bytes.
     func serialized() throws -> Data {
         let header = Header(name: name, configuration: configuration, completedEpochs: completedEpochs,
-                            learningRate: learningRate, history: history, trainingSeconds: trainingSeconds,
+                            learningRate: learningRate, history: encodedHistory == nil ? history : [],
+                            trainingSeconds: trainingSeconds,
                             generator: generator, optimizerStep: optimizerStep,
                             tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) },
                             parent: lineage, data: dataSizes)
-        let json = try MetricsSchema.makeEncoder().encode(header)
+        var json = try MetricsSchema.makeEncoder().encode(header)
+        if let encodedHistory {
+            // The header with an empty history, the cached history spliced in. Quotes inside
+            // strings are escaped, so the key's bytes occur once, as the key.
+            let empty = Data("\"history\":[]".utf8)
+            guard let range = json.range(of: empty) else { preconditionFailure("no history key in the checkpoint header") }
+            json.replaceSubrange(range, with: Data("\"history\":".utf8) + (try encodedHistory.json(of: history)))
+        }
         var data = Data()
         data.reserveCapacity(json.count + 32 + tensors.reduce(0) { $0 + $1.values.count * 4 })
         data.append(contentsOf: Self.magic)

@@ -17,6 +17,8 @@ public final class TrainingRun: @unchecked Sendable {
     /// Where a forked run came from (the checkpoint's), kept in its snapshots, checkpoints and metrics.
     public let lineage: RunLineage?
     private let data: TrainingData
+    /// The history's JSON, epoch by epoch, for the checkpoints this run saves.
+    private let encodedHistory = EncodedHistory()
     private let queue: DispatchQueue
     private let onEpochCompleted: (@Sendable (EpochMetrics) -> Void)?
 
@@ -409,12 +411,13 @@ public final class TrainingRun: @unchecked Sendable {
 
     @discardableResult
     private func writeCheckpoint(to path: String?, learningRate: Double) throws -> RunCheckpoint {
-        let checkpoint = RunCheckpoint(name: name, configuration: configuration, network: network,
+        var checkpoint = RunCheckpoint(name: name, configuration: configuration, network: network,
                                        generator: generator, completedEpochs: completedEpochs,
                                        learningRate: learningRate,
                                        history: history, trainingSeconds: trainingSeconds, lineage: lineage,
                                        dataSizes: DataSizes(train: data.train.count, validation: data.validation.count,
                                                             test: data.test.count))
+        checkpoint.encodedHistory = encodedHistory
         if let path { try AtomicFile.write(checkpoint.serialized(), to: path) }
         return checkpoint
     }
