@@ -50,6 +50,20 @@ import BNNEngine
 
     func type(_ text: String) -> [KeyInput] { text.map { KeyInput.character($0) } }
 
+    /// A file cannot page: the export holds every misclassified image, with pictures or as a
+    /// list (read back without the data set), and no key hint.
+    @Test func textExportHoldsEveryMisclassifiedImage() {
+        var pictured = FakeRuns.three()
+        pictured[0].insight = Self.insight()
+        var listed = pictured
+        listed[0].insight!.misclassifiedPixels = []
+        for runs in [pictured, listed] {
+            let text = TextExport.document(snapshots: [runs[0]], header: DashboardHeader())
+            for i in 100..<112 { #expect(text.contains("#\(i) "), "image #\(i) missing") }
+            #expect(!text.contains("n/N page"))
+        }
+    }
+
     // MARK: - Keys
 
     /// Where runs cannot be forked or continued (attach, watch), f and c say so at once, and

@@ -85,16 +85,31 @@ public enum TextExport {
             })
         }
         for (r, s) in snapshots.enumerated() where s.insight != nil {
-            let view = InsightView(snapshot: s, run: r, page: 0, glyphs: glyphs,
+            var view = InsightView(snapshot: s, run: r, page: 0, glyphs: glyphs,
                                    classNames: ClassNames.names(dataset: header.dataset, classCount: s.architecture.outputSize))
+            view.forExport = true
             grids.append(view.render(width: width, height: view.idealHeight(width: width)))
+            // A file has no n / N: every further page of the strip follows as its own panel.
+            let pages = view.strip.paging(width: width - 4).pages
+            for page in 1..<pages {
+                var next = view
+                next.page = page
+                let strip = next.strip
+                grids.append(panel(width: width, height: strip.idealHeight() + 2, glyphs: glyphs,
+                                   title: next.stripTitle(width: width)) { w, h in strip.render(width: w, height: h) })
+            }
         }
         return grids
     }
 
     /// The export as text: the panels separated by blank lines, ending in a newline.
     public static func document(snapshots: [RunSnapshot], header: DashboardHeader, options: Options = Options()) -> String {
-        grids(snapshots: snapshots, header: header, options: options).map { $0.text() }.joined(separator: "\n\n") + "\n"
+        grids(snapshots: snapshots, header: header, options: options).map { grid in
+            // A panel's blank bottom rows (a region sized for the tallest of its parts) are left out.
+            var lines = grid.text().split(separator: "\n", omittingEmptySubsequences: false)
+            while let last = lines.last, last.allSatisfy({ $0 == " " }) { lines.removeLast() }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n\n") + "\n"
     }
 
     /// The export of the runs recorded in metrics JSONL files (what `bnn-tui plot` prints);

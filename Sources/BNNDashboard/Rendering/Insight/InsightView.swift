@@ -13,6 +13,9 @@ public struct InsightView: Sendable, DashboardPanel {
     public var page: Int
     public var glyphs: Glyphs
     public var classNames: [String]
+    /// Drawn for the text export: no key hint, since a file has no keys (the export adds
+    /// the strip's other pages below).
+    public var forExport = false
 
     public init(snapshot: RunSnapshot, run: Int, page: Int, glyphs: Glyphs, classNames: [String]? = nil) {
         self.snapshot = snapshot; self.run = run; self.page = page; self.glyphs = glyphs
@@ -51,11 +54,16 @@ public struct InsightView: Sendable, DashboardPanel {
         }
         let stripHeight = s.idealHeight() + 2
         if height - topHeight >= stripHeight {
-            let label = s.pageLabel(width: width - 4)
             result.append((GridRect(x: 0, y: topHeight, width: width, height: stripHeight),
-                           "Misclassified test images\(sep)most confident first\(sep)\(label)", "n/N page", s.render))
+                           stripTitle(width: width), forExport ? nil : "n/N page", s.render))
         }
         return result
+    }
+
+    /// "Misclassified test images · most confident first · page 2/8" for a strip `width` wide.
+    public func stripTitle(width: Int) -> String {
+        let sep = glyphs.separator
+        return "Misclassified test images\(sep)\(snapshot.name)\(sep)most confident first\(sep)\(strip.pageLabel(width: width - 4))"
     }
 
     private var fieldsTitle: String {

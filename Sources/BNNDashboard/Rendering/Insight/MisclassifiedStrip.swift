@@ -18,7 +18,9 @@ public struct MisclassifiedStrip: Sendable {
 
     /// Pictures per page at `width`, the page shown (wrapped) and the page count.
     public func paging(width: Int) -> (perPage: Int, page: Int, pages: Int) {
-        let perPage = Swift.max(1, PictureStrip.capacity(width: width, pictureWidth: insight?.imageWidth ?? 28))
+        // Without pictures (read back from a metrics file) each image is one line of the strip.
+        let listed = insight.map { $0.misclassifiedPixels.isEmpty } ?? false
+        let perPage = Swift.max(1, listed ? idealHeight() : PictureStrip.capacity(width: width, pictureWidth: insight?.imageWidth ?? 28))
         let count = insight?.misclassified.count ?? 0
         let pages = Swift.max(1, (count + perPage - 1) / perPage)
         return (perPage, ((page % pages) + pages) % pages, pages)
