@@ -55,7 +55,12 @@ public enum UnixSocket {
             close(fd)
             switch e {
             case ENOENT: throw SocketError(path: path, reason: "no such socket")
-            case ECONNREFUSED: throw SocketError(path: path, reason: "no run is listening (a stale socket)")
+            case ECONNREFUSED:
+                var status = stat()
+                if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFSOCK {
+                    throw SocketError(path: path, reason: "not a socket (attach takes a run's control socket, e.g. $XDG_RUNTIME_DIR/bnn-tui/<run>-<pid>.sock; watch reads metrics files)")
+                }
+                throw SocketError(path: path, reason: "no run is listening (a stale socket)")
             case EACCES: throw SocketError(path: path, reason: "permission denied (the socket belongs to another user)")
             default: throw SocketError(path: path, reason: errorText(e))
             }

@@ -20,6 +20,7 @@ struct ModelInput {
         self.path = path
         let data: Data
         do { data = try FileContents.read(path) } catch { throw .usage(error.description) }
+        if data.isEmpty { throw .usage("\(path) is empty: neither a packed model (export) nor a checkpoint (train --save)") }
         if data.starts(with: PackedModelFormat.magic) {
             do { model = try PackedModel(serialized: [UInt8](data), path: path) } catch { throw .usage("\(error)") }
             checkpoint = nil

@@ -35,7 +35,9 @@ public struct DashboardLayout: Sendable, Equatable {
         let saturationWanted = saturationHeight + 2
         let weightsRows: Int
         if regionHeight >= wanted + saturationWanted {
-            weightsRows = wanted
+            // Rows beyond both panels' wants go to the histogram, which grows into them; the
+            // saturation panel keeps what its lines need (it would only gain blank rows).
+            weightsRows = regionHeight - saturationWanted
         } else if regionHeight - saturationWanted >= 11 {
             weightsRows = regionHeight - saturationWanted
         } else {

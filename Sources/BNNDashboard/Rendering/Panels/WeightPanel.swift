@@ -9,7 +9,8 @@ public struct WeightPanel: Sendable {
     public var run: Int
     public var layer: Int
     public var glyphs: Glyphs
-    /// Bars are never taller than this many rows (a tall thin histogram reads badly).
+    /// Rows of bars the panel asks for (`idealHeight`); it draws up to twice as many
+    /// when it is given the rows (far taller than wide reads badly).
     public var maximumBarRows: Int
     /// The user's zoom choice (`z`); nil follows `WeightZoomChoice`'s default.
     public var zoomChoice: Bool?
@@ -119,8 +120,10 @@ public struct WeightPanel: Sendable {
         let l = snapshot.layers[layer]
         let (beside, statsRows) = arrangement(width: width)
         let histWidth = beside ? width - Self.statsWidth - 2 : width
+        // maximumBarRows is what the panel asks for; given more rows (a tall terminal), the
+        // bars grow into them, up to twice as tall.
         let histHeight = Swift.min(height - (beside ? 0 : statsRows),
-                                   maximumBarRows + WeightHistogram.extraRows)
+                                   2 * maximumBarRows + WeightHistogram.extraRows)
         let zoom = WeightZoomChoice.isZoomed(zoomChoice, snapshot: snapshot, layer: layer)
             ? snapshot.insight?.weightZoom[layer] : nil
         let histogram = WeightHistogram(counts: l.histogram, glyphs: glyphs, barStyle: CellStyle(color: .run(run)),
