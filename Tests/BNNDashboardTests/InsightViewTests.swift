@@ -228,7 +228,7 @@ import BNNEngine
         fork.lineage = RunLineage(parent: "det", epoch: 12, learningRate: 1e-3)
         runs.append(fork)
         let text = RunTable(snapshots: runs, selectedRun: 0, glyphs: .unicode).render(width: 150, height: 6).text()
-        #expect(text.contains("det→lr 1e-3 @12"))
+        #expect(text.contains("det.f1 det→lr 1e-3 @12"), "the name other panels use, then its lineage")
         let ascii = RunTable(snapshots: runs, selectedRun: 0, glyphs: .ascii).render(width: 150, height: 6).text()
         #expect(ascii.contains("det->lr 1e-3 @12"))
     }

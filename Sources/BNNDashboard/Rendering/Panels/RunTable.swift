@@ -28,9 +28,16 @@ public struct RunTable: Sendable {
         var cell: (Int, RunSnapshot) -> (String, CellStyle?)
     }
 
+    /// A run's name as every panel shows it, and for a fork where it came from after it
+    /// ("det.f1 det→lr 1e-3 @12"): the status line and the saturation panel name it too.
+    private func label(_ s: RunSnapshot) -> String {
+        guard s.lineage != nil else { return s.name }
+        return "\(s.name) \(s.displayName(ascii: glyphs.isASCII))"
+    }
+
     private var nameWidth: Int {
-        Swift.min(snapshots.contains { $0.lineage != nil } ? 22 : 16,
-                  Swift.max(5, snapshots.map { $0.displayName(ascii: glyphs.isASCII).unicodeScalars.count }.max() ?? 5))
+        Swift.min(snapshots.contains { $0.lineage != nil } ? 28 : 16,
+                  Swift.max(5, snapshots.map { label($0).unicodeScalars.count }.max() ?? 5))
     }
 
     /// "275/1003" takes 8 columns: wide enough for every run's epoch and total, at least 7.
@@ -44,7 +51,7 @@ public struct RunTable: Sendable {
         return [
             Column(title: "run", width: 4 + nameWidth, right: false, rank: 0) { i, s in
                 let pointer = i == selectedRun ? glyphs.selection : " "
-                return ("\(pointer) \(Character(markers.letter(i))) \(s.displayName(ascii: glyphs.isASCII))", nil)
+                return ("\(pointer) \(Character(markers.letter(i))) \(label(s))", nil)
             },
             Column(title: "state", width: 10, right: false, rank: 0) { _, s in
                 ("\(RunStateStyle.icon(s.state, glyphs: glyphs)) \(s.state.label)", RunStateStyle.style(s.state))
