@@ -61,6 +61,8 @@ import BNNEngine
             let text = TextExport.document(snapshots: [runs[0]], header: DashboardHeader())
             for i in 100..<112 { #expect(text.contains("#\(i) "), "image #\(i) missing") }
             #expect(!text.contains("n/N page"))
+            // At the export's 100 columns the fields do not fit beside the matrix: they go under it.
+            #expect(text.contains("Receptive fields") && text.contains("neuron 7") && text.contains("neuron 9"))
         }
     }
 

@@ -107,6 +107,24 @@ import Testing
         #expect(wire.snapshot(history: original.history).layers == original.layers)
     }
 
+    /// An attached dashboard's insight view: the confusion matrix and misclassified list of
+    /// the last epoch record, and a fork's lineage, rebuilt from the history that travels.
+    @Test func insightAndLineageComeFromTheLastEpochRecord() {
+        let original = FakeControlledRun().snapshot()
+        var history = original.history
+        var matrix = ConfusionMatrix(classCount: 2)
+        matrix.add(label: 0, predicted: 1)
+        history[history.count - 1].valConfusion = matrix
+        history[history.count - 1].testMisclassified = [MisclassifiedImage(index: 7, label: 0, predicted: 1, margin: 1.5)]
+        history[history.count - 1].parent = RunLineage(parent: "det", epoch: 1, learningRate: 1e-3)
+        let s = WireSnapshot(original).snapshot(history: history)
+        #expect(s.insight?.confusion == matrix)
+        #expect(s.insight?.misclassified.map(\.index) == [7])
+        #expect(s.insight?.epoch == history.last?.epoch)
+        #expect(s.lineage?.parent == "det")
+        #expect(WireSnapshot(original).snapshot(history: original.history).insight == nil, "no record, no insight")
+    }
+
     @Test func badClientMessagesAreRefusedWithAReason() {
         for (text, reason) in [("{\"type\":\"lr\",\"value\":\"nan\"}", "positive finite"),
                                ("{\"type\":\"lr\",\"value\":-1}", "positive finite"),

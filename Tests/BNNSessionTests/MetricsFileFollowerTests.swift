@@ -68,6 +68,20 @@ import Testing
         #expect(runs.readOnlyReason != nil)
     }
 
+    /// A run whose last line reached its total_epochs is done without waiting to go quiet.
+    @Test func aRunAtItsTotalEpochsIsDoneAtOnce() throws {
+        let dir = try PrivateDirectory(); defer { dir.remove() }
+        let last = line(2, run: "a").replacingOccurrences(of: "\"epoch\":2,", with: "\"epoch\":2,\"total_epochs\":2,")
+        #expect(last.contains("total_epochs"))
+        try (line(1, run: "a") + last).write(toFile: dir.path + "/a.jsonl", atomically: true, encoding: .utf8)
+        let more = line(1, run: "b").replacingOccurrences(of: "\"epoch\":1,", with: "\"epoch\":1,\"total_epochs\":5,")
+        try more.write(toFile: dir.path + "/b.jsonl", atomically: true, encoding: .utf8)
+        let runs = FollowedRuns(directory: dir.path, interval: 0, quietSeconds: 60)
+        let s = runs.snapshots()
+        #expect(s.map(\.state) == [.done, .running])
+        #expect(s[1].totalEpochs == 5)
+    }
+
     @Test("a run keeps its place (its color and letter) when a file earlier in name order shows its first epoch later")
     func runsKeepTheirPlace() throws {
         let dir = try PrivateDirectory(); defer { dir.remove() }

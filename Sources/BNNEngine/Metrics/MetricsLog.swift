@@ -212,7 +212,7 @@ public struct MetricsLog: Sendable {
 
 extension RunSnapshot {
     /// The snapshot of a fork: `lineage` set (nil leaves it as it is).
-    func withLineage(_ lineage: RunLineage?) -> RunSnapshot {
+    public func withLineage(_ lineage: RunLineage?) -> RunSnapshot {
         var copy = self
         if let lineage { copy.lineage = lineage }
         return copy
@@ -220,7 +220,7 @@ extension RunSnapshot {
 
     /// The snapshot with the insight an epoch record carries (matrix and misclassified list; no
     /// pictures or receptive fields, which a metrics file does not hold — see `RunInsight.withPixels`).
-    func withRecordedInsight(_ m: EpochMetrics) -> RunSnapshot {
+    public func withRecordedInsight(_ m: EpochMetrics) -> RunSnapshot {
         guard m.valConfusion != nil || m.testMisclassified != nil else { return self }
         var copy = self
         let n = architecture.inputSize, side = Int(Double(n).squareRoot().rounded())

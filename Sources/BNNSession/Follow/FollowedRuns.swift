@@ -11,7 +11,7 @@ import Foundation
 /// later join as new runs. Files are read at most every `interval` seconds, on
 /// the thread that asks for snapshots. A run whose file has not grown for three of
 /// its epochs (at least `quietSeconds`, by its modification time) shows as done: a file cannot say whether its
-/// writer is still at work.
+/// writer is still at work. A run whose last line reached its `total_epochs` is done at once.
 public final class FollowedRuns: RunController, @unchecked Sendable {
     public let files: [String]
     public let directory: String?
@@ -30,6 +30,13 @@ public final class FollowedRuns: RunController, @unchecked Sendable {
     }
 
     public var readOnlyReason: String? { "watch only reads metrics files (attach to a run's control socket to steer it)" }
+
+    /// The dataset the followed files name, when they all name the same one (as of the last poll).
+    public var dataset: String? {
+        lock.lock(); defer { lock.unlock() }
+        let named = Set(followers.compactMap(\.dataset))
+        return named.count == 1 ? named.first : nil
+    }
 
     public func snapshots() -> [RunSnapshot] {
         lock.lock(); defer { lock.unlock() }
@@ -84,8 +91,10 @@ public final class FollowedRuns: RunController, @unchecked Sendable {
             taken.insert(name)
             let last = run.epochs[run.epochs.count - 1].epochSeconds
             let quiet = max(quietSeconds, 3 * (last.isFinite ? last : 0))
+            let final = run.epochs[run.epochs.count - 1]
+            let finished = final.totalEpochs.map { final.epoch >= $0 } ?? false
             var s = MetricsLog.snapshot(name: name, epochs: run.epochs,
-                                        state: now - f.lastModified > quiet ? .done : .running)
+                                        state: finished || now - f.lastModified > quiet ? .done : .running)
             if i == 0 { s.notice = f.warning }
             snapshots.append(s)
         }

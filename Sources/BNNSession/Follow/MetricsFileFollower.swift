@@ -12,6 +12,8 @@ import Foundation
 /// `warning` and the lines after it are read as usual.
 public final class MetricsFileFollower {
     /// One run found in the file, its epochs in order (a repeated epoch keeps the later line).
+    /// As in `MetricsLog`, a run is its name, network and mode: two networks trained under
+    /// one name into one file are two runs.
     public struct Run: Equatable {
         public var name: String
         public var epochs: [EpochMetrics]
@@ -19,6 +21,8 @@ public final class MetricsFileFollower {
 
     public let path: String
     public private(set) var runs: [Run] = []
+    /// The dataset the file's lines name (the last that named one), or nil.
+    public private(set) var dataset: String?
     /// The latest bad line ("m.jsonl line 7: not valid JSON"), or nil.
     public private(set) var warning: String?
     /// When the file was last modified (Unix time, from its mtime), as of the last poll.
@@ -110,8 +114,12 @@ public final class MetricsFileFollower {
             warning = error.description
             return true
         }
-        guard let (metrics, _) = decoded else { return false }
-        if let r = runs.firstIndex(where: { $0.name == metrics.run }) {
+        guard let (metrics, named) = decoded else { return false }
+        if let named { dataset = named }
+        let same = { (run: Run) in
+            run.name == metrics.run && run.epochs.first.map { $0.arch == metrics.arch && $0.mode == metrics.mode } ?? true
+        }
+        if let r = runs.firstIndex(where: same) {
             if let e = runs[r].epochs.firstIndex(where: { $0.epoch >= metrics.epoch }) {
                 if runs[r].epochs[e].epoch == metrics.epoch { runs[r].epochs[e] = metrics } else { runs[r].epochs.insert(metrics, at: e) }
             } else {

@@ -3,8 +3,10 @@ import BNNEngine
 /// A `RunSnapshot` as it travels over the control socket: the snapshot itself,
 /// but for the epoch history, which goes once in `epochs` frames and then grows by
 /// the new epochs only (`historyCount` says how many the client should hold).
-/// Insight, lineage and notice belong to the dashboard that shows the run and do
-/// not travel.
+/// Insight, lineage and notice do not travel as such: the client rebuilds the
+/// insight a metrics record carries (the confusion matrix and the misclassified list,
+/// as `watch` does; no pictures or receptive fields) and the lineage from the last
+/// epoch record.
 ///
 /// On the wire it is one JSON object: the snapshot's fields under their property
 /// names (layers and forward products in their own `Codable` form), the state as its
@@ -21,11 +23,13 @@ public struct WireSnapshot: Sendable, Equatable, Codable {
         historyCount = s.history.count
     }
 
-    /// The snapshot with `history` (the client's copy, trimmed to `historyCount`).
+    /// The snapshot with `history` (the client's copy, trimmed to `historyCount`), and the
+    /// insight and lineage its last epoch record carries.
     public func snapshot(history: [EpochMetrics]) -> RunSnapshot {
         var s = run
         s.history = Array(history.prefix(historyCount))
-        return s
+        guard let last = s.history.last else { return s }
+        return s.withRecordedInsight(last).withLineage(last.parent)
     }
 
     /// Whether the values are ones a real run could publish (decoded input may hold anything).

@@ -46,8 +46,10 @@ struct WatchCommand: ParsableCommand {
                 && isDirectory.boolValue ? paths[0] : nil
             let runs = directory.map { FollowedRuns(directory: $0, quietSeconds: quiet) }
                 ?? FollowedRuns(files: paths, quietSeconds: quiet)
-            let header = DashboardHeader(dataset: "watching \(directory ?? paths.joined(separator: ", "))")
-            try DashboardLoop.run(runs, header: { header }, display: display,
+            let watching = "watching \(directory ?? paths.joined(separator: ", "))"
+            // The dataset leads the header (so the insight view finds its class names), once a file names it.
+            try DashboardLoop.run(runs, header: { DashboardHeader(dataset: runs.dataset.map { "\($0) · \(watching)" } ?? watching) },
+                                  display: display,
                                   notice: (text: "watch: read-only, following as the files grow · q quits", kind: .info))
         }
     }

@@ -27,7 +27,7 @@ public struct UniqueFilterTable: Sendable {
     public var isEmpty: Bool { layers.isEmpty }
 
     public func title() -> String {
-        "Unique filters\(glyphs.separator)\(snapshot.displayName(ascii: glyphs.isASCII))\(glyphs.separator)"
+        "Unique filters\(glyphs.separator)\(snapshot.name)\(glyphs.separator)"
             + "distinct 3\(glyphs.times)3 binary kernels (up to sign) per epoch"
     }
 

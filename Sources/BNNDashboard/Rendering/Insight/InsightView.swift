@@ -52,9 +52,15 @@ public struct InsightView: Sendable, DashboardPanel {
             result.append((GridRect(x: matrixWidth, y: 0, width: width - matrixWidth, height: topHeight),
                            fieldsTitle, fieldsNote, f.render))
         }
+        // A file is not short of rows: fields that do not fit beside the matrix go under it.
+        let fieldsBelow = forExport && !showFields && !f.fields.isEmpty ? f.idealHeight(width: width - 4) + 2 : 0
+        if fieldsBelow > 0 {
+            result.append((GridRect(x: 0, y: topHeight, width: width, height: fieldsBelow), fieldsTitle, fieldsNote, f.render))
+        }
+        let stripTop = topHeight + fieldsBelow
         let stripHeight = s.idealHeight() + 2
-        if height - topHeight >= stripHeight {
-            result.append((GridRect(x: 0, y: topHeight, width: width, height: stripHeight),
+        if height - stripTop >= stripHeight {
+            result.append((GridRect(x: 0, y: stripTop, width: width, height: stripHeight),
                            stripTitle(width: width), forExport ? nil : "n/N page", s.render))
         }
         return result
@@ -68,8 +74,10 @@ public struct InsightView: Sendable, DashboardPanel {
 
     private var fieldsTitle: String {
         let sep = glyphs.separator
-        return fields.showsFilters ? "Receptive fields\(sep)conv layer 1 binary 3\(glyphs.times)3 filters"
-                                   : "Receptive fields\(sep)layer 1 binary weights"
+        // A float run's weights are real: the fields are their signs, not weights it uses.
+        let kind = snapshot.mode.isBinary ? "binary" : "signs of the float"
+        return fields.showsFilters ? "Receptive fields\(sep)conv layer 1 \(kind) 3\(glyphs.times)3 filters"
+                                   : "Receptive fields\(sep)layer 1 \(kind) weights"
     }
 
     private var fieldsNote: String {
@@ -81,6 +89,10 @@ public struct InsightView: Sendable, DashboardPanel {
     public func idealHeight(width: Int) -> Int {
         let matrixSize = matrix.idealSize(classCount: snapshot.architecture.outputSize)
         let fieldsWidth = width - Swift.min(width, matrixSize.width + 4) - 4
+        if fieldsWidth + 4 < 34 {  // the fields do not fit beside the matrix
+            let below = forExport && !fields.fields.isEmpty ? fields.idealHeight(width: width - 4) + 2 : 0
+            return matrixSize.height + 2 + below + strip.idealHeight() + 2
+        }
         return Swift.max(matrixSize.height, fields.idealHeight(width: fieldsWidth)) + 2 + strip.idealHeight() + 2
     }
 

@@ -18,6 +18,16 @@ public struct ReceptiveFieldStrip: Sendable {
         self.fields = fields; self.ascii = ascii; self.style = style; self.layer = layer
     }
 
+    /// Why there are no fields: the first layer is not image-shaped, or it is and the run was
+    /// read from its metrics (watch, attach, plot), which carry no weights.
+    var emptyReason: String {
+        guard let layer else { return "no image-shaped first layer" }
+        let side = Int(Double(layer.inputs).squareRoot().rounded())
+        let imageShaped = layer.kernelSize != nil || (side * side == layer.inputs && side > 1)
+        return imageShaped ? "not recorded: only the dashboard that trains the run has its weights"
+                           : "no image-shaped first layer"
+    }
+
     /// Whether the fields are a convolution's filters.
     public var showsFilters: Bool { fields.first?.isFilter ?? false }
 
@@ -31,7 +41,7 @@ public struct ReceptiveFieldStrip: Sendable {
     public func render(width: Int, height: Int) -> CellGrid {
         guard !fields.isEmpty else {
             var grid = CellGrid(width: width, height: height)
-            grid.putCentered("no image-shaped first layer", x: 0, width: width, y: height / 2, style: CellStyle(color: .muted))
+            grid.putCentered(emptyReason, x: 0, width: width, y: height / 2, style: CellStyle(color: .muted))
             return grid
         }
         if showsFilters { return renderFilters(width: width, height: height) }
