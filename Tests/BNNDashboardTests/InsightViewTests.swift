@@ -286,6 +286,20 @@ import BNNEngine
         #expect(collector.texts.contains("st<o>ch & co") && collector.texts.contains("epoch") && collector.texts.contains("error"))
         #expect(collector.texts.contains("solid: validation"))
     }
+
+    /// Nine runs, eight colours: the ninth marks its points, so no two runs look alike.
+    @Test func svgTellsNineRunsApart() throws {
+        let runs = FakeRuns.sweep(count: 9)
+        let svg = ErrorChartSVG.document(snapshots: runs)
+        let collector = SVGCollector()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = collector
+        #expect(parser.parse())
+        #expect(collector.elements["polyline"] == 2 * 9)
+        // Only the ninth run has markers: one per validation point and one in the legend.
+        #expect(collector.elements["circle"] == runs[8].history.count + 1)
+        #expect(collector.elements["circle"] ?? 0 > 1)
+    }
 }
 
 /// Counts the elements, polyline colours and texts of an SVG.

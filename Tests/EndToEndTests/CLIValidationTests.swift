@@ -55,6 +55,8 @@ struct CLIValidationTests {
         Mistake(arguments: ["train", "--name", ""], mentions: ["--name"]),
         Mistake(arguments: ["train", "--name", "a/b"], mentions: ["--name", "a/b"]),
         Mistake(arguments: ["train", "--name", "tab\there"], mentions: ["--name"]),
+        // A control socket in a folder others may enter: refused before the banner.
+        Mistake(arguments: ["train", "--control", "/tmp/x.sock"], mentions: ["--control", "/tmp", "chmod 700"]),
         // A directory where a file is read: one line, not a crash.
         Mistake(arguments: ["summary", "/tmp", "--no-latency"], mentions: ["/tmp", "directory"]),
         Mistake(arguments: ["export", "/tmp", "--format", "c", "--output", "/tmp/never-written"], mentions: ["/tmp", "directory"]),

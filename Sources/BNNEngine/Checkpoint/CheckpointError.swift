@@ -9,6 +9,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case checksumMismatch(path: String)
     case corrupt(path: String, reason: String)
     case incompatible(reason: String)
+    /// A float run's checkpoint asked to give binary weights (export, summary, eval).
+    case notBinary
 
     /// Control characters from the file (a tensor name, a path) are escaped: one line always.
     public var description: String { rawDescription.escapingControlCharacters }
@@ -22,6 +24,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case .checksumMismatch(let p): return "\(p): checkpoint is corrupt (checksum mismatch)"
         case .corrupt(let p, let r): return "\(p): checkpoint is corrupt (\(r))"
         case .incompatible(let r): return "checkpoint does not match this run: \(r)"
+        case .notBinary: return "a float run's checkpoint has no binary weights to pack; export, summarize or evaluate a det or stoch checkpoint"
         }
     }
 }

@@ -9,7 +9,7 @@ extension RunCheckpoint {
     /// then stays version 1). A float run has no binary weights to pack.
     public func inferenceNetwork() throws(CheckpointError) -> InferenceNetworkParameters {
         guard configuration.mode.isBinary else {
-            throw .incompatible(reason: "a float run has no binary weights to pack; export a det or stoch checkpoint")
+            throw .notBinary
         }
         let arch = configuration.architecture
         func named(_ name: String, _ count: Int) throws(CheckpointError) -> [Float] {

@@ -9,7 +9,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a packed model (.bnn) on the test set: error, images per second, size.")
 
-    @Argument(help: "A model written by bnn-tui export.")
+    @Argument(help: "A model written by bnn-tui export, or a det or stoch checkpoint (packed as export would).")
     var model: String
 
     @OptionGroup var data: DataOptions
@@ -31,10 +31,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let packed: PackedModel
-            do { packed = try PackedModel(contentsOf: URL(fileURLWithPath: model)) } catch {
-                throw CommandFailure.usage("\(error)")
-            }
+            let packed = try ModelInput(path: model).model
             let location = try data.locate()
             let test: LabeledImages
             do {

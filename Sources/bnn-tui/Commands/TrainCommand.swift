@@ -72,6 +72,14 @@ struct TrainCommand: ParsableCommand {
             }
         }
         try ThreadCount.validate(threads)
+        if let control {
+            // An existing folder that is not private is refused before anything prints (a
+            // missing one is made private when the run starts).
+            let directory = (control as NSString).deletingLastPathComponent
+            if !directory.isEmpty && FileManager.default.fileExists(atPath: directory) {
+                do { try ControlDirectory.checkPrivate(directory) } catch { throw ValidationError("--control: \(error.description)") }
+            }
+        }
         for (flag, path) in [("--metrics", metrics), ("--save", save), ("--save-best", saveBest)] {
             guard let path else { continue }
             do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error.description)") }

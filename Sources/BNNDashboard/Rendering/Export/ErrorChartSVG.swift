@@ -3,10 +3,23 @@ import Foundation
 
 /// The error chart as a standalone SVG for papers (`bnn-tui plot --svg`):
 /// validation error (solid) and test error (dashed) per epoch, one colour per
-/// run, with axes, ticks, labels and a legend.
+/// run, with axes, ticks, labels and a legend. The palette has eight colours: the
+/// ninth run on (a 3 x 3 sweep has nine) also marks its validation points, with
+/// circles, then squares, so that no two runs look alike.
 public enum ErrorChartSVG {
     /// One colour per run (wrapping): distinct under common colour-vision deficiencies (Okabe–Ito).
     public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+
+    /// The point marker of the runs in palette cycle `cycle`: none for the first eight runs,
+    /// a circle for the next eight, a square after that.
+    static func marker(_ cycle: Int, x: Double, y: Double, colour: String) -> String {
+        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        switch cycle {
+        case 0: return ""
+        case 1: return "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"3.5\" fill=\"\(colour)\"/>"
+        default: return "<rect x=\"\(f(x - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" fill=\"\(colour)\"/>"
+        }
+    }
 
     public static func document(snapshots: [RunSnapshot], width: Int = 720, height: Int = 440) -> String {
         let left = 64.0, right = 170.0, top = 24.0, bottom = 48.0
@@ -49,9 +62,15 @@ public enum ErrorChartSVG {
                     .map { "\(f(x($0.epoch))),\(f(y($0[keyPath: series])))" }
                 guard !points.isEmpty else { continue }
                 out += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) points=\"\(points.joined(separator: " "))\"/>\n"
+                if dash.isEmpty {
+                    for e in s.history where e[keyPath: series].isFinite {
+                        out += marker(r / palette.count, x: x(e.epoch), y: y(e[keyPath: series]), colour: colour)
+                    }
+                }
             }
             let ly = top + 14 + Double(r) * 18
             out += "<line x1=\"\(f(left + plotW + 16))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotW + 40))\" y2=\"\(f(ly - 4))\" stroke=\"\(colour)\" stroke-width=\"2\"/>"
+            out += marker(r / palette.count, x: left + plotW + 28, y: ly - 4, colour: colour)
             out += "<text x=\"\(f(left + plotW + 46))\" y=\"\(f(ly))\">\(escaped(s.displayName()))</text>\n"
         }
         let ly = top + 14 + Double(snapshots.count) * 18 + 8
