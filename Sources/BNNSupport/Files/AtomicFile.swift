@@ -9,16 +9,7 @@ import Foundation
 /// leaves the previous file intact.
 public enum AtomicFile {
     /// A failure to write, with a one-line message naming the path.
-    public struct WriteError: Error, CustomStringConvertible, Equatable {
-        public let path: String
-        public let reason: String
-        public var description: String { "cannot write \(path): \(reason)" }
-
-        public init(path: String, reason: String) {
-            self.path = path
-            self.reason = reason
-        }
-    }
+    public typealias WriteError = FileError<FileWriting>
 
     /// Atomically replaces (or creates) `path` with `data`.
     public static func write(_ data: Data, to path: String) throws(WriteError) {

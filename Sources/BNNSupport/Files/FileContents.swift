@@ -6,16 +6,7 @@ import Foundation
 /// goes through here, so they all fail the same way.
 public enum FileContents {
     /// A failure to read, with a one-line message naming the path.
-    public struct ReadError: Error, CustomStringConvertible, Equatable {
-        public let path: String
-        public let reason: String
-        public var description: String { "cannot read \(path): \(reason)" }
-
-        public init(path: String, reason: String) {
-            self.path = path
-            self.reason = reason
-        }
-    }
+    public typealias ReadError = FileError<FileReading>
 
     /// The bytes of the regular file (or device) at `path`.
     public static func read(_ path: String) throws(ReadError) -> Data {

@@ -37,8 +37,10 @@ struct DashboardCommand: ParsableCommand {
         var isDirectory: ObjCBool = false
         for (flag, directory) in [("--checkpoint-dir", checkpointDirectory), ("--metrics-dir", metricsDirectory)] {
             guard let directory else { continue }
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
-                  access(directory, W_OK) == 0 else {
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+                throw ValidationError("\(flag) \(directory) does not exist (mkdir -p \(directory))")
+            }
+            guard isDirectory.boolValue, access(directory, W_OK) == 0 else {
                 throw ValidationError("\(flag) \(directory) is not a writable directory")
             }
         }
