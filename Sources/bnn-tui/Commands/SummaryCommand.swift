@@ -33,9 +33,15 @@ struct SummaryCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Images to time (test images when a dataset is found, random pixels otherwise).")
     var images: Int = 1000
 
+    @Option(help: "For an architecture: what its binary convolutions read outside the image, one or zero (as train --padding). A checkpoint or model says its own.")
+    var padding: ConvolutionPadding?
+
     @OptionGroup var data: DataOptions
 
     func validate() throws {
+        if padding != nil && FileManager.default.fileExists(atPath: target) {
+            throw ValidationError("--padding is for an architecture; \(target) records its own padding")
+        }
         guard images >= 1 && images <= 100_000 else { throw ValidationError("--images must be in 1...100000 (got \(images))") }
     }
 
@@ -76,7 +82,7 @@ struct SummaryCommand: ParsableCommand {
         }
         let input = arch.hasConvolutions ? FeatureShape(height: arch.input.height, width: arch.input.width, channels: arch.input.channels)
             : .vector(arch.inputSize)
-        do { return (try RandomNetwork.model(input: input, layers: layers), "architecture \(arch)") } catch {
+        do { return (try RandomNetwork.model(input: input, layers: layers, padding: padding ?? .one), "architecture \(arch)") } catch {
             throw .usage("\(error)")
         }
     }
