@@ -19,12 +19,16 @@ extension DashboardReducer {
         state.histogramZoom = !zoomed
     }
 
+    /// Posts why `f` / `c` cannot work here, if they cannot (`DashboardState.branchingRefusal`).
+    private static func refusesBranching(state: inout DashboardState, now: Double) -> Bool {
+        guard let refusal = state.branchingRefusal else { return false }
+        state.post(refusal, kind: .error, now: now)
+        return true
+    }
+
     static func openFork(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
         guard state.selectedRun < snapshots.count else { return }
-        if let refusal = state.branchingRefusal {
-            state.post(refusal, kind: .error, now: now)
-            return
-        }
+        if refusesBranching(state: &state, now: now) { return }
         let s = snapshots[state.selectedRun]
         if case .failed = s.state {
             state.post(finishedMessage(s), kind: .error, now: now)
@@ -39,10 +43,7 @@ extension DashboardReducer {
 
     static func openContinue(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) {
         guard state.selectedRun < snapshots.count else { return }
-        if let refusal = state.branchingRefusal {
-            state.post(refusal, kind: .error, now: now)
-            return
-        }
+        if refusesBranching(state: &state, now: now) { return }
         let s = snapshots[state.selectedRun]
         guard s.state == .done || s.state == .stopped else {
             state.post("c continues a finished run; \(s.name) is \(s.state.label)", kind: .error, now: now)

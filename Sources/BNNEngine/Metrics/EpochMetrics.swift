@@ -60,6 +60,17 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         self.totalEpochs = totalEpochs
     }
 
+    /// What tells one recorded run from another: its name, network and mode. Two networks
+    /// trained under one name into one file are two runs (`MetricsLog`, `watch`'s follower).
+    public struct RunIdentity: Hashable, Sendable {
+        public let name: String
+        public let arch: String
+        public let mode: String
+    }
+
+    /// This line's run.
+    public var runIdentity: RunIdentity { RunIdentity(name: run, arch: arch, mode: mode) }
+
     enum CodingKeys: String, CodingKey {
         case run, mode, arch, epoch, lr
         case trainLoss = "train_loss", trainError = "train_error"

@@ -39,18 +39,16 @@ public struct MetricsLog: Sendable {
     /// Adds the runs in `text`, the content of the file named `source` (used in messages).
     public mutating func append(text: String, source: String) throws(MetricsLogError) {
         let decoder = MetricsSchema.makeDecoder()
-        // A run is its name, network and mode: "det" trained as 784-64-10 and as 784-128-10 are two.
-        struct RunKey: Hashable { let name: String, arch: String, mode: String }
-        var byKey: [RunKey: [Int: EpochMetrics]] = [:]
-        var datasets: [RunKey: String] = [:]
-        var order: [RunKey] = []
+        var byKey: [EpochMetrics.RunIdentity: [Int: EpochMetrics]] = [:]
+        var datasets: [EpochMetrics.RunIdentity: String] = [:]
+        var order: [EpochMetrics.RunIdentity] = []
         var lineNumber = 0
         // Split on the byte: "\r\n" is a single Character to Swift and would not split on "\n".
         for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             guard let (metrics, dataset) = try Self.decodeLine(String(decoding: rawLine, as: UTF8.self), decoder: decoder,
                                                                source: source, line: lineNumber) else { continue }
-            let key = RunKey(name: metrics.run, arch: metrics.arch, mode: metrics.mode)
+            let key = metrics.runIdentity
             if let dataset { datasets[key] = dataset }
             if byKey[key] == nil { order.append(key) }
             byKey[key, default: [:]][metrics.epoch] = metrics

@@ -12,8 +12,7 @@ import Foundation
 /// `warning` and the lines after it are read as usual.
 public final class MetricsFileFollower {
     /// One run found in the file, its epochs in order (a repeated epoch keeps the later line).
-    /// As in `MetricsLog`, a run is its name, network and mode: two networks trained under
-    /// one name into one file are two runs.
+    /// As in `MetricsLog`, a run is its `EpochMetrics.RunIdentity`.
     public struct Run: Equatable {
         public var name: String
         public var epochs: [EpochMetrics]
@@ -116,10 +115,7 @@ public final class MetricsFileFollower {
         }
         guard let (metrics, named) = decoded else { return false }
         if let named { dataset = named }
-        let same = { (run: Run) in
-            run.name == metrics.run && run.epochs.first.map { $0.arch == metrics.arch && $0.mode == metrics.mode } ?? true
-        }
-        if let r = runs.firstIndex(where: same) {
+        if let r = runs.firstIndex(where: { $0.epochs.first?.runIdentity == metrics.runIdentity }) {
             if let e = runs[r].epochs.firstIndex(where: { $0.epoch >= metrics.epoch }) {
                 if runs[r].epochs[e].epoch == metrics.epoch { runs[r].epochs[e] = metrics } else { runs[r].epochs.insert(metrics, at: e) }
             } else {

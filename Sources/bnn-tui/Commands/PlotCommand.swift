@@ -43,9 +43,9 @@ struct PlotCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one metrics file") }
-        let toStandardOutput = [csv, svg, output].filter { $0 == "-" }.count + (csv != nil || svg != nil || output != nil ? 0 : 1)
-        if csv == "-" || svg == "-" || output == "-" {
-            guard toStandardOutput == 1 else { throw ValidationError("only one of --csv, --svg and the text can go to standard output") }
+        // "-" is standard output (the text goes there by default only when nothing else is asked for).
+        guard [csv, svg, output].filter({ $0 == "-" }).count <= 1 else {
+            throw ValidationError("only one of --csv, --svg and the text can go to standard output")
         }
         guard (TextExport.Options.minimumWidth...400).contains(width) else {
             throw ValidationError("--width \(width) is out of range \(TextExport.Options.minimumWidth)-400")

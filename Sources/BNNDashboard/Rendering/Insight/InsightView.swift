@@ -41,7 +41,7 @@ public struct InsightView: Sendable, DashboardPanel {
         let m = matrix, f = fields, s = strip
         let matrixSize = m.idealSize(classCount: snapshot.architecture.outputSize)
         let matrixWidth = Swift.min(width, matrixSize.width + 4)
-        let showFields = width - matrixWidth >= 34
+        let showFields = fieldsFitBeside(width: width)
         let fieldsHeight = showFields ? f.idealHeight(width: width - matrixWidth - 4) : 0
         let topHeight = Swift.min(height, Swift.max(matrixSize.height, fieldsHeight) + 2)
         var result: [(GridRect, String, String?, (Int, Int) -> CellGrid)] = [
@@ -64,6 +64,12 @@ public struct InsightView: Sendable, DashboardPanel {
                            stripTitle(width: width), forExport ? nil : "n/N page", s.render))
         }
         return result
+    }
+
+    /// Whether the receptive fields fit beside the confusion matrix (34 columns left) at `width`.
+    func fieldsFitBeside(width: Int) -> Bool {
+        let matrixWidth = Swift.min(width, matrix.idealSize(classCount: snapshot.architecture.outputSize).width + 4)
+        return width - matrixWidth >= 34
     }
 
     /// "Misclassified test images · most confident first · page 2/8" for a strip `width` wide.
@@ -89,7 +95,7 @@ public struct InsightView: Sendable, DashboardPanel {
     public func idealHeight(width: Int) -> Int {
         let matrixSize = matrix.idealSize(classCount: snapshot.architecture.outputSize)
         let fieldsWidth = width - Swift.min(width, matrixSize.width + 4) - 4
-        if fieldsWidth + 4 < 34 {  // the fields do not fit beside the matrix
+        if !fieldsFitBeside(width: width) {
             let below = forExport && !fields.fields.isEmpty ? fields.idealHeight(width: width - 4) + 2 : 0
             return matrixSize.height + 2 + below + strip.idealHeight() + 2
         }
