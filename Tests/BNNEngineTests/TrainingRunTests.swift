@@ -154,6 +154,55 @@ import BNNSupport
         #expect(resumed.history.map(\.testError) == full.history.map(\.testError))
     }
 
+    /// A checkpoint taken between two batches (the dashboard's `s` while training) records where
+    /// the epoch stood: resumed, the run finishes that epoch with the same batches and the same
+    /// statistics, and trains on exactly as the uninterrupted run did.
+    @Test func checkpointInsideAnEpochResumesThatEpoch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("run.ckpt").path
+        let data = SyntheticImages.splits()
+        let full = try train(config(.stochastic, epochs: 4), data: data)
+
+        let box = RunBox()
+        let first = try TrainingRun(name: "stoch", configuration: config(.stochastic, epochs: 4), data: data)
+        first.batchCompleted = { epoch, batches in
+            if epoch == 2 && batches == 7 { try? box.run?.saveCheckpoint(to: path); box.run?.stop() }
+        }
+        box.run = first
+        first.start(); first.waitUntilFinished()
+        #expect(first.snapshot().state == .stopped)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes[8] == 3, "a checkpoint inside an epoch is version 3")
+        let checkpoint = try RunCheckpoint(contentsOf: path)
+        #expect(checkpoint.completedEpochs == 1)
+        let progress = try #require(checkpoint.epochProgress)
+        #expect(progress.batchesDone == 7)
+
+        let second = try TrainingRun(name: "stoch", configuration: config(.stochastic, epochs: 4), data: data,
+                                     resumingFrom: checkpoint)
+        #expect(second.snapshot().batchesDone == 7)
+        second.start(); second.waitUntilFinished()
+        let resumed = second.snapshot().history
+        #expect(resumed.count == 4)
+        #expect(resumed.map(\.trainLoss) == full.history.map(\.trainLoss))
+        #expect(resumed.map(\.trainError) == full.history.map(\.trainError))
+        #expect(resumed.map(\.testError) == full.history.map(\.testError))
+        #expect(resumed.map(\.flipRatio) == full.history.map(\.flipRatio))
+        #expect(resumed.map(\.steCancelFraction) == full.history.map(\.steCancelFraction))
+
+        // Other batches per epoch cannot hold 7 done of epoch 2: refused, not resumed wrongly.
+        var larger = config(.stochastic, epochs: 4)
+        larger.batchSize = 500
+        #expect(throws: CheckpointError.self) {
+            _ = try TrainingRun(name: "stoch", configuration: larger, data: data, resumingFrom: checkpoint)
+        }
+        // Between epochs a checkpoint stays version 2.
+        try second.saveCheckpoint(to: path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path))[8] == 2)
+    }
+
     /// A run that finished 2 epochs and is resumed to 4 (`train --resume`) trains as the
     /// 4-epoch run did, with a decay factor too: its checkpoint holds the rate epoch 2 used,
     /// and the resume multiplies it by λ once before epoch 3. The checkpoint also records the

@@ -70,10 +70,14 @@ struct TrainCommandTests {
         let bestEpoch = (validation.indices.min { validation[$0] < validation[$1] } ?? 0) + 1
         #expect(result.stdout.contains("at epoch \(bestEpoch) (test error there"), "\(result.stdout)")
         #expect(result.stdout.contains("saved in \(best)"), "\(result.stdout)")
-        let resumed = try await runProcess([binary, "train"] + Self.quick + ["--resume", best, "--epochs", "6"],
+        let again = directory.url.appendingPathComponent("again.ckpt").path
+        let resumed = try await runProcess([binary, "train"] + Self.quick + ["--resume", best, "--epochs", "6", "--save-best", again],
                                            timeout: .seconds(120))
         #expect(resumed.status == 0, "\(resumed)")
         #expect(resumed.stdout.contains("at epoch \(bestEpoch + 1)"), "\(resumed.stdout)")
+        // The summary says where the best epoch is only when this run wrote it.
+        let wrote = FileManager.default.fileExists(atPath: again)
+        #expect(resumed.stdout.contains(wrote ? "saved in \(again)" : "not saved in \(again): epoch"), "\(resumed.stdout)")
     }
 
     /// A resumed run goes on with the checkpoint's data sizes and learning rate, not the
@@ -104,6 +108,11 @@ struct TrainCommandTests {
                                          timeout: .seconds(60))
         #expect(other.status == 64, "\(other)")
         #expect(other.stderr.contains("784-32-10"), "\(other)")
+        // So is any other training option given explicitly: it would be dropped without a word.
+        let batch = try await runProcess([binary, "train", "--resume", checkpointPath, "--epochs", "3", "--batch", "50", "--loss", "xent"],
+                                         timeout: .seconds(60))
+        #expect(batch.status == 64, "\(batch)")
+        #expect(batch.stderr.contains("--batch 50 (checkpoint: 100), --loss xent (checkpoint: hinge) differ from"), "\(batch)")
     }
 
     @Test("train writes epoch lines, metrics and a checkpoint; --resume continues; plot draws the file")

@@ -11,14 +11,18 @@ import Foundation
 /// the tensors as float32 in header order · u32 CRC-32 of all preceding bytes.
 /// Version 2 adds the optional header key `parent` (a fork's `RunLineage`);
 /// version 1 files (without it) still load. The optional key `data` (`DataSizes`, since
-/// session 13) needs no new version: older builds ignore it, and files without it load. Written atomically by
-/// `TrainingRun.saveCheckpoint(to:)`.
+/// session 13) needs no new version: older builds ignore it, and files without it load.
+/// Version 3 is written only by checkpoints taken inside an epoch: it adds the key
+/// `progress` (`EpochProgress`), which a build that ignored it would resume wrongly; files
+/// taken between epochs stay version 2. Written atomically by `TrainingRun.saveCheckpoint(to:)`.
 public struct RunCheckpoint: Sendable {
     public static let magic = Array("BNNTUICK".utf8)
-    /// The version written.
+    /// The version written between epochs.
     public static let formatVersion: UInt32 = 2
-    /// The versions read: 1 (before lineage) and 2.
-    public static let readableVersions: ClosedRange<UInt32> = 1...formatVersion
+    /// The version written inside an epoch (with `epochProgress`).
+    public static let inProgressFormatVersion: UInt32 = 3
+    /// The versions read: 1 (before lineage), 2 and 3.
+    public static let readableVersions: ClosedRange<UInt32> = 1...inProgressFormatVersion
 
     public let name: String
     public let configuration: TrainingConfiguration
@@ -30,6 +34,8 @@ public struct RunCheckpoint: Sendable {
     public let lineage: RunLineage?
     /// The images the run trained and evaluated on; nil in files written before it was recorded.
     public let dataSizes: DataSizes?
+    /// Where the run stood inside epoch `completedEpochs + 1`; nil for a checkpoint taken between epochs.
+    public let epochProgress: EpochProgress?
     let generator: SeededGenerator
     let optimizerStep: Int
     /// The run's cache of its history's JSON (set for checkpoints a run takes of itself).
@@ -50,14 +56,16 @@ public struct RunCheckpoint: Sendable {
         let tensors: [TensorInfo]
         let parent: RunLineage?
         let data: DataSizes?
+        let progress: EpochProgress?
     }
 
     init(name: String, configuration: TrainingConfiguration, network: Network, generator: SeededGenerator,
          completedEpochs: Int, learningRate: Double, history: [EpochMetrics], trainingSeconds: Double,
-         lineage: RunLineage?, dataSizes: DataSizes?) {
+         lineage: RunLineage?, dataSizes: DataSizes?, epochProgress: EpochProgress? = nil) {
         self.name = name
         self.lineage = lineage
         self.dataSizes = dataSizes
+        self.epochProgress = epochProgress
         self.configuration = configuration
         self.generator = generator
         self.completedEpochs = completedEpochs
@@ -90,7 +98,7 @@ public struct RunCheckpoint: Sendable {
                             trainingSeconds: trainingSeconds,
                             generator: generator, optimizerStep: optimizerStep,
                             tensors: tensors.map { TensorInfo(name: $0.name, count: $0.values.count) },
-                            parent: lineage, data: dataSizes)
+                            parent: lineage, data: dataSizes, progress: epochProgress)
         var json = try MetricsSchema.makeEncoder().encode(header)
         if let encodedHistory {
             // The header with an empty history, the cached history spliced in. Quotes inside
@@ -102,7 +110,7 @@ public struct RunCheckpoint: Sendable {
         var data = Data()
         data.reserveCapacity(json.count + 32 + tensors.reduce(0) { $0 + $1.values.count * 4 })
         data.append(contentsOf: Self.magic)
-        appendLittleEndian(Self.formatVersion, to: &data)
+        appendLittleEndian(epochProgress == nil ? Self.formatVersion : Self.inProgressFormatVersion, to: &data)
         appendLittleEndian(UInt64(json.count), to: &data)
         data.append(json)
         for t in tensors {
@@ -183,11 +191,16 @@ public struct RunCheckpoint: Sendable {
         optimizerStep = header.optimizerStep
         lineage = header.parent
         dataSizes = header.data
+        epochProgress = version >= Self.inProgressFormatVersion ? header.progress : nil
         self.tensors = tensors
         guard learningRate.isFinite, learningRate > 0, completedEpochs >= 0, trainingSeconds.isFinite else {
             throw .corrupt(path: path, reason: "bad learning rate or epoch")
         }
         if let problem = lineage?.problem(atEpoch: completedEpochs) { throw .corrupt(path: path, reason: problem) }
+        if let progress = epochProgress,
+           progress.batchesDone < 1 || progress.batchesDone >= progress.batchesPerEpoch || completedEpochs >= configuration.epochs {
+            throw .corrupt(path: path, reason: "its epoch in progress lies outside the run's epochs")
+        }
         if let problem = configuration.problem { throw .corrupt(path: path, reason: problem) }
         for (name, values) in tensors where !values.allSatisfy({ $0.isFinite }) {
             throw .corrupt(path: path, reason: "tensor \(name) holds a value that is not finite")
@@ -218,6 +231,12 @@ public struct RunCheckpoint: Sendable {
         }
         network.optimizer.step = optimizerStep
         for layer in network.weightLayers { layer.latent.refresh(); layer.latent.markEpochStart() }
+    }
+
+    /// What the run had trained: "8 epochs", or "8 epochs and 7 of 200 batches of epoch 9".
+    public var trainedDescription: String {
+        let epochs = "\(completedEpochs) epoch\(completedEpochs == 1 ? "" : "s")"
+        return epochProgress.map { "\(epochs) and \($0.describe(afterEpochs: completedEpochs))" } ?? epochs
     }
 
     /// The saved tensor called `name`, if any (for export to a packed model).

@@ -7,6 +7,7 @@ extension RunCheckpoint {
         self.name = name ?? source.name
         self.lineage = lineage ?? source.lineage
         dataSizes = source.dataSizes
+        epochProgress = source.epochProgress
         self.configuration = configuration ?? source.configuration
         completedEpochs = source.completedEpochs
         self.learningRate = learningRate ?? source.learningRate

@@ -62,6 +62,8 @@ final class BinarizationLayer: NetworkLayer {
     }
 
     func resetCounts() { cancelled = 0; seen = 0 }
+    /// Restores the counts of an epoch in progress (a checkpoint taken inside an epoch).
+    func restoreCounts(cancelled: Int, seen: Int) { self.cancelled = cancelled; self.seen = seen }
     var cancelFraction: Double { seen > 0 ? Double(cancelled) / Double(seen) : 0 }
 }
 

@@ -82,6 +82,19 @@ final class LatentWeights {
         signsAtEpochStart = (0..<count).map { w[$0] >= 0 ? 1 : 0 }
     }
 
+    /// The signs at the start of the epoch, one bit per weight (1 = +1), 64 to a word.
+    func epochStartSignWords() -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: (count + 63) / 64)
+        for (i, sign) in signsAtEpochStart.enumerated() where sign != 0 { words[i / 64] |= 1 << UInt64(i % 64) }
+        return words
+    }
+
+    /// Restores the signs `epochStartSignWords` gave (a checkpoint taken inside an epoch).
+    func restoreEpochStartSigns(words: [UInt64]) {
+        precondition(words.count == (count + 63) / 64, "\(words.count) sign words for \(count) weights")
+        signsAtEpochStart = (0..<count).map { UInt8(truncatingIfNeeded: words[$0 / 64] >> UInt64($0 % 64) & 1) }
+    }
+
     /// Histogram of latent weights over [-1, 1], the clip fraction and the flip ratio since `markEpochStart`.
     func statistics(inputs: Int, outputs: Int, steCancelFraction: Double) -> LayerStatistics {
         let bins = LayerStatistics.binCount

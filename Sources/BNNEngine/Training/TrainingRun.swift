@@ -40,7 +40,23 @@ public final class TrainingRun: @unchecked Sendable {
     private var history: [EpochMetrics]
     private var trainingSeconds: Double
     private let evaluationRows: Int
+    private let batchesPerEpoch: Int
     private let forwardProductPolicy: ForwardProductPolicy
+    /// The epoch being trained, between its batches; nil between epochs. A checkpoint taken
+    /// while it is set records it (`EpochProgress`), and a run resumed from one starts here.
+    private var position: EpochPosition?
+    /// For tests: called on the run's queue after every batch with the epoch in progress and
+    /// its batches done. Set before `start()`.
+    var batchCompleted: (@Sendable (_ epoch: Int, _ batchesDone: Int) -> Void)?
+
+    private struct EpochPosition {
+        /// The generator before the epoch's shuffle.
+        var shuffleGenerator: SeededGenerator
+        var batchesDone: Int
+        var score: BatchScore
+        var epochSeconds: Double
+        var trainPhaseSeconds: Double
+    }
 
     /// Creates a run, optionally continuing from a checkpoint (same architecture and mode);
     /// a fork's checkpoint (`RunCheckpoint.forked`) makes the run a fork, with its lineage.
@@ -71,6 +87,8 @@ public final class TrainingRun: @unchecked Sendable {
         learningRate = configuration.schedule.start
         history = []
         trainingSeconds = 0
+        let batches = Self.batchCount(examples: data.train.count, batchSize: configuration.batchSize)
+        batchesPerEpoch = batches
         if let checkpoint {
             try checkpoint.restore(into: network, configuration: configuration)
             self.generator = checkpoint.generator
@@ -78,14 +96,22 @@ public final class TrainingRun: @unchecked Sendable {
             learningRate = checkpoint.learningRate
             history = checkpoint.history
             trainingSeconds = checkpoint.trainingSeconds
+            if let progress = checkpoint.epochProgress {
+                if let problem = progress.problem(network: network, batchesPerEpoch: batches) {
+                    throw .incompatible(reason: "it was taken inside epoch \(completedEpochs + 1), but \(problem)")
+                }
+                progress.restoreStatistics(into: network)
+                position = EpochPosition(shuffleGenerator: progress.shuffleGenerator, batchesDone: progress.batchesDone,
+                                         score: progress.score, epochSeconds: progress.epochSeconds,
+                                         trainPhaseSeconds: progress.trainPhaseSeconds)
+            }
         }
-        let batches = Self.batchCount(examples: data.train.count, batchSize: configuration.batchSize)
         published = RunSnapshot(
             name: name, mode: configuration.mode, architecture: configuration.architecture,
             state: completedEpochs >= configuration.epochs ? .done : .starting,
-            epoch: completedEpochs, totalEpochs: configuration.epochs, batchesDone: 0,
-            batchesPerEpoch: batches, learningRate: learningRate, partialTrainLoss: nil,
-            partialTrainError: nil, history: history, layers: network.layerStatistics(),
+            epoch: completedEpochs, totalEpochs: configuration.epochs, batchesDone: position?.batchesDone ?? 0,
+            batchesPerEpoch: batches, learningRate: learningRate, partialTrainLoss: position?.score.meanLoss,
+            partialTrainError: position?.score.errorRate, history: history, layers: network.layerStatistics(),
             trainingSeconds: trainingSeconds, version: 0)
         published.lineage = lineage
         published.insight = InsightProbe.initialInsight(of: network, history: history)
@@ -216,13 +242,25 @@ public final class TrainingRun: @unchecked Sendable {
         epochs: while completedEpochs < config.epochs {
             if checkControl() == .stop { finalState = .stopped; break epochs }
             // Each epoch's order depends only on the generator's state, so a run resumed
-            // from a checkpoint sees exactly the batches an uninterrupted run would.
+            // from a checkpoint sees exactly the batches an uninterrupted run would. One taken
+            // inside an epoch draws that epoch's order again from the generator it began with,
+            // and has its statistics restored already.
             for i in order.indices { order[i] = i }
-            generator.shuffle(&order)
-            network.beginEpochStatistics()
-            var score = BatchScore()
-            var epochSeconds = 0.0, trainPhaseSeconds = 0.0
-            for b in 0..<batches {
+            let start: EpochPosition
+            if let resumed = position {
+                var shuffler = resumed.shuffleGenerator
+                shuffler.shuffle(&order)
+                start = resumed
+            } else {
+                start = EpochPosition(shuffleGenerator: generator, batchesDone: 0, score: BatchScore(),
+                                      epochSeconds: 0, trainPhaseSeconds: 0)
+                generator.shuffle(&order)
+                network.beginEpochStatistics()
+                position = start
+            }
+            var score = start.score
+            var epochSeconds = start.epochSeconds, trainPhaseSeconds = start.trainPhaseSeconds
+            for b in start.batchesDone..<batches {
                 if b > 0, checkControl() == .stop { finalState = .stopped; break epochs }
                 let started = DispatchTime.now().uptimeNanoseconds
                 let lo = b * config.batchSize
@@ -240,13 +278,18 @@ public final class TrainingRun: @unchecked Sendable {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 epochSeconds += seconds
                 trainPhaseSeconds += seconds
-                if !batchScore.lossSum.isFinite {
+                let finite = batchScore.lossSum.isFinite
+                if finite { score += batchScore }
+                position = EpochPosition(shuffleGenerator: start.shuffleGenerator, batchesDone: b + 1, score: score,
+                                         epochSeconds: epochSeconds, trainPhaseSeconds: trainPhaseSeconds)
+                if !finite {
                     diverge(reason: "loss became \(batchScore.lossSum.isNaN ? "NaN" : "infinite") at epoch \(completedEpochs + 1), batch \(b + 1) (lr \(formatRate(learningRate))); lower the learning rate and resume")
                     continue
                 }
-                score += batchScore
                 publishProgress(batchesDone: b + 1, score: score, seconds: seconds)
+                batchCompleted?(completedEpochs + 1, b + 1)
             }
+            position = nil
             let evaluationStart = DispatchTime.now().uptimeNanoseconds
             var validationObserver = EvaluationObserver(classCount: network.classCount)
             var testObserver = EvaluationObserver(classCount: network.classCount)
@@ -416,7 +459,13 @@ public final class TrainingRun: @unchecked Sendable {
                                        learningRate: learningRate,
                                        history: history, trainingSeconds: trainingSeconds, lineage: lineage,
                                        dataSizes: DataSizes(train: data.train.count, validation: data.validation.count,
-                                                            test: data.test.count))
+                                                            test: data.test.count),
+                                       epochProgress: position.map { p in
+                                           EpochProgress(batchesDone: p.batchesDone, batchesPerEpoch: batchesPerEpoch,
+                                                         shuffleGenerator: p.shuffleGenerator,
+                                                         score: p.score, epochSeconds: p.epochSeconds,
+                                                         trainPhaseSeconds: p.trainPhaseSeconds, network: network)
+                                       })
         checkpoint.encodedHistory = encodedHistory
         if let path { try AtomicFile.write(checkpoint.serialized(), to: path) }
         return checkpoint

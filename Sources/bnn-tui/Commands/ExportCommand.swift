@@ -47,7 +47,7 @@ struct ExportCommand: ParsableCommand {
             }
             do { try model.write(to: URL(fileURLWithPath: output)) } catch { throw CommandFailure.runtime("\(error)") }
             let checkpointBytes = (try? FileManager.default.attributesOfItem(atPath: checkpoint)[.size] as? Int) ?? 0
-            print("\(checkpoint): \(saved.configuration.architecture) \(saved.configuration.mode) after \(saved.completedEpochs) epochs")
+            print("\(checkpoint): \(saved.configuration.architecture) \(saved.configuration.mode) after \(saved.trainedDescription)")
             print("  latent weights (float32, for training): \(model.binaryWeightCount) × 4 B = \(ByteCount.format(model.float32WeightBytes)) (checkpoint with optimizer state: \(ByteCount.format(checkpointBytes)))")
             print("  binary weights (1 bit, for inference):  \(model.binaryWeightCount) bits = \(ByteCount.format((model.binaryWeightCount + 7) / 8))")
             print("wrote \(output): \(ByteCount.format(model.serializedByteCount)), \(String(format: "%.1f", Double(model.float32WeightBytes) / Double(model.serializedByteCount)))x smaller than the float32 weights")

@@ -67,7 +67,7 @@ struct SummaryCommand: ParsableCommand {
     private func load() throws(CommandFailure) -> (PackedModel, String) {
         if FileManager.default.fileExists(atPath: target) {
             let input = try ModelInput(path: target)
-            return (input.model, target + (input.checkpoint.map { " (\($0.configuration.mode) checkpoint, \($0.completedEpochs) epochs)" } ?? " (packed model)"))
+            return (input.model, target + (input.checkpoint.map { " (\($0.configuration.mode) checkpoint, \($0.trainedDescription))" } ?? " (packed model)"))
         }
         let arch: Architecture
         do { arch = try Architecture(parsing: target) } catch {

@@ -107,14 +107,14 @@ struct TrainCommand: ParsableCommand {
             }
         }
         let failures = FailureBox()
-        let run = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
+        let (run, reference) = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
         let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
         defer { server?.finish() }
         var signals = TerminationSignals.install()
         defer { signals.restore() }
         let lastState = try follow(run, server: server, printedEpochs: checkpoint?.completedEpochs ?? 0, failures: failures)
         if case .diverged = lastState { throw ExitCode(1) }
-        printSummary(run.snapshot())
+        printSummary(run.snapshot(), savedBestEpoch: reference.savedBestEpoch)
     }
 
     /// The configuration from the options, or the checkpoint's with the new epoch total and threads;
@@ -134,6 +134,11 @@ struct TrainCommand: ParsableCommand {
         if let mode, mode != saved.configuration.mode {
             throw CommandFailure.usage("--mode \(mode) differs from \(resume)'s \(saved.configuration.mode): --resume goes on with the checkpoint's mode")
         }
+        let conflicts = try resumeConflicts(asked: configuration, saved: saved.configuration)
+        if !conflicts.isEmpty {
+            let one = conflicts.count == 1
+            throw CommandFailure.usage("\(conflicts.joined(separator: ", ")) differ\(one ? "s" : "") from \(resume): --resume goes on with the checkpoint's training; a new run changes \(one ? "it" : "them") (--fork-lr forks at a new rate)")
+        }
         let base = saved.resumed(toEpochs: training.epochCount)
         configuration = base.configuration
         configuration.threads = threads
@@ -144,6 +149,38 @@ struct TrainCommand: ParsableCommand {
             fork = try resumed.forked(name: name ?? "\(saved.name).f1", learningRate: forkLearningRate)
         } catch { throw CommandFailure.usage(error.description) }
         return (configuration, fork, fork.lineage)
+    }
+
+    /// Training options given on the command line with a value other than both their default
+    /// and the checkpoint's ("--batch 50 (checkpoint: 100)"): a resume would otherwise drop
+    /// them without a word. (An option given with its default value cannot be told from one
+    /// not given, and passes.)
+    private func resumeConflicts(asked: TrainingConfiguration, saved: TrainingConfiguration) throws -> [String] {
+        func formatNumber(_ x: Double) -> String { String(format: "%g", x) }
+        let plain = try TrainingOptions.parse([]).configuration(mode: asked.mode, threads: asked.threads)
+        func schedule(_ s: LearningRateSchedule) -> String {
+            switch s {
+            case .constant(let x): return "constant \(formatNumber(x))"
+            case .exponential(let a, let b): return "\(formatNumber(a)) → \(formatNumber(b))"
+            case .factor(let a, let l): return "\(formatNumber(a)) × \(formatNumber(l)) per epoch"
+            }
+        }
+        let fields: [(flag: String, value: (TrainingConfiguration) -> String)] = [
+            ("--batch", { "\($0.batchSize)" }),
+            ("--lr/--lr-end/--lr-decay", { schedule($0.schedule) }),
+            ("--loss", { $0.loss.rawValue }),
+            ("--optimizer", { $0.optimizer.rawValue }),
+            ("--stochastic", { $0.stochasticTarget.rawValue }),
+            ("--glorot-lr", { $0.glorotLearningRateScale ? "on" : "off" }),
+            ("--init", { $0.weightInitialization.rawValue }),
+            ("--bn-momentum", { formatNumber(Double($0.batchNormMomentum)) }),
+            ("--dropout-in", { formatNumber(Double($0.inputDropout)) }),
+            ("--dropout-hidden", { formatNumber(Double($0.hiddenDropout)) }),
+            ("--padding", { $0.padding.rawValue }),
+            ("--seed", { "\($0.seed)" }),
+        ]
+        return fields.filter { f in f.value(asked) != f.value(plain) && f.value(asked) != f.value(saved) }
+            .map { "\($0.flag) \($0.value(asked)) (checkpoint: \($0.value(saved)))" }
     }
 
     /// The data options, with a resumed checkpoint's training and evaluation sizes as the
@@ -164,14 +201,16 @@ struct TrainCommand: ParsableCommand {
         if let lineage, let resume, let checkpoint, forkLearningRate != nil {
             print("forking \(resume) (\(lineage.parent), epoch \(lineage.epoch)) as \(name ?? checkpoint.name): \(lineage.label()) from epoch \(lineage.epoch + 1)")
         } else if let checkpoint, let resume {
-            print("resuming \(resume) at epoch \(checkpoint.completedEpochs + 1)" + (lineage.map { " (a fork: \($0.label()))" } ?? ""))
+            let place = checkpoint.epochProgress.map { "after \($0.batchesDone) of \($0.batchesPerEpoch) batches of epoch \(checkpoint.completedEpochs + 1)" }
+                ?? "at epoch \(checkpoint.completedEpochs + 1)"
+            print("resuming \(resume) \(place)" + (lineage.map { " (a fork: \($0.label()))" } ?? ""))
         }
         fflush(nil)
     }
 
     /// The run, with an epoch callback that logs, saves and keeps the best checkpoint.
     private func makeRun(_ configuration: TrainingConfiguration, data: TrainingData, checkpoint: RunCheckpoint?,
-                         log: MetricsLogWriter?, failures: FailureBox) throws -> TrainingRun {
+                         log: MetricsLogWriter?, failures: FailureBox) throws -> (TrainingRun, RunReference) {
         let runName = name ?? checkpoint?.name ?? configuration.mode.rawValue
         let box = RunReference()
         box.bestValidationError = checkpoint?.history.map(\.valError).min() ?? .infinity
@@ -185,12 +224,15 @@ struct TrainCommand: ParsableCommand {
                 }
                 if let saveBest, m.valError < box.bestValidationError {
                     box.bestValidationError = m.valError
-                    do { try box.run?.saveCheckpoint(to: saveBest) } catch { failures.record("\(error)") }
+                    do {
+                        try box.run?.saveCheckpoint(to: saveBest)
+                        box.savedBestEpoch = m.epoch
+                    } catch { failures.record("\(error)") }
                 }
             }
         } catch { throw CommandFailure.usage("\(error)") }
         box.run = run
-        return run
+        return (run, box)
     }
 
     /// Starts the run and prints its epochs (and a progress line on a terminal) until it
@@ -230,10 +272,15 @@ struct TrainCommand: ParsableCommand {
         return lastState
     }
 
-    private func printSummary(_ s: RunSnapshot) {
+    /// The last line: epochs, time, the best validation epoch (and where --save-best put it:
+    /// nowhere when it came before a resume) and the final test error.
+    private func printSummary(_ s: RunSnapshot, savedBestEpoch: Int?) {
         guard let best = s.bestValidation else { return }
         let testThere = s.history.first { $0.epoch == best.epoch }?.testError ?? .nan
-        print("done: \(s.epoch) epochs in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * testThere))\(saveBest.map { ", saved in \($0)" } ?? "")) · final test error \(EpochLine.percent(s.history.last!.testError))")
+        let saved = saveBest.map { path in
+            savedBestEpoch == best.epoch ? ", saved in \(path)" : ", not saved in \(path): epoch \(best.epoch) came before this resume"
+        } ?? ""
+        print("done: \(s.epoch) epoch\(s.epoch == 1 ? "" : "s") in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * testThere))\(saved)) · final test error \(EpochLine.percent(s.history.last!.testError))")
     }
 }
 
@@ -313,6 +360,8 @@ private final class RunReference: @unchecked Sendable {
     var run: TrainingRun?
     /// The lowest validation error so far (for --save-best).
     var bestValidationError = Double.infinity
+    /// The epoch --save-best last wrote, in this invocation.
+    var savedBestEpoch: Int?
 }
 
 /// Collects a failure from the run's queue for the main thread to report.

@@ -57,11 +57,12 @@ struct ModelInput {
             mode = c.configuration.mode == .deterministic
                 ? "det (deterministic sign binarization of weights and activations)"
                 : "stoch (trained with stochastic binarization; inference uses sign, as eval)"
-            run = "'\(c.name)', \(c.completedEpochs) epochs, seed \(c.configuration.seed), checkpoint \(URL(fileURLWithPath: path).lastPathComponent)"
+            run = "'\(c.name)', \(c.trainedDescription), seed \(c.configuration.seed), checkpoint \(URL(fileURLWithPath: path).lastPathComponent)"
             if let last = c.history.last {
                 // The run may have evaluated fewer test images (--eval-limit): say how many.
                 let images = c.dataSizes.map { " on its \($0.test) test images" } ?? " on the test images it used"
                 recorded = String(format: "; %.2f%% recorded by the engine after epoch %d", 100 * last.testError, last.epoch) + images
+                    + (c.epochProgress.map { ", before the checkpoint's \($0.batchesDone) batches of epoch \(c.completedEpochs + 1)" } ?? "")
             }
         }
         var error = "not measured (no test set found)" + recorded
