@@ -17,15 +17,24 @@ struct BNNTUI: ParsableCommand {
     /// (`bnn-tui: error: …`, with where to find help) and exit status 64;
     /// `--help` and `--version` print as usual.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `help NAME` with an unknown name would print the root help and succeed.
+        if arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-"),
+           !(configuration.subcommands.map { $0._commandName } + ["help"]).contains(arguments[1]) {
+            exitWithOneLine(ValidationError("no subcommand '\(arguments[1])'"))
+        }
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot(TrainingPreset.expand(Array(CommandLine.arguments.dropFirst())))
+            command = try parseAsRoot(TrainingPreset.expand(arguments))
         } catch {
             exitWithOneLine(error)
         }
         do {
             var command = command
             try command.run()
+        } catch let error as ValidationError {
+            // Options checked while the command runs (one --arch where a list is for report).
+            exitWithOneLine(error)
         } catch {
             exit(withError: error)
         }

@@ -181,6 +181,22 @@ import BNNEngine
         #expect(lines[7].hasPrefix("Shirt") && lines[7].hasSuffix("14.3%"))
         #expect(lines[7].split(separator: " ").compactMap { Int($0) } == [14, 0, 0, 0, 0, 0, 84, 0, 0, 0])
         #expect(text.contains("most confused Shirt → T-shirt/top 14.3%"))
+
+        // Narrower, the columns shrink (names, then cells, then whole percents) and no count
+        // is ever cut; too narrow for all of them, the panel says so.
+        func counts(_ text: String) -> [[Int]] {
+            text.split(separator: "\n").dropFirst().prefix(10).map { line in
+                line.split(separator: " ").dropFirst().compactMap { Int($0) }
+            }
+        }
+        let ideal = counts(text)
+        for width in [70, 60, 50, 41] {
+            let narrow = panel.render(width: width, height: size.height).text()
+            #expect(counts(narrow) == ideal, "width \(width):\n\(narrow)")
+            #expect(!narrow.contains("need"), "width \(width)")
+        }
+        let tooNarrow = panel.render(width: 30, height: size.height).text()
+        #expect(tooNarrow.contains("10 classes need 41 columns"), "\(tooNarrow)")
     }
 
     @Test func theDashboardShowsTheInsightViewInUnicodeAsciiAndMonochrome() {

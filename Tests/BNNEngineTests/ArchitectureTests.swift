@@ -59,6 +59,8 @@ import BNNKernels
         ("8C3-MP2-8C3-MP2-8C3-MP2-8C3-MP2-8C3-MP2-10", "'MP2' would shrink the 1x1"), ("MP2-10", "'MP2' must follow"),
         ("32C3-MP2-MP2-10", "must follow"), ("99999999999999999999C3-10", "'99999999999999999999C3'"),
         ("0x8C3-10", "'0x8C3'"), ("8C3--10", "''"), ("784-0-10", "positive"), ("784", "needs an input"),
+        ("8C3-MP2-70000FC-10", "'70000FC' is too wide"), ("100000C3-10", "'100000C3' is too wide"),
+        ("784-1024FC-10", "'784' would be a hidden layer"), ("784-32C3-10", "the image is implied"),
     ])
     func badSpecsNameTheirToken(spec: String, mention: String) {
         do {

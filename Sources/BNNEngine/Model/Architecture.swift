@@ -85,6 +85,8 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
         case tooLarge(String)
         case unknownToken(spec: String, token: String)
         case zeroChannels(spec: String, token: String)
+        case tooWide(spec: String, token: String)
+        case inputInLayerNotation(spec: String, token: String)
         case convolutionAfterDense(spec: String, token: String)
         case poolTooSmall(spec: String, token: String, height: Int, width: Int)
         case poolWithoutConvolution(spec: String, token: String)
@@ -99,6 +101,9 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
             case let .unknownToken(s, t):
                 return "bad architecture '\(s)': unknown layer '\(t)' (expected NC3, MP2, NFC or a class count, e.g. 32C3-MP2-64C3-MP2-256FC-10)"
             case let .zeroChannels(s, t): return "bad architecture '\(s)': layer '\(t)' has no units or channels (need 1 to 65536)"
+            case let .tooWide(s, t): return "bad architecture '\(s)': layer '\(t)' is too wide (at most 65536 units or channels)"
+            case let .inputInLayerNotation(s, t):
+                return "bad architecture '\(s)': in the paper's notation the image is implied, so '\(t)' would be a hidden layer of \(t) units: drop it, or give widths only (e.g. 784-1024-10)"
             case let .convolutionAfterDense(s, t): return "bad architecture '\(s)': convolution '\(t)' after a dense layer (convolutions come first)"
             case let .poolTooSmall(s, t, h, w): return "bad architecture '\(s)': pool '\(t)' would shrink the \(h)x\(w) image below 1x1"
             case let .poolWithoutConvolution(s, t): return "bad architecture '\(s)': pool '\(t)' must follow a convolution"
@@ -124,6 +129,11 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
             try self.init(input: .flat(widths[0]), layers: widths.dropFirst().map { .dense(units: $0) },
                           isWidthList: true, text: text)
             return
+        }
+        // A bare first number equal to the input size is the width-list habit (784-1024FC-10):
+        // here it would silently add a hidden layer of that many units.
+        if let first = parts.first, let n = Int(first), n == input.size, parts.count > 1 {
+            throw .inputInLayerNotation(spec: text, token: first)
         }
         var layers: [LayerSpec] = []
         for part in parts { layers += try Self.parseToken(part, text: text) }
@@ -174,7 +184,7 @@ public struct Architecture: Sendable, Hashable, Codable, CustomStringConvertible
             guard !digits.isEmpty, suffix == "C3" || suffix == "FC" || suffix.isEmpty else {
                 throw .unknownToken(spec: text, token: token)
             }
-            guard let n = Int(digits), n <= 65536 else { throw .zeroChannels(spec: text, token: token) }
+            guard let n = Int(digits), n <= 65536 else { throw .tooWide(spec: text, token: token) }
             guard n > 0 else { throw .zeroChannels(spec: text, token: token) }
             layer = suffix == "C3" ? .convolution(outputChannels: n) : .dense(units: n)
         }

@@ -25,6 +25,25 @@ public struct ConfusionMatrixPanel: Sendable {
         (Self.nameWidth + classCount * Self.cellWidth + Self.errorWidth, classCount + 3)
     }
 
+    /// Column widths for `width` columns: the ideal ones, or, narrower, shorter class names,
+    /// then cells just wide enough for the largest count, then whole-percent errors. Nil when
+    /// even that does not fit: the panel says so rather than cut numbers off.
+    struct Layout: Equatable {
+        var name: Int, cell: Int, error: Int, errorDecimals: Int
+        var total: Int { name + classes * cell + error }
+        let classes: Int
+    }
+
+    func layout(width: Int, matrix m: ConfusionMatrix) -> Layout? {
+        let n = m.classCount
+        var layout = Layout(name: Self.nameWidth, cell: Self.cellWidth, error: Self.errorWidth, errorDecimals: 1, classes: n)
+        let digits = String(m.counts.flatMap { $0 }.max() ?? 0).count
+        while layout.total > width && layout.name > 6 { layout.name -= 1 }
+        while layout.total > width && layout.cell > digits + 1 { layout.cell -= 1 }
+        if layout.total > width { layout.error = 5; layout.errorDecimals = 0 }  // " 100%"
+        return layout.total <= width ? layout : nil
+    }
+
     /// "shirt → T-shirt 14.2%" for the worst pair, nil without confusions.
     public func mostConfusedText() -> String? {
         guard let m = matrix, let pair = m.mostConfusedPair else { return nil }
@@ -42,17 +61,22 @@ public struct ConfusionMatrixPanel: Sendable {
             return grid
         }
         let n = m.classCount
-        let header = CellStyle(color: .muted, bold: true)
-        grid.put("true\\pred", x: 0, y: 0, style: header)
-        for p in 0..<n {
-            let short = String(name(p).prefix(Self.cellWidth - 1))
-            grid.put(Format.pad(short, Self.cellWidth, right: true), x: Self.nameWidth + p * Self.cellWidth, y: 0, style: header)
+        guard let layout = layout(width: width, matrix: m) else {
+            let needed = 6 + n * (String(m.counts.flatMap { $0 }.max() ?? 0).count + 1) + 5
+            grid.putCentered("\(n) classes need \(needed) columns", x: 0, width: width, y: height / 2, style: muted)
+            return grid
         }
-        let errorX = Self.nameWidth + n * Self.cellWidth
-        grid.put(Format.pad("error", Self.errorWidth, right: true), x: errorX, y: 0, style: header)
+        let header = CellStyle(color: .muted, bold: true)
+        grid.put(layout.name >= 10 ? "true\\pred" : "t\\p", x: 0, y: 0, style: header)
+        for p in 0..<n {
+            let short = String(name(p).prefix(layout.cell - 1))
+            grid.put(Format.pad(short, layout.cell, right: true), x: layout.name + p * layout.cell, y: 0, style: header)
+        }
+        let errorX = layout.name + n * layout.cell
+        grid.put(Format.pad(layout.error >= 6 ? "error" : "err", layout.error, right: true), x: errorX, y: 0, style: header)
         for t in 0..<n where 1 + t < height {
             let y = 1 + t
-            grid.put(String(name(t).prefix(Self.nameWidth - 1)), x: 0, y: y, style: muted)
+            grid.put(String(name(t).prefix(layout.name - 1)), x: 0, y: y, style: muted)
             let worst = (0..<n).filter { $0 != t }.max { m.counts[t][$0] < m.counts[t][$1] }
             for p in 0..<n {
                 let count = m.counts[t][p]
@@ -60,17 +84,24 @@ public struct ConfusionMatrixPanel: Sendable {
                 if p == t { style = CellStyle(color: .good, bold: true) }
                 else if p == worst && count > 0 { style = CellStyle(color: .warning, bold: true) }
                 else if count == 0 { style = muted }
-                grid.put(Format.pad(String(count), Self.cellWidth, right: true), x: Self.nameWidth + p * Self.cellWidth,
+                grid.put(Format.pad(String(count), layout.cell, right: true), x: layout.name + p * layout.cell,
                          y: y, style: style)
             }
-            grid.put(Format.pad(Format.percent(m.error(ofClass: t), decimals: 1), Self.errorWidth, right: true),
+            grid.put(Format.pad(Format.percent(m.error(ofClass: t), decimals: layout.errorDecimals), layout.error, right: true),
                      x: errorX, y: y)
         }
         if n + 2 < height {
-            var spans = [TextSpan("most confused ", style: muted)]
-            spans.append(TextSpan(mostConfusedText() ?? "none", style: CellStyle(color: .warning, bold: true)))
-            spans.append(TextSpan("\(glyphs.separator)error \(Format.percent(m.errorRate, decimals: 2)) of \(m.total)", style: muted))
-            grid.putSpans(spans, x: 0, y: n + 2, maxWidth: width)
+            // The whole summary, or as much as fits of it in whole pieces.
+            let worst = TextSpan(mostConfusedText() ?? "none", style: CellStyle(color: .warning, bold: true))
+            let error = TextSpan("error \(Format.percent(m.errorRate, decimals: 2)) of \(m.total)", style: muted)
+            let separator = TextSpan(glyphs.separator, style: muted)
+            let candidates: [[TextSpan]] = [
+                [TextSpan("most confused ", style: muted), worst, separator, error],
+                [worst, separator, error], [error],
+            ]
+            if let spans = candidates.first(where: { $0.reduce(0) { $0 + $1.text.count } <= width }) {
+                grid.putSpans(spans, x: 0, y: n + 2, maxWidth: width)
+            }
         }
         return grid
     }
