@@ -82,6 +82,18 @@ struct MetricsLogTests {
         #expect(log.snapshots()[0].totalEpochs == 1, "a recorded run's chart ends at its last epoch")
     }
 
+    /// The settings every run names head a plot; runs that differ say so.
+    @Test func sharedSettingsAreTheOnesEveryRunNames() throws {
+        let zero = Self.goodLine.replacingOccurrences(of: "\"epoch\":1,", with: "\"epoch\":1,\"settings\":[\"init unit\",\"padding zero\"],")
+        let one = zero.replacingOccurrences(of: "\"padding zero\"", with: "\"glorot-lr\"")
+            .replacingOccurrences(of: "\"run\":\"det\"", with: "\"run\":\"other\"")
+        var log = MetricsLog()
+        try log.append(text: zero, source: "a.jsonl")
+        #expect(log.sharedSettings == ["init unit", "padding zero"])
+        try log.append(text: one, source: "b.jsonl")
+        #expect(log.sharedSettings == ["init unit", "settings differ by run"])
+    }
+
     func error(_ text: String) -> MetricsLogError? {
         var log = MetricsLog()
         do { try log.append(text: text, source: "m.jsonl") } catch { return error }

@@ -29,6 +29,16 @@ struct TextExportTests {
         for line in text.split(separator: "\n") { #expect(line.unicodeScalars.count <= 100) }
     }
 
+    /// A title longer than the width goes on as many lines as it needs, broken between facts,
+    /// never cut: every run is named.
+    @Test func aLongTitleWrapsBetweenFacts() {
+        let header = DashboardHeader(batchSize: 100, optimizer: "Adam", seed: 1, settings: ["padding zero"])
+        let text = TextExport.document(snapshots: runs, header: header, options: .init(width: 60, chartHeight: 12))
+        let title = text.components(separatedBy: "\n\n")[0]
+        #expect(title == "bnn-tui · Fashion-MNIST · 784-1024-10 · batch 100 · Adam\nseed 1 · padding zero · 3 runs: det, stoch, float", "\(title)")
+        for line in text.split(separator: "\n") { #expect(line.unicodeScalars.count <= 60) }
+    }
+
     @Test func asciiExportIsPureASCII() {
         let text = TextExport.document(snapshots: runs, header: header, options: .init(width: 80, chartHeight: 16, ascii: true))
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII })

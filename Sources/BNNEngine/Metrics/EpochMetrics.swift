@@ -41,13 +41,18 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
     /// The epochs the run was set to train when this line was written (JSONL `total_epochs`),
     /// so that a follower (`watch`) knows how far it has to go; nil in older logs.
     public var totalEpochs: Int?
+    /// The run's settings that differ from the paper's (`TrainingConfiguration.nonDefaultSettings`:
+    /// "padding zero", "init unit", ...; JSONL `settings`), so that `plot` and `watch` say how
+    /// the numbers were made; nil when there are none and in older logs.
+    public var settings: [String]?
 
     public init(run: String, mode: String, arch: String, epoch: Int,
                 trainLoss: Double, trainError: Double, valLoss: Double, valError: Double,
                 testLoss: Double, testError: Double, lr: Double, epochSeconds: Double,
                 samplesPerSecond: Double, rssMB: Double, clipFraction: [Double],
                 flipRatio: [Double], steCancelFraction: [Double], weightHistogram: [[Int]],
-                uniqueFilters: [Int?]? = nil, parent: RunLineage? = nil, totalEpochs: Int? = nil) {
+                uniqueFilters: [Int?]? = nil, parent: RunLineage? = nil, totalEpochs: Int? = nil,
+                settings: [String]? = nil) {
         self.run = run; self.mode = mode; self.arch = arch; self.epoch = epoch
         self.trainLoss = trainLoss; self.trainError = trainError
         self.valLoss = valLoss; self.valError = valError
@@ -58,6 +63,7 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         self.uniqueFilters = uniqueFilters
         self.parent = parent
         self.totalEpochs = totalEpochs
+        self.settings = settings
     }
 
     /// What tells one recorded run from another: its name, network and mode. Two networks
@@ -83,5 +89,6 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
         case uniqueFilters = "unique_filters"
         case parent
         case totalEpochs = "total_epochs"
+        case settings
     }
 }

@@ -27,6 +27,15 @@ public struct MetricsLog: Sendable {
         return names.count == 1 ? names.first! : nil
     }
 
+    /// The settings every run's last line names ("padding zero", ...), then, when the runs
+    /// differ, "settings differ by run": for a header over all of them.
+    public var sharedSettings: [String] {
+        let each = runs.map { $0.epochs.last?.settings ?? [] }
+        guard let first = each.first else { return [] }
+        let shared = first.filter { item in each.allSatisfy { $0.contains(item) } }
+        return shared + (each.contains { Set($0) != Set(shared) } ? ["settings differ by run"] : [])
+    }
+
     public init() {}
 
     /// Reads every file in order; the first bad file or line throws.

@@ -341,7 +341,8 @@ public final class TrainingRun: @unchecked Sendable {
             clipFraction: layers.map(\.clipFraction), flipRatio: layers.map(\.flipRatio),
             steCancelFraction: layers.map(\.steCancelFraction),
             weightHistogram: layers.map(\.histogram), uniqueFilters: layers.map(\.uniqueFilters), parent: lineage,
-            totalEpochs: configuration.epochs)
+            totalEpochs: configuration.epochs,
+            settings: configuration.nonDefaultSettings.isEmpty ? nil : configuration.nonDefaultSettings)
     }
 
     /// Applies pending control at a batch boundary: learning-rate changes, checkpoint

@@ -64,6 +64,7 @@ struct PlotCommand: ParsableCommand {
                 let log = try MetricsLog(files: files)
                 snapshots = log.snapshots()
                 if let dataset = log.dataset { header.dataset = dataset }
+                header.settings = log.sharedSettings
             } catch {
                 throw CommandFailure.usage("\(error)")
             }

@@ -37,7 +37,6 @@ public enum TextExport {
         let titleStyle = CellStyle(color: .accent, bold: true)
         var grids: [CellGrid] = []
 
-        var title = CellGrid(width: width, height: 1)
         let sep = glyphs.separator
         var facts = ["bnn-tui", header.dataset]
         let architectures = snapshots.map(\.architecture.description).uniqued()
@@ -47,7 +46,27 @@ public enum TextExport {
         if let s = header.seed { facts.append("seed \(s)") }
         facts += header.settings
         facts.append("\(snapshots.count) run\(snapshots.count == 1 ? "" : "s"): " + snapshots.map(\.name).joined(separator: ", "))
-        title.put(facts.joined(separator: sep), x: 0, y: 0, style: titleStyle)
+        // The facts on as many lines as they need, broken between facts (a list too long for
+        // one line, such as many run names, between its items), never inside a name.
+        var lines: [String] = []
+        for fact in facts {
+            if let last = lines.last, last.count + sep.count + fact.count <= width {
+                lines[lines.count - 1] = last + sep + fact
+            } else if fact.count <= width {
+                lines.append(fact)
+            } else {
+                var line = ""
+                for item in fact.components(separatedBy: ", ") {
+                    if line.isEmpty { line = item } else if line.count + 2 + item.count <= width { line += ", " + item } else {
+                        lines.append(line + ",")
+                        line = item
+                    }
+                }
+                lines.append(line)
+            }
+        }
+        var title = CellGrid(width: width, height: lines.count)
+        for (y, line) in lines.enumerated() { title.put(line, x: 0, y: y, style: titleStyle) }
         grids.append(title)
 
         for kind in ChartKind.allCases {
