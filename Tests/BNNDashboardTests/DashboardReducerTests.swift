@@ -22,16 +22,20 @@ struct DashboardReducerTests {
         #expect(state.message?.text == "resuming stoch")
     }
 
-    @Test func finishedAndDivergedRunsRefuseWithAMessage() {
+    /// A finished run refuses pause and rate changes; a diverged one takes a lower rate and
+    /// resumes (the batch that diverged changed nothing), as its status line says.
+    @Test func finishedRunsRefuseAndDivergedOnesGoOnAtALowerRate() {
         var runs = self.runs
         runs[0].state = .done
         runs[2].state = .diverged(reason: "loss is NaN at epoch 7")
         var state = DashboardState()
         #expect(press([.character(" ")], &state, snapshots: runs).isEmpty)
         #expect(state.message == TransientMessage(text: "det is done", kind: .error, expiresAt: 14))
+        #expect(press([.character("-")], &state, snapshots: runs).isEmpty)
         state.selectedRun = 2
-        #expect(press([.character("p"), .character("+")], &state, snapshots: runs).isEmpty)
-        #expect(state.message?.text == "float diverged (loss is NaN at epoch 7)")
+        #expect(press([.character("-")], &state, snapshots: runs) == [.setLearningRate(run: 2, value: 0.0005)])
+        #expect(press([.character(" ")], &state, snapshots: runs) == [.resume(run: 2)])
+        #expect(state.message?.text == "resuming float at lr 0.0005")
     }
 
     @Test func pauseAllThenResumeAll() {

@@ -72,6 +72,6 @@ struct GoldenScreenTests {
         │   f float    ▶ running       12/20      7.40%     10.80%     11.40%    10.40% @10      0.00100       1.08     0:00:14       46,296         84                │
         ╰──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────╯
          d det ▶ running · s stoch ‖ paused · f float ▶ running                                                                                     lr det set to 0.002
-         det epoch 13/20 █████████████████▋░░░░░░░░  68% · ETA 0:00 · run 0:00:10        space pause · P all · +/- lr · l set lr · tab run · [ ] layer · o loss · g log
+         det epoch 13/20 █████████████████▋░░░░░░░░  68% · ETA 0:00 · run left 0:00:10   space pause · P all · +/- lr · l set lr · tab run · [ ] layer · o loss · g log
         """
 }

@@ -125,7 +125,7 @@ import Testing
         #expect(WireSnapshot(original).snapshot(history: original.history).insight == nil, "no record, no insight")
     }
 
-    @Test func badClientMessagesAreRefusedWithAReason() {
+    @Test func badClientMessagesAreRefusedWithAReason() throws {
         for (text, reason) in [("{\"type\":\"lr\",\"value\":\"nan\"}", "positive finite"),
                                ("{\"type\":\"lr\",\"value\":-1}", "positive finite"),
                                ("{\"type\":\"save\",\"id\":1,\"directory\":\"relative\"}", "absolute"),
@@ -138,5 +138,8 @@ import Testing
                 #expect(error.description.contains(reason), "\(text): \(error.description)")
             }
         }
+        // Any positive finite rate passes, as in the dashboard's prompt (a huge one diverges the
+        // run, which then says so; it does not cost the session).
+        #expect(try ClientMessage(payload: Array("{\"type\":\"lr\",\"value\":1e7}".utf8)) == .setLearningRate(1e7))
     }
 }

@@ -104,9 +104,10 @@ public enum DashboardReducer {
         case .paused:
             state.post("resuming \(s.name)", now: now)
             return [.resume(run: run)]
-        case .diverged(let reason):
-            state.post("\(s.name) diverged (\(reason)) and cannot resume", kind: .error, now: now)
-            return []
+        case .diverged:
+            // The batch that diverged changed nothing: at a lower rate the run may go on.
+            state.post("resuming \(s.name) at lr \(Format.learningRateMessage(state.learningRate(of: s, run: run)))", now: now)
+            return [.resume(run: run)]
         case .done, .stopped, .failed:
             state.post(finishedMessage(s), kind: .error, now: now)
             return []
@@ -146,7 +147,7 @@ public enum DashboardReducer {
     private static func setLearningRate(_ value: Double, run: Int, state: inout DashboardState,
                                         snapshots: [RunSnapshot], now: Double, verb: String) -> [DashboardCommand] {
         let s = snapshots[run]
-        if s.state.isFinished || isDiverged(s.state) {
+        if s.state.isFinished {
             state.post(finishedMessage(s), kind: .error, now: now)
             return []
         }
@@ -159,7 +160,7 @@ public enum DashboardReducer {
     private static func adjustableRun(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) -> Int? {
         guard state.selectedRun < snapshots.count else { return nil }
         let s = snapshots[state.selectedRun]
-        if s.state.isFinished || isDiverged(s.state) {
+        if s.state.isFinished {
             state.post(finishedMessage(s), kind: .error, now: now)
             return nil
         }
@@ -184,11 +185,6 @@ public enum DashboardReducer {
     }
 
     // MARK: - Messages
-
-    static func isDiverged(_ s: RunState) -> Bool {
-        if case .diverged = s { return true }
-        return false
-    }
 
     static func finishedMessage(_ s: RunSnapshot) -> String {
         switch s.state {

@@ -283,7 +283,7 @@ public final class TrainingRun: @unchecked Sendable {
                 position = EpochPosition(shuffleGenerator: start.shuffleGenerator, batchesDone: b + 1, score: score,
                                          epochSeconds: epochSeconds, trainPhaseSeconds: trainPhaseSeconds)
                 if !finite {
-                    diverge(reason: "loss became \(batchScore.lossSum.isNaN ? "NaN" : "infinite") at epoch \(completedEpochs + 1), batch \(b + 1) (lr \(formatRate(learningRate))); lower the learning rate and resume")
+                    diverge(reason: "loss became \(batchScore.lossSum.isNaN ? "NaN" : "infinite") at epoch \(completedEpochs + 1), batch \(b + 1) (lr \(formatRate(learningRate))); that batch changed nothing")
                     continue
                 }
                 publishProgress(batchesDone: b + 1, score: score, seconds: seconds)

@@ -160,7 +160,7 @@ extension ClientMessage {
         case "pause": self = .pause
         case "resume": self = .resume
         case "lr":
-            guard let value = e.value, value.isFinite, value > 0, value < 1e6 else {
+            guard let value = e.value, value.isFinite, value > 0 else {
                 throw MessageError("'lr' needs a positive finite 'value'")
             }
             self = .setLearningRate(value)

@@ -254,8 +254,10 @@ struct TrainCommand: ParsableCommand {
             if s.state != lastState {
                 if case .diverged(let reason) = s.state {
                     printer.endProgress()
-                    printError("bnn-tui: run diverged: \(reason)")
-                    run.stop()
+                    printError("bnn-tui: run diverged: \(reason); train again with a lower --lr"
+                               + (save.flatMap { FileManager.default.fileExists(atPath: $0) ? " (or --resume \($0), its last epoch, with --fork-lr)" : nil } ?? ""))
+                    run.stop(); run.waitUntilFinished()
+                    return s.state
                 }
                 lastState = s.state
             }

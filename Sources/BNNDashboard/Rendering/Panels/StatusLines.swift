@@ -111,7 +111,7 @@ public struct StatusLines: Sendable {
                 TextSpan(String(glyphs.cursor), style: CellStyle(color: .accent)), TextSpan("   " + keys, style: muted)]
     }
 
-    /// "det epoch 13/100 ▕██████▌░░░░▏ 68% · ETA 0:41 · run 1:02:11".
+    /// "det epoch 13/100 ▕██████▌░░░░▏ 68% · ETA 0:41 · run left 1:02:11".
     func progressSpans(barWidth: Int) -> [TextSpan] {
         guard state.selectedRun < snapshots.count else { return [TextSpan(" no runs")] }
         let s = snapshots[state.selectedRun]
@@ -122,8 +122,12 @@ public struct StatusLines: Sendable {
         case .done:
             spans.append(TextSpan("done\(glyphs.separator)\(s.epoch) epochs in \(Format.duration(s.trainingSeconds))"))
             return spans
-        case .stopped, .failed, .diverged:
+        case .stopped, .failed:
             spans.append(TextSpan("\(s.state.label) at epoch \(s.epoch)/\(s.totalEpochs)", style: RunStateStyle.style(s.state)))
+            return spans
+        case .diverged:
+            spans.append(TextSpan("\(s.state.label) in epoch \(s.shownEpoch)/\(s.totalEpochs)", style: RunStateStyle.style(s.state)))
+            spans.append(TextSpan(glyphs.separator + "lower its rate (- or l) and resume (space)", style: muted))
             return spans
         case .starting, .running, .paused:
             break
@@ -136,7 +140,7 @@ public struct StatusLines: Sendable {
         } else if let eta = Self.epochETA(s) {
             spans.append(TextSpan(glyphs.separator + "ETA " + Format.shortDuration(eta), style: muted))
             if let runETA = Self.runETA(s) {
-                spans.append(TextSpan(glyphs.separator + "run " + Format.duration(runETA), style: muted))
+                spans.append(TextSpan(glyphs.separator + "run left " + Format.duration(runETA), style: muted))
             }
         }
         return spans
