@@ -45,4 +45,11 @@ static inline int bnn_key_up(void) { return KEY_UP; }
 static inline int bnn_key_down(void) { return KEY_DOWN; }
 static inline int bnn_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int bnn_key_enter(void) { return KEY_ENTER; }
+/// Whether the terminal can move the cursor (terminfo `cup`): TERM=dumb and the like cannot,
+/// and would show one stale line.
+static inline int bnn_can_address_cursor(void) {
+    char name[] = "cup";
+    const char *capability = tigetstr(name);
+    return capability != NULL && capability != (const char *)-1;
+}
 #endif

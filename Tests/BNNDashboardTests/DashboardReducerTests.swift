@@ -38,6 +38,19 @@ struct DashboardReducerTests {
         #expect(state.message?.text == "resuming float at lr 0.0005")
     }
 
+    /// Keys that arrive together (two spaces in one read) see what the first asked for, not
+    /// the snapshot of the frame before it: they toggle twice.
+    @Test func pauseKeysInOneReadToggleFromWhatWasAsked() {
+        var state = DashboardState()
+        #expect(press([.character(" "), .character(" ")], &state) == [.pause(run: 0), .resume(run: 0)])
+        #expect(press([.character(" ")], &state) == [.pause(run: 0)])
+        var paused = runs
+        paused[0].state = .paused(reason: nil)
+        #expect(press([.character(" ")], &state, snapshots: paused) == [.resume(run: 0)], "the snapshot caught up")
+        var fresh = DashboardState()
+        #expect(press([.character("P"), .character("P")], &fresh) == [.pauseAll, .resumeAll])
+    }
+
     @Test func pauseAllThenResumeAll() {
         var state = DashboardState()
         #expect(press([.character("P")], &state) == [.pauseAll])

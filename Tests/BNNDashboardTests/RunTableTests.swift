@@ -41,6 +41,15 @@ struct RunTableTests {
         #expect(before.row(2) == after.row(2))
     }
 
+    /// Rates keep to the column's 8 places, three-digit exponents too.
+    @Test func learningRatesFitTheirColumn() {
+        #expect(Format.learningRate(0.002) == "0.00200")
+        #expect(Format.learningRate(8.9e-5) == "8.90e-05")
+        #expect(Format.learningRate(1e308) == "1.0e+308")
+        #expect(Format.learningRate(3.87e-124) == "3.9e-124")
+        for rate in [1e-320, 5e-324, 1.7e308, 1e100, 0.5] { #expect(Format.learningRate(rate).count <= 8, "\(rate)") }
+    }
+
     @Test func narrowTablesDropWholeColumns() {
         // The 80-column dashboard's table: speed, time and memory left out whole; lr and test kept.
         let grid = RunTable(snapshots: FakeRuns.three(), selectedRun: 1, glyphs: .unicode).render(width: 76, height: 4)

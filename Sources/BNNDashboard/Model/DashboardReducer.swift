@@ -93,22 +93,41 @@ public enum DashboardReducer {
 
     // MARK: - Pause and resume
 
+    /// Whether run `run` counts as paused for the pause keys: what the last key asked for while
+    /// the snapshot does not show it yet, else the snapshot's state (a diverged run waits, as
+    /// a paused one); nil for a finished run.
+    private static func effectivelyPaused(_ run: Int, _ s: RunSnapshot, state: inout DashboardState) -> Bool? {
+        let shown: Bool?
+        switch s.state {
+        case .starting, .running: shown = false
+        case .paused, .diverged: shown = true
+        case .done, .stopped, .failed: shown = nil
+        }
+        if let asked = state.requestedPause[run] {
+            if shown == nil || shown == asked { state.requestedPause[run] = nil } else { return asked }
+        }
+        return shown
+    }
+
     private static func togglePause(state: inout DashboardState, snapshots: [RunSnapshot],
                                     now: Double) -> [DashboardCommand] {
         guard state.selectedRun < snapshots.count else { return [] }
         let run = state.selectedRun, s = snapshots[run]
-        switch s.state {
-        case .starting, .running:
+        switch effectivelyPaused(run, s, state: &state) {
+        case false:
             state.post("pausing \(s.name)", now: now)
+            state.requestedPause[run] = true
             return [.pause(run: run)]
-        case .paused:
-            state.post("resuming \(s.name)", now: now)
+        case true:
+            if case .diverged = s.state {
+                // The batch that diverged changed nothing: at a lower rate the run may go on.
+                state.post("resuming \(s.name) at lr \(Format.learningRateMessage(state.learningRate(of: s, run: run)))", now: now)
+            } else {
+                state.post("resuming \(s.name)", now: now)
+            }
+            state.requestedPause[run] = false
             return [.resume(run: run)]
-        case .diverged:
-            // The batch that diverged changed nothing: at a lower rate the run may go on.
-            state.post("resuming \(s.name) at lr \(Format.learningRateMessage(state.learningRate(of: s, run: run)))", now: now)
-            return [.resume(run: run)]
-        case .done, .stopped, .failed:
+        case nil:
             state.post(finishedMessage(s), kind: .error, now: now)
             return []
         }
@@ -116,18 +135,27 @@ public enum DashboardReducer {
 
     private static func togglePauseAll(state: inout DashboardState, snapshots: [RunSnapshot],
                                        now: Double) -> [DashboardCommand] {
-        let active = snapshots.contains { $0.state == .running || $0.state == .starting }
-        if active {
+        let paused = snapshots.indices.map { effectivelyPaused($0, snapshots[$0], state: &state) }
+        if paused.contains(false) {
             state.post("pausing all runs", now: now)
+            for (run, p) in paused.enumerated() where p != nil { state.requestedPause[run] = true }
             return [.pauseAll]
         }
-        let paused = snapshots.contains { if case .paused = $0.state { return true } else { return false } }
-        if paused {
+        // Resume all resumes the paused runs; a diverged one waits for its own lower rate.
+        let resumable = snapshots.indices.filter { paused[$0] == true && !isDiverged(snapshots[$0].state) }
+        if !resumable.isEmpty {
             state.post("resuming all runs", now: now)
-            return [.resumeAll]
+            for run in resumable { state.requestedPause[run] = false }
+            let diverged = snapshots.contains { isDiverged($0.state) }
+            return diverged ? resumable.map { .resume(run: $0) } : [.resumeAll]
         }
         state.post("no run to pause or resume", kind: .error, now: now)
         return []
+    }
+
+    private static func isDiverged(_ s: RunState) -> Bool {
+        if case .diverged = s { return true }
+        return false
     }
 
     // MARK: - Learning rate

@@ -85,6 +85,9 @@ public struct DashboardState: Sendable, Equatable {
     public var learningRatePrompt: LearningRatePrompt?
     /// Requested learning rates by run index, until the engine publishes them.
     public var pendingLearningRates: [Int: PendingLearningRate]
+    /// Pause (true) or resume (false) asked for by run index, until the run's snapshot shows
+    /// it: two presses of space in one read toggle twice, not "pause" twice.
+    public var requestedPause: [Int: Bool] = [:]
     /// The insight view (`i`) replaces the chart and weight panels.
     public var insightVisible = false
     /// Page of the misclassified strip (`n` / `N`; wraps when drawn).

@@ -20,7 +20,9 @@ public enum Format {
         guard lr.isFinite else { return "-" }
         // Three significant digits, trailing zeros kept, so that a column of rates lines up
         // ("8.90e-05" above "9.01e-05", not "8.9e-05").
-        return String(format: "%#.3g", lr)
+        let text = String(format: "%#.3g", lr)
+        // A three-digit exponent ("1.00e+308") would not fit: one digit fewer ("1.0e+308").
+        return text.count <= 8 ? text : String(format: "%#.2g", lr)
     }
 
     /// A learning rate as typed or confirmed in a message ("0.002", "1.5625e-05").

@@ -86,6 +86,13 @@ public final class Terminal {
             Terminal.sessionActive.store(false, ordering: .sequentiallyConsistent)
             throw .unknownTerminalType(getenv("TERM").map { String(cString: $0) } ?? "")
         }
+        guard bnn_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            signals.restore()
+            Terminal.sessionActive.store(false, ordering: .sequentiallyConsistent)
+            throw .cannotAddressCursor(getenv("TERM").map { String(cString: $0) } ?? "")
+        }
         self.screen = screen
         self.window = window
         EmergencyRestore.arm()
@@ -94,6 +101,7 @@ public final class Terminal {
         cbreak()
         noecho()
         nonl()
+        Terminal.disableFlowControl()
         intrflush(window, false)
         keypad(window, true)
         leaveok(window, true)
@@ -124,6 +132,18 @@ public final class Terminal {
         height = Int(getmaxy(window))
         rowCapacity = max(width, 1)
         rowBuffer = .allocate(capacity: rowCapacity)
+    }
+
+    /// Ctrl-S would stop the terminal's output (XON/XOFF) and so freeze the dashboard's
+    /// drawing, keys and all, until Ctrl-Q: turn IXON off for the session (cbreak keeps it),
+    /// and make that ncurses' program mode, which it restores after Ctrl-Z and `fg`. The
+    /// shell's modes, IXON included, come back at `endwin`.
+    private static func disableFlowControl() {
+        var modes = termios()
+        guard tcgetattr(STDIN_FILENO, &modes) == 0 else { return }
+        modes.c_iflag &= ~tcflag_t(IXON)
+        guard tcsetattr(STDIN_FILENO, TCSANOW, &modes) == 0 else { return }
+        _ = def_prog_mode()
     }
 
     deinit {

@@ -7,6 +7,8 @@ public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
     case notInteractive(stream: String)
     /// ncurses does not know the terminal named by `TERM` (or `TERM` is unset).
     case unknownTerminalType(String)
+    /// The terminal `TERM` names cannot move the cursor (`TERM=dumb`).
+    case cannotAddressCursor(String)
     /// A second session was opened while one is still running in this process.
     case sessionAlreadyActive
 
@@ -14,9 +16,12 @@ public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notInteractive(let stream):
             return "the dashboard needs an interactive terminal, but \(stream) is not a TTY; "
-                + "to train without the dashboard run `bnn-tui train`"
+                + "`bnn-tui train` trains without it and `bnn-tui plot` draws metrics files as text"
         case .unknownTerminalType(let name):
             return "ncurses does not know the terminal type TERM=\(name.isEmpty ? "(unset)" : name); "
+                + "set TERM (e.g. xterm-256color) or run `bnn-tui train` without the dashboard"
+        case .cannotAddressCursor(let name):
+            return "the terminal TERM=\(name) cannot move the cursor, which the dashboard needs; "
                 + "set TERM (e.g. xterm-256color) or run `bnn-tui train` without the dashboard"
         case .sessionAlreadyActive:
             return "a terminal session is already active in this process"
