@@ -32,12 +32,15 @@ public enum TerminationSignals {
     /// Clears any signal recorded earlier and installs the handlers. Call it
     /// from the thread that runs the loop: it also unblocks these signals on
     /// that thread, in case the parent process started us with them blocked.
-    public static func install() -> Installation {
+    /// - Parameter brokenPipe: also SIGPIPE (standard output closed, as `| head` does), so
+    ///   that the loop cleans up (a control socket) before it exits with 141.
+    public static func install(brokenPipe: Bool = false) -> Installation {
         received.store(0, ordering: .sequentiallyConsistent)  // also initializes the global before any handler runs
-        let installation = Installation(previous: handled.map { ($0, SignalAction.install(handler, for: $0)) })
+        let signals = handled + (brokenPipe ? [SIGPIPE] : [])
+        let installation = Installation(previous: signals.map { ($0, SignalAction.install(handler, for: $0)) })
         var set = sigset_t()
         sigemptyset(&set)
-        for signal in handled { sigaddset(&set, signal) }
+        for signal in signals { sigaddset(&set, signal) }
         _ = pthread_sigmask(SIG_UNBLOCK, &set, nil)
         return installation
     }

@@ -110,7 +110,7 @@ struct TrainCommand: ParsableCommand {
         let (run, reference) = try makeRun(configuration, data: data, checkpoint: checkpoint, log: log, failures: failures)
         let server = try serveControl(run: run, configuration: configuration, dataset: splits.datasetLabel)
         defer { server?.finish() }
-        var signals = TerminationSignals.install()
+        var signals = TerminationSignals.install(brokenPipe: true)
         defer { signals.restore() }
         let lastState = try follow(run, server: server, printedEpochs: checkpoint?.completedEpochs ?? 0, failures: failures)
         if case .diverged = lastState { throw ExitCode(1) }
@@ -263,6 +263,8 @@ struct TrainCommand: ParsableCommand {
             }
             if let signal = TerminationSignals.pending {
                 run.stop(); run.waitUntilFinished()
+                // Standard output is gone: a word more would only raise SIGPIPE again.
+                if signal == SIGPIPE { throw ExitCode(TerminationSignals.exitStatus(for: signal)) }
                 printer.endProgress()
                 printError("bnn-tui: interrupted after \(run.snapshot().epoch) epochs" + (save.map { "; last checkpoint: \($0)" } ?? ""))
                 throw ExitCode(TerminationSignals.exitStatus(for: signal))
@@ -315,9 +317,19 @@ private struct EpochPrinter {
 
     mutating func showProgress(_ s: RunSnapshot) {
         guard interactive && s.batchesDone > 0 else { return }
-        print("\r\u{1B}[2K" + EpochLine.progress(s), terminator: "")
+        // Cut to the terminal's width: a wrapped line would not be replaced by the next one.
+        var line = EpochLine.progress(s)
+        if let columns = Self.terminalColumns(), line.count >= columns { line = String(line.prefix(max(0, columns - 1))) }
+        print("\r\u{1B}[2K" + line, terminator: "")
         fflush(nil)
         progressShown = true
+    }
+
+    /// Columns of the terminal on standard output, if it says.
+    static func terminalColumns() -> Int? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 
     /// Ends a progress line with a newline, if one is showing.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BNNEngine
 import BNNDashboard
 import BNNSession
 import Foundation
@@ -31,6 +32,26 @@ struct WatchCommand: ParsableCommand {
         let directories = paths.filter { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue }
         if !directories.isEmpty && paths.count > 1 {
             throw ValidationError("give either metrics files or one directory, not both (\(directories[0]) is a directory)")
+        }
+        if let empty = paths.first(where: { $0.isEmpty }) {
+            throw ValidationError("'\(empty)' is not a path: give metrics files or a directory")
+        }
+        if let missing = paths.first(where: { $0.hasSuffix("/") && !FileManager.default.fileExists(atPath: $0) }) {
+            throw ValidationError("\(missing): no such directory")
+        }
+        // A file that is there must start as metrics do: `watch /etc/passwd` would wait forever.
+        for path in paths where directories.isEmpty && FileManager.default.fileExists(atPath: path) {
+            guard let handle = FileHandle(forReadingAtPath: path) else { continue }
+            let head = (try? handle.read(upToCount: 1 << 20)) ?? Data()
+            try? handle.close()
+            guard let line = head.split(separator: UInt8(ascii: "\n")).first else { continue }
+            guard head.count < 1 << 20 || head.contains(UInt8(ascii: "\n")) else { continue }
+            do {
+                _ = try MetricsLog.decodeLine(String(decoding: line, as: UTF8.self), decoder: MetricsSchema.makeDecoder(),
+                                              source: (path as NSString).lastPathComponent, line: 1)
+            } catch {
+                throw ValidationError("\(error.description) (is \(path) a metrics file from train --metrics?)")
+            }
         }
         if directories.isEmpty, let missing = paths.first(where: { !FileManager.default.fileExists(atPath: $0) }),
            !FileManager.default.fileExists(atPath: (missing as NSString).deletingLastPathComponent.isEmpty ? "." : (missing as NSString).deletingLastPathComponent) {
