@@ -51,6 +51,17 @@ struct DashboardReducerTests {
         #expect(press([.character("P"), .character("P")], &fresh) == [.pauseAll, .resumeAll])
     }
 
+    /// A paste never runs as keys ("sequence" would save, export and quit); into an open
+    /// prompt it is typed, without submitting itself.
+    @Test func pastedTextIsTypedIntoThePromptOrIgnored() {
+        var state = DashboardState()
+        #expect(press([.paste("sequence")], &state).isEmpty)
+        #expect(state.message?.text.hasPrefix("pasted text ignored") == true)
+        #expect(press([.character("l"), .paste("0.0005\n")], &state).isEmpty)
+        #expect(state.learningRatePrompt?.text == "0.0005")
+        #expect(press([.enter], &state) == [.setLearningRate(run: 0, value: 0.0005)])
+    }
+
     @Test func pauseAllThenResumeAll() {
         var state = DashboardState()
         #expect(press([.character("P")], &state) == [.pauseAll])

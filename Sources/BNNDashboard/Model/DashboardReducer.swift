@@ -13,6 +13,14 @@ public enum DashboardReducer {
         if key == .ctrlC { return [.quit] }
         if key == .resize { return [] }
         state.clampSelection(runCount: snapshots.count) { snapshots[$0].layers.count }
+        if case .paste(let text) = key {
+            guard state.learningRatePrompt != nil else {
+                state.post("pasted text ignored: the dashboard takes its keys one at a time", kind: .error, now: now)
+                return []
+            }
+            // Into the prompt as typed, but never Enter: a pasted line does not submit itself.
+            return text.filter { !$0.isNewline && !($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }.flatMap { handlePrompt(.character($0), state: &state, snapshots: snapshots, now: now) }
+        }
         if state.learningRatePrompt != nil {
             return handlePrompt(key, state: &state, snapshots: snapshots, now: now)
         }

@@ -18,4 +18,7 @@ public enum KeyInput: Sendable, Equatable, Hashable {
     /// The terminal changed size; nothing to do but draw again.
     case resize
     case ctrlC
+    /// Text the terminal delivered as one bracketed paste: typed into an open prompt, never
+    /// run as keys (a pasted word would otherwise save, export and quit).
+    case paste(String)
 }

@@ -44,6 +44,11 @@ enum EmergencyRestore {
     /// restore. Call right after `newterm`, while its terminal is current.
     static func arm() {
         var length = 0
+        // Bracketed paste off first (the session turned it on; see `Terminal.pasteOn`).
+        for byte in Terminal.pasteOff.utf8 where length < Memory.sequenceCapacity {
+            memory.sequence[length] = byte
+            length += 1
+        }
         for capability in ["sgr0", "cnorm", "rmkx", "rmcup"] {
             guard let value = tigetstr(capability), Int(bitPattern: value) != -1 else { continue }
             var byte = value

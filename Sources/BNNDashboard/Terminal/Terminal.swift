@@ -102,6 +102,7 @@ public final class Terminal {
         noecho()
         nonl()
         Terminal.disableFlowControl()
+        Terminal.writeToTerminal(Terminal.pasteOn)
         intrflush(window, false)
         keypad(window, true)
         leaveok(window, true)
@@ -146,6 +147,17 @@ public final class Terminal {
         _ = def_prog_mode()
     }
 
+    /// Bracketed paste: the terminal wraps pasted text in ESC [200~ … ESC [201~, so that
+    /// `readKey` hands it over as one `.paste` instead of as keys to run.
+    static let pasteOn = "\u{1B}[?2004h"
+    static let pasteOff = "\u{1B}[?2004l"
+
+    private static func writeToTerminal(_ text: String) {
+        fflush(nil)
+        var bytes = Array(text.utf8)
+        _ = write(STDOUT_FILENO, &bytes, bytes.count)
+    }
+
     deinit {
         end()
         rowBuffer.deallocate()
@@ -158,6 +170,7 @@ public final class Terminal {
         ended = true
         if Terminal.sessionActive.load(ordering: .sequentiallyConsistent) {
             EmergencyRestore.disarm()
+            Terminal.writeToTerminal(Terminal.pasteOff)
             endwin()
             delscreen(screen)
             Terminal.sessionActive.store(false, ordering: .sequentiallyConsistent)
@@ -209,13 +222,49 @@ public final class Terminal {
         wtimeout(window, max(0, timeoutMilliseconds ?? options.inputTimeoutMilliseconds))
         var code: wint_t = 0
         let status = wget_wch(window, &code)
-        let key = TerminalKey(wgetStatus: status, code: UInt32(code))
+        var key = TerminalKey(wgetStatus: status, code: UInt32(code))
+        if key == .escape { key = readAfterEscape() }
         if key == .resize {
             width = Int(getmaxx(window))
             height = Int(getmaxy(window))
             invalidate()
         }
         return key
+    }
+
+    /// The next character if one is already waiting (nil when none), without blocking.
+    private func pendingCharacter(waitMilliseconds: Int32 = 0) -> Character? {
+        wtimeout(window, waitMilliseconds)
+        var code: wint_t = 0
+        guard wget_wch(window, &code) == OK, let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
+        return Character(scalar)
+    }
+
+    /// After ESC: what follows at once decides. Nothing: the Esc key. ESC [200~: a bracketed
+    /// paste, read up to ESC [201~ (at most 64 KiB kept) and returned as `.paste`. Any other
+    /// sequence curses did not know (ESC [ … final byte), or Alt+key (ESC then a key): nothing,
+    /// so that its tail is never run as keys.
+    private func readAfterEscape() -> TerminalKey {
+        guard let first = pendingCharacter() else { return .escape }
+        guard first == "[" else { return .none }
+        var sequence = ""
+        while sequence.count < 16, let c = pendingCharacter(waitMilliseconds: 5) {
+            sequence.append(c)
+            if let ascii = c.asciiValue, (0x40...0x7E).contains(ascii) { break }  // a CSI final byte
+        }
+        guard sequence == "200~" else { return .none }
+        var text = "", tail = ""
+        let end = "\u{1B}[201~"
+        while let c = pendingCharacter(waitMilliseconds: 200) {
+            tail.append(c)
+            if tail == end { return .paste(text) }
+            if !end.hasPrefix(tail) {
+                if text.count < 65_536 { text += tail }
+                tail = ""
+                if c == "\u{1B}" { tail = "\u{1B}" ; if text.count < 65_536 { text.removeLast() } }
+            }
+        }
+        return .paste(text)  // the terminal stopped before the end marker: what came is the paste
     }
 
     // MARK: - Cells
@@ -280,6 +329,7 @@ public final class Terminal {
         atexit {
             guard Terminal.sessionActive.exchange(false, ordering: .sequentiallyConsistent) else { return }
             EmergencyRestore.disarm()
+            Terminal.writeToTerminal(Terminal.pasteOff)
             endwin()
         }
     }

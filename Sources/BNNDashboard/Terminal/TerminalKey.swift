@@ -16,6 +16,8 @@ public enum TerminalKey: Sendable, Hashable {
     /// The byte 0x03. In cbreak mode the tty turns Ctrl-C into SIGINT instead,
     /// so this only arrives when ISIG is off; the loop treats both the same way.
     case ctrlC
+    /// Text pasted while the terminal's bracketed paste mode was on (between ESC [200~ and ESC [201~).
+    case paste(String)
     /// No key before the poll timeout, or a key the dashboard does not use.
     case none
 

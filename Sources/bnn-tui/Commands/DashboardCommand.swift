@@ -122,6 +122,7 @@ extension KeyInput {
         case .backspace: self = .backspace
         case .resize: self = .resize
         case .ctrlC: self = .ctrlC
+        case .paste(let text): self = .paste(text)
         case .none: return nil
         }
     }
