@@ -71,7 +71,7 @@ public final class Terminal {
             throw .sessionAlreadyActive
         }
         setlocale(LC_ALL, "")
-        unicode = Terminal.localeIsUTF8()
+        unicode = LocaleCharset.environmentIsUTF8()
 
         // Our handlers go in before newterm so ncurses leaves SIGINT/SIGTERM to
         // us (it only installs its own over the default action); it still
@@ -316,12 +316,6 @@ public final class Terminal {
     }
 
     // MARK: - Process-wide safety nets
-
-    private static func localeIsUTF8() -> Bool {
-        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
-        let name = String(cString: codeset).uppercased()
-        return name == "UTF-8" || name == "UTF8"
-    }
 
     /// `exit()` anywhere while the screen is ours still ends curses.
     private static func registerAtExitOnce() {

@@ -29,7 +29,7 @@ struct PlotCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Height of each chart in rows (\(TextExport.Options.minimumChartHeight)-200).")
     var height: Int = 24
 
-    @Flag(help: "Draw with plain ASCII instead of braille and box-drawing characters.")
+    @Flag(help: "Draw with plain ASCII instead of braille and box-drawing characters (automatic on a terminal whose locale is not UTF-8).")
     var ascii = false
 
     @Option(help: "Also write every run's per-epoch metrics as one CSV table (one row per run and epoch); - writes it to standard output.")
@@ -57,7 +57,11 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let options = TextExport.Options(width: width, chartHeight: height, ascii: ascii)
+            // Plain ASCII when asked, or for a terminal whose locale does not write UTF-8 (as
+            // the dashboard); files and pipes get the same text wherever they are made.
+            let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
+            let options = TextExport.Options(width: width, chartHeight: height,
+                                             ascii: ascii || (toTerminal && !LocaleCharset.environmentIsUTF8()))
             var snapshots: [RunSnapshot]
             var header = DashboardHeader()
             do {

@@ -356,8 +356,11 @@ extension TrainCommand {
             }
             let header = SessionHeader(configuration: configuration, dataset: dataset,
                                        startedAt: Date().timeIntervalSince1970)
+            // On a terminal the progress line may stand where this one goes: erase it first
+            // (the next progress tick draws it again, under this line).
+            let erase = isatty(STDERR_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 ? "\r\u{1B}[2K" : ""
             let server = try ControlServer(path: path, run: run, header: header) { line in
-                printError("bnn-tui: control: \(line)")
+                printError(erase + "bnn-tui: control: \(line)")
             }
             print("control: \(path) (bnn-tui attach \(path))")
             fflush(nil)

@@ -1,3 +1,4 @@
+import BNNSupport
 import BNNEngine
 import Foundation
 
@@ -15,10 +16,14 @@ enum EpochLine {
             + "\(String(format: "%7.0f", m.samplesPerSecond)) img/s  \(String(format: "%5.0f", m.rssMB)) MB"
     }
 
+    /// Whether the progress bar may use block characters (a UTF-8 locale).
+    static let unicodeBar = LocaleCharset.environmentIsUTF8()
+
     static func progress(_ s: RunSnapshot, width: Int = 30) -> String {
         let fraction = s.epochProgress
         let filled = Int((fraction * Double(width)).rounded(.down))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let (full, empty) = unicodeBar ? ("█", "░") : ("#", "-")
+        let bar = String(repeating: full, count: filled) + String(repeating: empty, count: width - filled)
         let loss = s.partialTrainLoss.map { String(format: "loss %.4f", $0) } ?? ""
         let error = s.partialTrainError.map { "train " + percent($0) } ?? ""
         return "epoch \(s.epoch + 1)/\(s.totalEpochs) \(bar) \(String(format: "%3.0f", fraction * 100))%  \(loss)  \(error)"
