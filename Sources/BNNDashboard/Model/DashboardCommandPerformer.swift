@@ -34,7 +34,7 @@ public enum DashboardCommandPerformer {
             case .continueRun(let run, let epochs):
                 do {
                     try controller.continueRun(run, epochs: epochs)
-                    state.post("continuing for \(epochs) more epoch\(epochs == 1 ? "" : "s")", now: now)
+                    state.post("continuing for \(epochs) more \(epochs == 1 ? "epoch" : "epochs")", now: now)
                 } catch {
                     state.post("continue failed: \(error)", kind: .error, now: now)
                 }

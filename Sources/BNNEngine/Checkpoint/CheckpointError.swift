@@ -4,6 +4,8 @@ import BNNSupport
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     case notACheckpoint(path: String)
+    /// A packed model (`.bnn`, `export`'s output) where a checkpoint was wanted.
+    case packedModel(path: String)
     case unsupportedVersion(path: String, version: UInt32)
     case truncated(path: String)
     case checksumMismatch(path: String)
@@ -19,6 +21,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .unreadable(let p, let r): return "cannot read checkpoint \(p): \(r)"
         case .notACheckpoint(let p): return "\(p) is not a bnn-tui checkpoint (bad magic)"
+        case .packedModel(let p):
+            return "\(p) is a packed model (export's .bnn), not a checkpoint: eval, summary and export --format c read it; training goes on only from a checkpoint (train --save)"
         case .unsupportedVersion(let p, let v): return "\(p): checkpoint format version \(v) is not supported (this build reads versions \(RunCheckpoint.readableVersions.lowerBound)-\(RunCheckpoint.readableVersions.upperBound))"
         case .truncated(let p): return "\(p): checkpoint is truncated"
         case .checksumMismatch(let p): return "\(p): checkpoint is corrupt (checksum mismatch)"

@@ -1,3 +1,4 @@
+import BNNKernels
 import BNNSupport
 import Foundation
 
@@ -140,6 +141,7 @@ public struct RunCheckpoint: Sendable {
         let bytes = [UInt8](data)
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.magic else {
             if bytes.count < 8 && Self.magic.starts(with: bytes) && !bytes.isEmpty { throw .truncated(path: path) }
+            if bytes.starts(with: PackedModelFormat.magic) { throw .packedModel(path: path) }
             throw .notACheckpoint(path: path)
         }
         guard bytes.count >= 24 else { throw .truncated(path: path) }
@@ -235,7 +237,7 @@ public struct RunCheckpoint: Sendable {
 
     /// What the run had trained: "8 epochs", or "8 epochs and 7 of 200 batches of epoch 9".
     public var trainedDescription: String {
-        let epochs = "\(completedEpochs) epoch\(completedEpochs == 1 ? "" : "s")"
+        let epochs = "\(counted(completedEpochs, "epoch"))"
         return epochProgress.map { "\(epochs) and \($0.describe(afterEpochs: completedEpochs))" } ?? epochs
     }
 

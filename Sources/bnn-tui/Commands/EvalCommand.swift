@@ -1,3 +1,4 @@
+import BNNSupport
 import ArgumentParser
 import BNNData
 import BNNKernels
@@ -61,7 +62,7 @@ struct EvalCommand: ParsableCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if let predictions { try PredictionsFile.write(classes, to: predictions) }
             let errors = zip(classes, test.labels).filter { $0 != Int($1) }.count
-            print("\(model): \(packed.architecture) packed, kernel \(gemm.variant), \(threads) thread\(threads == 1 ? "" : "s"), batch \(batch)")
+            print("\(model): \(packed.architecture) packed, kernel \(gemm.variant), \(counted(threads, "thread")), batch \(batch)")
             print(String(format: "test error %.2f%% (%d of %d images)", 100 * Double(errors) / Double(test.count), errors, test.count))
             print(String(format: "%.0f images/s (%.2f µs per image)", Double(test.count) / seconds, seconds / Double(test.count) * 1e6))
             print("model \(ByteCount.format(packed.serializedByteCount)) holding \(packed.binaryWeightCount) binary weights (1 bit each); as float32 latent weights they take \(ByteCount.format(packed.float32WeightBytes)) (\(String(format: "%.1f", Double(packed.float32WeightBytes) / Double(packed.serializedByteCount)))x)")

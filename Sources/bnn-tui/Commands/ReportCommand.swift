@@ -81,7 +81,7 @@ struct ReportCommand: ParsableCommand {
                 let base = "\(architecture)-\(mode.rawValue)"
                 let metricsPath = (output as NSString).appendingPathComponent("\(base).jsonl")
                 try? FileManager.default.removeItem(atPath: metricsPath)
-                print("[\(index)/\(total)] \(architecture) \(mode.rawValue): training \(epochs) epoch\(epochs == 1 ? "" : "s")")
+                print("[\(index)/\(total)] \(architecture) \(mode.rawValue): training \(counted(epochs, "epoch"))")
                 fflush(nil)
                 let arguments = ["train", "--mode", mode.rawValue, "--threads", "\(threads)", "--metrics", metricsPath,
                                  "--name", mode.rawValue]

@@ -126,7 +126,7 @@ struct TrainCommand: ParsableCommand {
         let saved: RunCheckpoint
         do { saved = try RunCheckpoint(contentsOf: resume) } catch { throw CommandFailure.usage(error.description) }
         guard training.epochCount > saved.completedEpochs else {
-            throw CommandFailure.usage("\(resume) has already trained \(saved.completedEpochs) epochs; pass --epochs greater than that")
+            throw CommandFailure.usage("\(resume) has already trained \(counted(saved.completedEpochs, "epoch")); pass --epochs greater than that")
         }
         if training.arch != nil, configuration.architecture != saved.configuration.architecture {
             throw CommandFailure.usage("--arch \(configuration.architecture) differs from \(resume)'s \(saved.configuration.architecture): --resume goes on with the checkpoint's network")
@@ -195,7 +195,7 @@ struct TrainCommand: ParsableCommand {
 
     private func printBanner(_ configuration: TrainingConfiguration, splits: DatasetSplits, checkpoint: RunCheckpoint?,
                              lineage: RunLineage?) {
-        print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(threads) thread\(threads == 1 ? "" : "s")"
+        print("bnn-tui train · \(configuration.architecture) · \(configuration.mode) · \(configuration.loss.rawValue) · \(configuration.optimizer.rawValue) · batch \(configuration.batchSize) · seed \(configuration.seed) · \(counted(threads, "thread"))"
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
         if let lineage, let resume, let checkpoint, forkLearningRate != nil {
@@ -266,7 +266,7 @@ struct TrainCommand: ParsableCommand {
                 // Standard output is gone: a word more would only raise SIGPIPE again.
                 if signal == SIGPIPE { throw ExitCode(TerminationSignals.exitStatus(for: signal)) }
                 printer.endProgress()
-                printError("bnn-tui: interrupted after \(run.snapshot().epoch) epochs" + (save.map { "; last checkpoint: \($0)" } ?? ""))
+                printError("bnn-tui: interrupted after \(counted(run.snapshot().epoch, "epoch"))" + (save.map { "; last checkpoint: \($0)" } ?? ""))
                 throw ExitCode(TerminationSignals.exitStatus(for: signal))
             }
             if finished { break }
@@ -284,7 +284,7 @@ struct TrainCommand: ParsableCommand {
         let saved = saveBest.map { path in
             savedBestEpoch == best.epoch ? ", saved in \(path)" : ", not saved in \(path): epoch \(best.epoch) came before this resume"
         } ?? ""
-        print("done: \(s.epoch) epoch\(s.epoch == 1 ? "" : "s") in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * testThere))\(saved)) · final test error \(EpochLine.percent(s.history.last!.testError))")
+        print("done: \(counted(s.epoch, "epoch")) in \(String(format: "%.1f", s.trainingSeconds)) s · best validation error \(EpochLine.percent(best.error)) at epoch \(best.epoch) (test error there \(String(format: "%.2f%%", 100 * testThere))\(saved)) · final test error \(EpochLine.percent(s.history.last!.testError))")
     }
 }
 

@@ -1,3 +1,4 @@
+import BNNSupport
 import BNNData
 import BNNEngine
 import Foundation
@@ -22,7 +23,7 @@ enum DataLoading {
             throw .usage("--arch \(architecture) takes \(architecture.inputSize) inputs but the images have \(splits.train.featureCount) pixels (\(splits.train.rows)x\(splits.train.cols)); start it with \(splits.train.featureCount)-")
         }
         guard architecture.outputSize == splits.train.classCount else {
-            throw .usage("--arch \(architecture) has \(architecture.outputSize) outputs but the data has \(splits.train.classCount) classes; end it with -\(splits.train.classCount)")
+            throw .usage("--arch \(architecture) has \(counted(architecture.outputSize, "output")) but the data has \(splits.train.classCount) classes; end it with -\(splits.train.classCount)")
         }
         guard splits.train.count >= options.batch else {
             throw .usage("--batch \(options.batch) is larger than the training set (\(splits.train.count) images)")

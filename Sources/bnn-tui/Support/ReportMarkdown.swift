@@ -1,3 +1,4 @@
+import BNNSupport
 import BNNEngine
 import Foundation
 
@@ -42,9 +43,9 @@ struct ReportMarkdown {
         var out = "# bnn-tui report: binary vs non-binary, deterministic vs stochastic\n\n"
         let limit = trainLimit.map { "the first \($0) training images" } ?? "the full training split"
         let scored = evalLimit.map { ", scored on the first \($0) validation and test images (not the full 10,000 test images the source report's figures are on)" } ?? ""
-        out += "\(dataset), \(epochs) epoch\(epochs == 1 ? "" : "s") per run on \(limit)\(scored), batch \(batch), \(recipe), "
+        out += "\(dataset), \(counted(epochs, "epoch")) per run on \(limit)\(scored), batch \(batch), \(recipe), "
         out += settings.map { $0 + ", " }.joined()
-        out += "seed \(seed), \(threads) thread\(threads == 1 ? "" : "s") per run. "
+        out += "seed \(seed), \(counted(threads, "thread")) per run. "
         out += "Runs trained one at a time, each in its own process; total wall time \(String(format: "%.0f", elapsed)) s.\n\n"
         out += "Accuracy = 1 - error. Train accuracy is averaged over the last epoch's batches as they trained; "
         out += "test accuracy is measured in evaluation mode after the last epoch. Peak memory is the peak resident set "

@@ -45,7 +45,7 @@ public enum TextExport {
         if let o = header.optimizer { facts.append(o) }
         if let s = header.seed { facts.append("seed \(s)") }
         facts += header.settings
-        facts.append("\(snapshots.count) run\(snapshots.count == 1 ? "" : "s"): " + snapshots.map(\.name).joined(separator: ", "))
+        facts.append("\(counted(snapshots.count, "run")): " + snapshots.map(\.name).joined(separator: ", "))
         // The facts on as many lines as they need, broken between facts (a list too long for
         // one line, such as many run names, between its items), never inside a name.
         var lines: [String] = []

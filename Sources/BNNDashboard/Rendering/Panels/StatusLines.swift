@@ -1,3 +1,4 @@
+import BNNSupport
 import BNNEngine
 
 /// The two status lines at the bottom: every run's state (with the reason of
@@ -120,7 +121,7 @@ public struct StatusLines: Sendable {
         var spans = [TextSpan(" \(s.name) ", style: runStyle)]
         switch s.state {
         case .done:
-            spans.append(TextSpan("done\(glyphs.separator)\(s.epoch) epochs in \(Format.duration(s.trainingSeconds))"))
+            spans.append(TextSpan("done\(glyphs.separator)\(counted(s.epoch, "epoch")) in \(Format.duration(s.trainingSeconds))"))
             return spans
         case .stopped, .failed:
             spans.append(TextSpan("\(s.state.label) at epoch \(s.epoch)/\(s.totalEpochs)", style: RunStateStyle.style(s.state)))
