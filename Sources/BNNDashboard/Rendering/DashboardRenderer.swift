@@ -48,9 +48,10 @@ public enum DashboardRenderer {
         var grid = CellGrid(width: width, height: height)
         let dash = glyphs.isASCII ? "-" : "\u{2014}"
         let needs = "\(DashboardLayout.minimumWidth)x\(DashboardLayout.minimumHeight)"
-        let text = "terminal too small (needs \(needs), have \(width)x\(height)) \(dash) q quits"
+        // "— q quits" stays together (no-break spaces while wrapping).
+        let text = "terminal too small (needs \(needs), have \(width)x\(height)) \(dash)\u{A0}q\u{A0}quits"
         var lines: [String] = []
-        for word in text.split(separator: " ").map(String.init) {
+        for word in text.split(separator: " ").map({ $0.replacingOccurrences(of: "\u{A0}", with: " ") }) {
             if let last = lines.last, last.count + 1 + word.count <= width { lines[lines.count - 1] = last + " " + word }
             else { lines.append(word) }
         }

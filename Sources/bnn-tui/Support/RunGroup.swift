@@ -64,6 +64,10 @@ final class RunGroup: RunController, @unchecked Sendable {
     func fork(run index: Int, learningRate: Double?, mode: BinarizationMode?) throws -> String {
         guard let parent = run(index), let data else { throw RunControlError("no run \(index + 1) to fork") }
         let saved = try parent.checkpoint()
+        // It may have finished while the prompt was open.
+        guard saved.completedEpochs < saved.configuration.epochs else {
+            throw RunControlError("\(parent.name) finished (epoch \(saved.completedEpochs)/\(saved.configuration.epochs)) before the fork: c continues it, then f forks")
+        }
         let rate = learningRate ?? saved.learningRate
         let name = lock.withLock { () -> String in
             forkCount[parent.name, default: 0] += 1

@@ -62,6 +62,12 @@ public struct InsightView: Sendable, DashboardPanel {
         if height - stripTop >= stripHeight {
             result.append((GridRect(x: 0, y: stripTop, width: width, height: stripHeight),
                            stripTitle(width: width), forExport ? nil : "n/N page", s.render))
+        } else if height - stripTop >= 3 {
+            // Too short for the pictures: the same images as lines, as many as there are rows.
+            var list = s
+            list.listRows = height - stripTop - 2
+            result.append((GridRect(x: 0, y: stripTop, width: width, height: height - stripTop),
+                           stripTitle(width: width, strip: list), "n/N page", list.render))
         }
         return result
     }
@@ -73,21 +79,26 @@ public struct InsightView: Sendable, DashboardPanel {
     }
 
     /// "Misclassified test images · most confident first · page 2/8" for a strip `width` wide.
-    public func stripTitle(width: Int) -> String {
+    public func stripTitle(width: Int, strip: MisclassifiedStrip? = nil) -> String {
         let sep = glyphs.separator
-        return "Misclassified test images\(sep)\(snapshot.name)\(sep)most confident first\(sep)\(strip.pageLabel(width: width - 4))"
+        return "Misclassified test images\(sep)\(snapshot.name)\(sep)most confident first\(sep)\((strip ?? self.strip).pageLabel(width: width - 4))"
     }
 
     private var fieldsTitle: String {
         let sep = glyphs.separator
         // A float run's weights are real: the fields are their signs, not weights it uses.
         let kind = snapshot.mode.isBinary ? "binary" : "signs of the float"
-        return fields.showsFilters ? "Receptive fields\(sep)conv layer 1 \(kind) 3\(glyphs.times)3 filters"
-                                   : "Receptive fields\(sep)layer 1 \(kind) weights"
+        return showsFilters ? "Receptive fields\(sep)conv layer 1 \(kind) 3\(glyphs.times)3 filters"
+                            : "Receptive fields\(sep)layer 1 \(kind) weights"
+    }
+
+    /// Filters for a ConvNet, also when its weights are not here to draw (attach, watch).
+    private var showsFilters: Bool {
+        fields.fields.isEmpty ? snapshot.architecture.hasConvolutions : fields.showsFilters
     }
 
     private var fieldsNote: String {
-        guard fields.showsFilters else { return "white +1" }
+        guard showsFilters else { return "white +1" }
         return glyphs.isASCII ? "## +1 .. -1" : "\u{2588}\u{2588} +1 \u{2591}\u{2591} -1"
     }
 

@@ -8,6 +8,9 @@ public struct MisclassifiedStrip: Sendable {
     public var classNames: [String]
     public var page: Int
     public var ascii: Bool
+    /// Set where the pictures do not fit (a short terminal): the images as lines of text,
+    /// this many to a page.
+    public var listRows: Int?
 
     public init(insight: RunInsight?, classNames: [String], page: Int, ascii: Bool) {
         self.insight = insight; self.classNames = classNames; self.page = page; self.ascii = ascii
@@ -19,8 +22,8 @@ public struct MisclassifiedStrip: Sendable {
     /// Pictures per page at `width`, the page shown (wrapped) and the page count.
     public func paging(width: Int) -> (perPage: Int, page: Int, pages: Int) {
         // Without pictures (read back from a metrics file) each image is one line of the strip.
-        let listed = insight.map { $0.misclassifiedPixels.isEmpty } ?? false
-        let perPage = Swift.max(1, listed ? idealHeight() : PictureStrip.capacity(width: width, pictureWidth: insight?.imageWidth ?? 28))
+        let listed = listRows != nil || (insight.map { $0.misclassifiedPixels.isEmpty } ?? false)
+        let perPage = Swift.max(1, listed ? (listRows ?? idealHeight()) : PictureStrip.capacity(width: width, pictureWidth: insight?.imageWidth ?? 28))
         let count = insight?.misclassified.count ?? 0
         let pages = Swift.max(1, (count + perPage - 1) / perPage)
         return (perPage, ((page % pages) + pages) % pages, pages)
@@ -52,8 +55,8 @@ public struct MisclassifiedStrip: Sendable {
                 captions: [TextSpan("\(name(m.label))\(arrow)\(name(m.predicted))", style: CellStyle(color: .warning, bold: true)),
                            TextSpan("#\(m.index) m \(Format.fixed(m.margin, decimals: 2))", style: CellStyle(color: .muted))])
         }
-        if insight.misclassifiedPixels.isEmpty {
-            // Read back from a metrics file without the data set: the list without pictures.
+        if insight.misclassifiedPixels.isEmpty || listRows != nil {
+            // Read back from a metrics file without the data set, or too short for pictures: a list.
             var grid = CellGrid(width: width, height: height)
             for (row, i) in shown.enumerated() where row < height {
                 let m = insight.misclassified[i]

@@ -25,7 +25,8 @@ extension DashboardPanel {
     public func preferredHeight(width: Int) -> Int? { nil }
 
     public func draw(on grid: inout CellGrid, in rect: GridRect, glyphs: Glyphs) {
-        DashboardRenderer.drawPanel(on: &grid, rect, glyphs: glyphs, title: panelTitle(maxWidth: rect.width - 4),
+        // The top edge holds the corners, and the title between a space on either side.
+        DashboardRenderer.drawPanel(on: &grid, rect, glyphs: glyphs, title: panelTitle(maxWidth: rect.width - 6),
                                     note: panelNote) { w, h in render(width: w, height: h) }
     }
 }

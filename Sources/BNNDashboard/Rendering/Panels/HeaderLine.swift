@@ -38,10 +38,14 @@ public struct HeaderLine: Sendable {
         }
         right += [TextSpan(Format.duration(elapsed)), sep,
                   TextSpan("?", style: CellStyle(color: .accent, bold: true)), TextSpan(" help ")]
-        // Whole items are left out from the end when the line is short.
+        // Whole items are left out from the end when the line is short: they come in order of
+        // importance, so none is shown after one that did not fit (the network before "batch").
         let leftLimit = width - right.width - 1
         var left = [TextSpan(" bnn-tui", style: CellStyle(color: .accent, bold: true))]
-        for item in items where left.width + sep.width + item.width <= leftLimit { left += [sep, item] }
+        for item in items {
+            guard left.width + sep.width + item.width <= leftLimit else { break }
+            left += [sep, item]
+        }
 
         let rightWidth = right.width
         grid.putSpans(left, x: 0, y: 0, maxWidth: Swift.max(0, width - rightWidth - 1))
