@@ -25,7 +25,7 @@ struct LineChartTests {
                 │                      ⠁⠁⠂
              0% ┤
                 └────────────┬───────────┬
-                 0           2       epoch
+                 0           2     epoch 4
                  d det
             """)
     }
@@ -42,7 +42,7 @@ struct LineChartTests {
                 |                      o o
              0% +
                 +------------+-----------+
-                 0           2       epoch
+                 0           2     epoch 4
                  d det
             """)
     }
@@ -61,7 +61,7 @@ struct LineChartTests {
                 │                     ⠁⠁⠂⠄
              5% ┤
                 └────────────┬───────────┬
-                 0           2       epoch
+                 0           2     epoch 4
             """)
     }
 

@@ -203,22 +203,45 @@ public struct LineChart: Sendable {
         let width = frame.width, axisRow = frame.plotRows, plotX = frame.plotX
         grid[frame.axisX, axisRow] = Cell(glyphs.axisCorner, style: axisStyle)
         for col in plotX..<width { grid[col, axisRow] = Cell(glyphs.axisHorizontal, style: axisStyle) }
-        // The axis title goes at the right end; tick labels fill in left of it without touching.
-        let titleFits = xTitle.count + 4 <= frame.plotColumns
-        let labelLimit = titleFits ? width - xTitle.count - 1 : width
-        if titleFits { grid.putRight(xTitle, rightX: width - 1, y: axisRow + 1, style: axisStyle) }
-        var nextFree = 0
-        var tick = 0
-        while Double(tick) <= frame.xUpper + 1e-9 {
+        // Where tick `tick`'s column and label go.
+        func place(_ tick: Int) -> (col: Int, start: Int, text: String) {
             let col = plotX + Int((Double(tick) / frame.xUpper * Double(canvas.dotWidth - 1)).rounded()) / canvas.dotsPerColumn
-            if col > plotX { grid[col, axisRow] = Cell(glyphs.axisHorizontalTick, style: axisStyle) }
             let text = String(tick)
-            let start = Swift.min(width - text.count, Swift.max(0, col - (text.count - 1) / 2))
-            if start >= nextFree && start + text.count <= labelLimit {
-                grid.put(text, x: start, y: axisRow + 1, style: axisStyle)
-                nextFree = start + text.count + 1
+            return (col, Swift.min(width - text.count, Swift.max(0, col - (text.count - 1) / 2)), text)
+        }
+        var ticks: [Int] = []
+        var t = 0
+        while Double(t) <= frame.xUpper + 1e-9 { ticks.append(t); t += frame.xStep }
+        // The axis title goes at the right end, tick labels left of it without touching. When
+        // the last tick's label would be under the title, the label keeps its place and the
+        // title stands just before it ("2  epoch 3"): the last epoch's number is the one to read.
+        var labelLimit = width
+        if xTitle.count + 4 <= frame.plotColumns {
+            var titleEnd = width - 1
+            if let last = ticks.last, ticks.count > 1 {
+                let l = place(last)
+                if l.start + l.text.count > width - xTitle.count - 1 {
+                    grid.put(l.text, x: l.start, y: axisRow + 1, style: axisStyle)
+                    ticks.removeLast()
+                    if l.col > plotX { grid[l.col, axisRow] = Cell(glyphs.axisHorizontalTick, style: axisStyle) }
+                    titleEnd = l.start - 2
+                }
             }
-            tick += frame.xStep
+            if titleEnd - xTitle.count + 1 > plotX + 2 {
+                grid.putRight(xTitle, rightX: titleEnd, y: axisRow + 1, style: axisStyle)
+                labelLimit = titleEnd - xTitle.count
+            } else {
+                labelLimit = titleEnd + 1
+            }
+        }
+        var nextFree = 0
+        for tick in ticks {
+            let p = place(tick)
+            if p.col > plotX { grid[p.col, axisRow] = Cell(glyphs.axisHorizontalTick, style: axisStyle) }
+            if p.start >= nextFree && p.start + p.text.count <= labelLimit {
+                grid.put(p.text, x: p.start, y: axisRow + 1, style: axisStyle)
+                nextFree = p.start + p.text.count + 1
+            }
         }
     }
 }
