@@ -128,11 +128,9 @@ import BNNSupport
     }
 
     @Test func checkpointResumeReproducesUninterruptedTraining() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("run.ckpt").path
-        let data = SyntheticImages.splits()
+        let dir = try TemporaryCheckpointDirectory()
+        defer { dir.remove() }
+        let path = dir.path, data = SyntheticImages.splits()
         let full = try train(config(.stochastic, epochs: 4), data: data)
 
         // Train the same 4-epoch run, stopping it after epoch 2 and saving from the epoch callback.
@@ -158,11 +156,9 @@ import BNNSupport
     /// the epoch stood: resumed, the run finishes that epoch with the same batches and the same
     /// statistics, and trains on exactly as the uninterrupted run did.
     @Test func checkpointInsideAnEpochResumesThatEpoch() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("run.ckpt").path
-        let data = SyntheticImages.splits()
+        let dir = try TemporaryCheckpointDirectory()
+        defer { dir.remove() }
+        let path = dir.path, data = SyntheticImages.splits()
         let full = try train(config(.stochastic, epochs: 4), data: data)
 
         let box = RunBox()
@@ -286,4 +282,12 @@ final class FailureList: @unchecked Sendable {
     private var list: [String] = []
     func add(_ item: String) { lock.lock(); list.append(item); lock.unlock() }
     var items: [String] { lock.lock(); defer { lock.unlock() }; return list }
+}
+
+/// A fresh directory for one test's checkpoint file (`path`), removed by `remove()`.
+struct TemporaryCheckpointDirectory {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnn-ckpt-\(UUID().uuidString)")
+    var path: String { url.appendingPathComponent("run.ckpt").path }
+    init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+    func remove() { try? FileManager.default.removeItem(at: url) }
 }
