@@ -1,4 +1,10 @@
 import ArgumentParser
+// stdout is a C global: read once, on the main thread, after the command ran.
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import BNNData
 import Foundation
 
@@ -32,12 +38,24 @@ struct BNNTUI: ParsableCommand {
         do {
             var command = command
             try command.run()
+            try checkStandardOutput()
         } catch let error as ValidationError {
             // Options checked while the command runs (one --arch where a list is for report).
             exitWithOneLine(error)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// Output that could not be written (`> /dev/full`, a closed descriptor) fails the command
+    /// instead of passing for success.
+    private static func checkStandardOutput() throws {
+        errno = 0
+        let stream = stdout
+        guard fflush(stream) != 0 || ferror(stream) != 0 else { return }
+        let reason = errno != 0 ? String(cString: strerror(errno)) : "write error"
+        printError("bnn-tui: error: cannot write standard output: \(reason)")
+        throw ExitCode(1)
     }
 
     private static func exitWithOneLine(_ error: any Error) -> Never {

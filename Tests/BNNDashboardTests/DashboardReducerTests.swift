@@ -22,20 +22,22 @@ struct DashboardReducerTests {
         #expect(state.message?.text == "resuming stoch")
     }
 
-    /// A finished run refuses pause and rate changes; a diverged one takes a lower rate and
-    /// resumes (the batch that diverged changed nothing), as its status line says.
-    @Test func finishedRunsRefuseAndDivergedOnesGoOnAtALowerRate() {
+    /// Finished and diverged runs refuse pause, rate changes and (diverged) forks, and say
+    /// why; a diverged one says what to do instead.
+    @Test func finishedAndDivergedRunsRefuseWithAMessage() {
         var runs = self.runs
         runs[0].state = .done
         runs[2].state = .diverged(reason: "loss is NaN at epoch 7")
         var state = DashboardState()
         #expect(press([.character(" ")], &state, snapshots: runs).isEmpty)
         #expect(state.message == TransientMessage(text: "det is done", kind: .error, expiresAt: 14))
-        #expect(press([.character("-")], &state, snapshots: runs).isEmpty)
         state.selectedRun = 2
-        #expect(press([.character("-")], &state, snapshots: runs) == [.setLearningRate(run: 2, value: 0.0005)])
-        #expect(press([.character(" ")], &state, snapshots: runs) == [.resume(run: 2)])
-        #expect(state.message?.text == "resuming float at lr 0.0005")
+        #expect(press([.character("p"), .character("+"), .character("-")], &state, snapshots: runs).isEmpty)
+        #expect(state.message?.text == "float diverged (loss is NaN at epoch 7); " + DashboardReducer.divergedAdvice)
+        #expect(press([.character("f")], &state, snapshots: runs).isEmpty)
+        #expect(state.learningRatePrompt == nil, "no fork from spoiled parameters")
+        // P resumes the paused stoch (not the diverged float), a second P pauses it again.
+        #expect(press([.character("P"), .character("P")], &state, snapshots: runs) == [.resumeAll, .pauseAll])
     }
 
     /// Keys that arrive together (two spaces in one read) see what the first asked for, not

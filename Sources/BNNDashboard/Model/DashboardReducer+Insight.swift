@@ -30,9 +30,12 @@ extension DashboardReducer {
         guard state.selectedRun < snapshots.count else { return }
         if refusesBranching(state: &state, now: now) { return }
         let s = snapshots[state.selectedRun]
-        if case .failed = s.state {
+        switch s.state {
+        case .failed, .diverged:
+            // A diverged run's parameters are spoiled: a fork would start from them.
             state.post(finishedMessage(s), kind: .error, now: now)
             return
+        default: break
         }
         guard s.epoch < s.totalEpochs else {
             state.post("\(s.name) has no epoch left to fork into: c continues it", kind: .error, now: now)

@@ -128,11 +128,10 @@ public enum DashboardReducer {
             return [.pause(run: run)]
         case true:
             if case .diverged = s.state {
-                // The batch that diverged changed nothing: at a lower rate the run may go on.
-                state.post("resuming \(s.name) at lr \(Format.learningRateMessage(state.learningRate(of: s, run: run)))", now: now)
-            } else {
-                state.post("resuming \(s.name)", now: now)
+                state.post(finishedMessage(s), kind: .error, now: now)
+                return []
             }
+            state.post("resuming \(s.name)", now: now)
             state.requestedPause[run] = false
             return [.resume(run: run)]
         case nil:
@@ -149,19 +148,23 @@ public enum DashboardReducer {
             for (run, p) in paused.enumerated() where p != nil { state.requestedPause[run] = true }
             return [.pauseAll]
         }
-        // Resume all resumes the paused runs; a diverged one waits for its own lower rate.
+        // Resume all resumes the paused runs; a diverged one stays as it is.
         let resumable = snapshots.indices.filter { paused[$0] == true && !isDiverged(snapshots[$0].state) }
         if !resumable.isEmpty {
             state.post("resuming all runs", now: now)
             for run in resumable { state.requestedPause[run] = false }
-            let diverged = snapshots.contains { isDiverged($0.state) }
-            return diverged ? resumable.map { .resume(run: $0) } : [.resumeAll]
+            return [.resumeAll]
         }
         state.post("no run to pause or resume", kind: .error, now: now)
         return []
     }
 
-    private static func isDiverged(_ s: RunState) -> Bool {
+    /// What to do about a diverged run. The batch whose loss was not finite changed nothing,
+    /// but the ones before it, at that rate, already pushed the parameters (BatchNorm's,
+    /// Adam's moments) to values no lower rate brings back; a fork would start from them too.
+    static let divergedAdvice = "its parameters are spoiled: start again with a lower --lr, or train --resume a checkpoint saved before"
+
+    static func isDiverged(_ s: RunState) -> Bool {
         if case .diverged = s { return true }
         return false
     }
@@ -183,7 +186,7 @@ public enum DashboardReducer {
     private static func setLearningRate(_ value: Double, run: Int, state: inout DashboardState,
                                         snapshots: [RunSnapshot], now: Double, verb: String) -> [DashboardCommand] {
         let s = snapshots[run]
-        if s.state.isFinished {
+        if s.state.isFinished || isDiverged(s.state) {
             state.post(finishedMessage(s), kind: .error, now: now)
             return []
         }
@@ -196,7 +199,7 @@ public enum DashboardReducer {
     private static func adjustableRun(state: inout DashboardState, snapshots: [RunSnapshot], now: Double) -> Int? {
         guard state.selectedRun < snapshots.count else { return nil }
         let s = snapshots[state.selectedRun]
-        if s.state.isFinished {
+        if s.state.isFinished || isDiverged(s.state) {
             state.post(finishedMessage(s), kind: .error, now: now)
             return nil
         }
@@ -227,7 +230,7 @@ public enum DashboardReducer {
         case .done: return "\(s.name) is done"
         case .stopped: return "\(s.name) has stopped"
         case .failed(let reason): return "\(s.name) failed: \(reason)"
-        case .diverged(let reason): return "\(s.name) diverged (\(reason))"
+        case .diverged(let reason): return "\(s.name) diverged (\(reason)); \(divergedAdvice)"
         default: return "\(s.name) is \(s.state.label)"
         }
     }

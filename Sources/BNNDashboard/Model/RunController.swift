@@ -11,7 +11,7 @@ public protocol RunController: AnyObject, Sendable {
     func snapshots() -> [RunSnapshot]
     /// Pauses run `index` (no effect when finished).
     func pause(run index: Int)
-    /// Resumes run `index` (no effect when finished; a diverged run goes on at its rate).
+    /// Resumes run `index` (no effect when finished or diverged).
     func resume(run index: Int)
     /// Sets run `index`'s learning rate; it takes effect at the next batch.
     func setLearningRate(_ rate: Double, run index: Int)

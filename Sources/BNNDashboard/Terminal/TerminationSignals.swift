@@ -57,7 +57,9 @@ public enum TerminationSignals {
 
     private static let handler: RawSignalHandler = { signal in
         let (first, _) = received.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
-        if !first {
+        // Every write to a closed pipe raises SIGPIPE again before the loop sees the first:
+        // that is not a second request to stop.
+        if !first && signal != SIGPIPE {
             EmergencyRestore.restoreTerminal()
             _exit(128 + signal)
         }

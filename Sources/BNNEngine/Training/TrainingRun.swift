@@ -147,9 +147,11 @@ public final class TrainingRun: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Resumes a paused (or diverged) run.
+    /// Resumes a paused run. A diverged one stays paused: the batches before the one that
+    /// diverged have already spoiled its parameters (see `diverge`).
     public func resume() {
         condition.lock()
+        if case .diverged = published.state { condition.unlock(); return }
         pauseRequested = false
         condition.broadcast()
         condition.unlock()
@@ -283,7 +285,7 @@ public final class TrainingRun: @unchecked Sendable {
                 position = EpochPosition(shuffleGenerator: start.shuffleGenerator, batchesDone: b + 1, score: score,
                                          epochSeconds: epochSeconds, trainPhaseSeconds: trainPhaseSeconds)
                 if !finite {
-                    diverge(reason: "loss became \(batchScore.lossSum.isNaN ? "NaN" : "infinite") at epoch \(completedEpochs + 1), batch \(b + 1) (lr \(formatRate(learningRate))); that batch changed nothing")
+                    diverge(reason: "loss became \(batchScore.lossSum.isNaN ? "NaN" : "infinite") at epoch \(completedEpochs + 1), batch \(b + 1) (lr \(formatRate(learningRate)))")
                     continue
                 }
                 publishProgress(batchesDone: b + 1, score: score, seconds: seconds)

@@ -11,8 +11,16 @@ public enum AtomicFile {
     /// A failure to write, with a one-line message naming the path.
     public typealias WriteError = FileError<FileWriting>
 
-    /// Atomically replaces (or creates) `path` with `data`.
-    public static func write(_ data: Data, to path: String) throws(WriteError) {
+    /// Atomically replaces (or creates) `path` with `data`. A symbolic link is followed (its
+    /// target is replaced, the link stays); a path that is not a regular file (a FIFO, a
+    /// device such as /dev/stdout or /dev/full) is written straight through, since
+    /// renaming over it would replace the special file itself.
+    public static func write(_ data: Data, to given: String) throws(WriteError) {
+        let path = followingSymbolicLink(given)
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG, (info.st_mode & S_IFMT) != S_IFDIR {
+            return try writeThrough(data, to: path, shownAs: given)
+        }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -49,6 +57,40 @@ public enum AtomicFile {
         let dfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
         if dfd >= 0 { fsync(dfd); close(dfd) }
         removeAbandonedTemporaries(of: url.lastPathComponent, in: directory.isEmpty ? "." : directory)
+    }
+
+    /// Where a symbolic link at `path` points (followed as far as it goes, relative to the
+    /// link's directory), or `path` itself when it is no link.
+    static func followingSymbolicLink(_ path: String) -> String {
+        var current = path
+        for _ in 0..<32 {
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK,
+                  let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            current = target.hasPrefix("/") ? target
+                : (URL(fileURLWithPath: current).deletingLastPathComponent().path as NSString).appendingPathComponent(target)
+        }
+        return current
+    }
+
+    /// Writes `data` into an existing special file (FIFO, device) as it is.
+    private static func writeThrough(_ data: Data, to path: String, shownAs shown: String) throws(WriteError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: shown, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var failure: String?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno)); return
+                }
+                offset += n
+            }
+        }
+        if let failure { throw WriteError(path: shown, reason: failure) }
     }
 
     /// Deletes the temporary files of earlier saves of `name` whose process is gone (a save

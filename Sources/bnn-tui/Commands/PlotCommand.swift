@@ -76,7 +76,7 @@ struct PlotCommand: ParsableCommand {
             for (path, content) in [(csv, { MetricsCSV.document(snapshots: snapshots) }),
                                     (svg, { ErrorChartSVG.document(snapshots: snapshots) })] {
                 guard let path else { continue }
-                if path == "-" { FileHandle.standardOutput.write(Data(content().utf8)); continue }
+                if path == "-" { print(content(), terminator: ""); continue }
                 do { try AtomicFile.write(Data(content().utf8), to: path) } catch {
                     throw CommandFailure.usage("\(error)")
                 }
@@ -85,7 +85,7 @@ struct PlotCommand: ParsableCommand {
             if (csv != nil || svg != nil) && output == nil { return }
             let text = TextExport.document(snapshots: snapshots, header: header, options: options)
             guard let output, output != "-" else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                print(text, terminator: "")  // through stdio: a failed write is reported on the way out
                 return
             }
             do { try AtomicFile.write(Data(text.utf8), to: output) } catch {

@@ -99,6 +99,9 @@ struct TrainCommand: ParsableCommand {
         do { log = try metrics.map { try MetricsLogWriter(path: $0, dataset: splits.dataset.name) } } catch {
             throw CommandFailure.usage("\(error)")
         }
+        if let progress = checkpoint?.epochProgress, let saved = checkpoint?.dataSizes, saved.train != splits.train.count {
+            throw CommandFailure.usage("\(resume ?? "the checkpoint") was taken inside epoch \(checkpoint!.completedEpochs + 1) (\(progress.batchesDone) of \(progress.batchesPerEpoch) batches) on \(saved.train) training images: it goes on only with those (drop --train-limit), or resume a checkpoint taken between epochs")
+        }
         printBanner(configuration, splits: splits, checkpoint: checkpoint, lineage: lineage)
         if let saved = checkpoint?.dataSizes {
             let now = DataSizes(train: splits.train.count, validation: splits.validation.count, test: splits.test.count)
@@ -199,7 +202,9 @@ struct TrainCommand: ParsableCommand {
               + configuration.nonDefaultSettings.filter { !$0.hasPrefix("loss ") }.map { " · " + $0 }.joined())
         print("data: \(splits.summary) · train \(splits.train.count) · validation \(splits.validation.count) · test \(splits.test.count)")
         if let lineage, let resume, let checkpoint, forkLearningRate != nil {
-            print("forking \(resume) (\(lineage.parent), epoch \(lineage.epoch)) as \(name ?? checkpoint.name): \(lineage.label()) from epoch \(lineage.epoch + 1)")
+            let place = checkpoint.epochProgress.map { "after \($0.batchesDone) of \($0.batchesPerEpoch) batches of epoch \(lineage.epoch + 1)" }
+                ?? "from epoch \(lineage.epoch + 1)"
+            print("forking \(resume) (\(lineage.parent), epoch \(lineage.epoch)) as \(name ?? checkpoint.name): \(lineage.label()) \(place)")
         } else if let checkpoint, let resume {
             let place = checkpoint.epochProgress.map { "after \($0.batchesDone) of \($0.batchesPerEpoch) batches of epoch \(checkpoint.completedEpochs + 1)" }
                 ?? "at epoch \(checkpoint.completedEpochs + 1)"
@@ -254,8 +259,7 @@ struct TrainCommand: ParsableCommand {
             if s.state != lastState {
                 if case .diverged(let reason) = s.state {
                     printer.endProgress()
-                    printError("bnn-tui: run diverged: \(reason); train again with a lower --lr"
-                               + (save.flatMap { FileManager.default.fileExists(atPath: $0) ? " (or --resume \($0), its last epoch, with --fork-lr)" : nil } ?? ""))
+                    printError("bnn-tui: run diverged: \(reason); train again with a lower --lr")
                     run.stop(); run.waitUntilFinished()
                     return s.state
                 }

@@ -127,8 +127,8 @@ public struct StatusLines: Sendable {
             spans.append(TextSpan("\(s.state.label) at epoch \(s.epoch)/\(s.totalEpochs)", style: RunStateStyle.style(s.state)))
             return spans
         case .diverged:
-            spans.append(TextSpan("\(s.state.label) in epoch \(s.shownEpoch)/\(s.totalEpochs)", style: RunStateStyle.style(s.state)))
-            spans.append(TextSpan(glyphs.separator + "lower its rate (- or l) and resume (space)", style: muted))
+            spans.append(TextSpan("\(s.state.label) in epoch \(s.epoch + 1)/\(s.totalEpochs)", style: RunStateStyle.style(s.state)))
+            spans.append(TextSpan(glyphs.separator + "start again with a lower --lr", style: muted))
             return spans
         case .starting, .running, .paused:
             break
