@@ -34,18 +34,7 @@ public enum AtomicFile {
         let temporary = "\(directory.isEmpty ? "." : directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
-        var failure: String?
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno)); return
-                }
-                offset += n
-            }
-        }
+        var failure = writeAll(data, to: fd)
         if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
         if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
@@ -73,11 +62,8 @@ public enum AtomicFile {
         return current
     }
 
-    /// Writes `data` into an existing special file (FIFO, device) as it is.
-    private static func writeThrough(_ data: Data, to path: String, shownAs shown: String) throws(WriteError) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw WriteError(path: shown, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
+    /// Writes all of `data` to `fd`; the reason when a write fails.
+    private static func writeAll(_ data: Data, to fd: Int32) -> String? {
         var failure: String?
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var offset = 0
@@ -90,6 +76,15 @@ public enum AtomicFile {
                 offset += n
             }
         }
+        return failure
+    }
+
+    /// Writes `data` into an existing special file (FIFO, device) as it is.
+    private static func writeThrough(_ data: Data, to path: String, shownAs shown: String) throws(WriteError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: shown, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let failure = writeAll(data, to: fd)
         if let failure { throw WriteError(path: shown, reason: failure) }
     }
 
