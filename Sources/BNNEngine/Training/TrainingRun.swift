@@ -248,21 +248,20 @@ public final class TrainingRun: @unchecked Sendable {
             // inside an epoch draws that epoch's order again from the generator it began with,
             // and has its statistics restored already.
             for i in order.indices { order[i] = i }
-            let start: EpochPosition
+            // The epoch's running totals, kept in `position` after every batch for checkpoints.
+            var current: EpochPosition
             if let resumed = position {
                 var shuffler = resumed.shuffleGenerator
                 shuffler.shuffle(&order)
-                start = resumed
+                current = resumed
             } else {
-                start = EpochPosition(shuffleGenerator: generator, batchesDone: 0, score: BatchScore(),
-                                      epochSeconds: 0, trainPhaseSeconds: 0)
+                current = EpochPosition(shuffleGenerator: generator, batchesDone: 0, score: BatchScore(),
+                                        epochSeconds: 0, trainPhaseSeconds: 0)
                 generator.shuffle(&order)
                 network.beginEpochStatistics()
-                position = start
+                position = current
             }
-            var score = start.score
-            var epochSeconds = start.epochSeconds, trainPhaseSeconds = start.trainPhaseSeconds
-            for b in start.batchesDone..<batches {
+            for b in current.batchesDone..<batches {
                 if b > 0, checkControl() == .stop { finalState = .stopped; break epochs }
                 let started = DispatchTime.now().uptimeNanoseconds
                 let lo = b * config.batchSize
@@ -278,20 +277,22 @@ public final class TrainingRun: @unchecked Sendable {
                                       learningRate: learningRate, generator: &generator)
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                epochSeconds += seconds
-                trainPhaseSeconds += seconds
+                current.epochSeconds += seconds
+                current.trainPhaseSeconds += seconds
+                current.batchesDone = b + 1
                 let finite = batchScore.lossSum.isFinite
-                if finite { score += batchScore }
-                position = EpochPosition(shuffleGenerator: start.shuffleGenerator, batchesDone: b + 1, score: score,
-                                         epochSeconds: epochSeconds, trainPhaseSeconds: trainPhaseSeconds)
+                if finite { current.score += batchScore }
+                position = current
                 if !finite {
                     diverge(reason: "loss became \(batchScore.lossSum.isNaN ? "NaN" : "infinite") at epoch \(completedEpochs + 1), batch \(b + 1) (lr \(formatRate(learningRate)))")
                     continue
                 }
-                publishProgress(batchesDone: b + 1, score: score, seconds: seconds)
+                publishProgress(batchesDone: b + 1, score: current.score, seconds: seconds)
                 batchCompleted?(completedEpochs + 1, b + 1)
             }
             position = nil
+            let score = current.score, trainPhaseSeconds = current.trainPhaseSeconds
+            var epochSeconds = current.epochSeconds
             let evaluationStart = DispatchTime.now().uptimeNanoseconds
             var validationObserver = EvaluationObserver(classCount: network.classCount)
             var testObserver = EvaluationObserver(classCount: network.classCount)
