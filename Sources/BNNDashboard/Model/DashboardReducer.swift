@@ -19,7 +19,8 @@ public enum DashboardReducer {
                 return []
             }
             // Into the prompt as typed, but never Enter: a pasted line does not submit itself.
-            return text.filter { !$0.isNewline && !($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }.flatMap { handlePrompt(.character($0), state: &state, snapshots: snapshots, now: now) }
+            let typed = text.filter { c in !c.isNewline && !c.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }
+            return typed.flatMap { handlePrompt(.character($0), state: &state, snapshots: snapshots, now: now) }
         }
         if state.learningRatePrompt != nil {
             return handlePrompt(key, state: &state, snapshots: snapshots, now: now)

@@ -253,18 +253,13 @@ public final class Terminal {
             if let ascii = c.asciiValue, (0x40...0x7E).contains(ascii) { break }  // a CSI final byte
         }
         guard sequence == "200~" else { return .none }
-        var text = "", tail = ""
         let end = "\u{1B}[201~"
+        var text = ""
         while let c = pendingCharacter(waitMilliseconds: 200) {
-            tail.append(c)
-            if tail == end { return .paste(text) }
-            if !end.hasPrefix(tail) {
-                if text.count < 65_536 { text += tail }
-                tail = ""
-                if c == "\u{1B}" { tail = "\u{1B}" ; if text.count < 65_536 { text.removeLast() } }
-            }
+            text.append(c)
+            if text.hasSuffix(end) { return .paste(String(text.dropLast(end.count).prefix(65_536))) }
         }
-        return .paste(text)  // the terminal stopped before the end marker: what came is the paste
+        return .paste(String(text.prefix(65_536)))  // the terminal stopped before the end marker: what came is the paste
     }
 
     // MARK: - Cells
