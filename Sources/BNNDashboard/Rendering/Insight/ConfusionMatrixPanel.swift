@@ -35,13 +35,19 @@ public struct ConfusionMatrixPanel: Sendable {
     }
 
     func layout(width: Int, matrix m: ConfusionMatrix) -> Layout? {
-        let n = m.classCount
-        var layout = Layout(name: Self.nameWidth, cell: Self.cellWidth, error: Self.errorWidth, errorDecimals: 1, classes: n)
-        let digits = String(m.counts.flatMap { $0 }.max() ?? 0).count
-        while layout.total > width && layout.name > 6 { layout.name -= 1 }
-        while layout.total > width && layout.cell > digits + 1 { layout.cell -= 1 }
-        if layout.total > width { layout.error = 5; layout.errorDecimals = 0 }  // " 100%"
+        var layout = Layout(name: Self.nameWidth, cell: Self.cellWidth, error: Self.errorWidth, errorDecimals: 1,
+                            classes: m.classCount)
+        let narrowest = Self.narrowestLayout(m)
+        while layout.total > width && layout.name > narrowest.name { layout.name -= 1 }
+        while layout.total > width && layout.cell > narrowest.cell { layout.cell -= 1 }
+        if layout.total > width { layout.error = narrowest.error; layout.errorDecimals = narrowest.errorDecimals }
         return layout.total <= width ? layout : nil
+    }
+
+    /// The narrowest columns: 5-letter names, cells one wider than the largest count, " 100%".
+    static func narrowestLayout(_ m: ConfusionMatrix) -> Layout {
+        let digits = String(m.counts.flatMap { $0 }.max() ?? 0).count
+        return Layout(name: 6, cell: digits + 1, error: 5, errorDecimals: 0, classes: m.classCount)
     }
 
     /// "shirt → T-shirt 14.2%" for the worst pair, nil without confusions.
@@ -62,8 +68,7 @@ public struct ConfusionMatrixPanel: Sendable {
         }
         let n = m.classCount
         guard let layout = layout(width: width, matrix: m) else {
-            let needed = 6 + n * (String(m.counts.flatMap { $0 }.max() ?? 0).count + 1) + 5
-            grid.putCentered("\(n) classes need \(needed) columns", x: 0, width: width, y: height / 2, style: muted)
+            grid.putCentered("\(n) classes need \(Self.narrowestLayout(m).total) columns", x: 0, width: width, y: height / 2, style: muted)
             return grid
         }
         let header = CellStyle(color: .muted, bold: true)
