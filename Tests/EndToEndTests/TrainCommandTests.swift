@@ -197,7 +197,7 @@ struct TrainCommandTests {
         long.send(SIGINT)
         let interrupted = try await long.waitForExit(timeout: .seconds(30))
         #expect(interrupted.status == 130 && !interrupted.signaled, "\(interrupted)")
-        let match = try #require(interrupted.stderr.firstMatch(of: /interrupted after (\d+) epochs; last checkpoint: (.+)/),
+        let match = try #require(interrupted.stderr.firstMatch(of: /interrupted after (\d+) epochs?; last checkpoint: (.+)/),
                                  "\(interrupted)")
         let epochs = try #require(Int(match.output.1))
         #expect(String(match.output.2) == checkpointPath)
